@@ -1,0 +1,150 @@
+//! Files that are either wholly old or wholly new: written to a temporary file beside the
+//! target, flushed to disk, then renamed over it. A crash or a kill mid-write leaves the
+//! previous version in place, never half a file.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Replaces `path` with `contents` atomically, creating the parent folder if needed.
+pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    // The rename itself lives in the directory: flush it too, where the platform allows.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Moves a file the app could not read aside (`history.json` → `history.json.bad-<secs>`),
+/// so that the operator or support can still look at it, and returns where it went.
+pub fn keep_aside(path: &Path) -> io::Result<PathBuf> {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".bad-{secs}"));
+    let backup = path.with_file_name(name);
+    std::fs::rename(path, &backup)?;
+    Ok(backup)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_replaces_whole_file_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/settings.json");
+        write(&path, b"first version, longer").unwrap();
+        write(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("settings.json")]);
+    }
+
+    #[test]
+    fn keep_aside_moves_the_bad_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        std::fs::write(&path, b"{not json").unwrap();
+        let backup = keep_aside(&path).unwrap();
+        assert!(!path.exists());
+        assert_eq!(std::fs::read(backup).unwrap(), b"{not json");
+    }
+}
+
+/// What went wrong reading a stored JSON document, said so that the operator knows nothing
+/// was lost: the bad file was kept aside and the app started fresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    pub original: PathBuf,
+    pub backup: Option<PathBuf>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for SetAside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.backup {
+            Some(b) => write!(
+                f,
+                "{} {} was kept as {} and the app started with a fresh one.",
+                self.reason,
+                self.original.display(),
+                b.display()
+            ),
+            None => write!(
+                f,
+                "{} {} could not be moved aside; the app is using a fresh one for now.",
+                self.reason,
+                self.original.display()
+            ),
+        }
+    }
+}
+
+/// Reads a JSON document that carries a `version` field. A missing file is the default
+/// document; a file that does not parse, or that a newer version of the app wrote, is
+/// kept aside (never overwritten) and reported.
+pub fn read_document<T>(path: &Path, current_version: u32) -> (T, Option<SetAside>)
+where
+    T: serde::de::DeserializeOwned + Default,
+{
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return (T::default(), None),
+        Err(e) => {
+            // Unreadable (permissions, a folder in its place): do not touch it.
+            return (
+                T::default(),
+                Some(SetAside {
+                    original: path.to_path_buf(),
+                    backup: None,
+                    reason: format!("Could not read the file ({e})."),
+                }),
+            );
+        }
+    };
+    #[derive(serde::Deserialize)]
+    struct Versioned {
+        #[serde(default)]
+        version: u32,
+    }
+    let reason = match serde_json::from_slice::<Versioned>(&bytes) {
+        Ok(v) if v.version > current_version => Some(format!(
+            "This file was written by a newer version of Asteroid Stager (format {}, this version reads up to {}).",
+            v.version, current_version
+        )),
+        Ok(_) => match serde_json::from_slice::<T>(&bytes) {
+            Ok(doc) => return (doc, None),
+            Err(e) => Some(format!("The file is damaged ({e}).")),
+        },
+        Err(e) => Some(format!("The file is damaged ({e}).")),
+    };
+    let reason = reason.unwrap_or_default();
+    let backup = keep_aside(path).ok();
+    (
+        T::default(),
+        Some(SetAside {
+            original: path.to_path_buf(),
+            backup,
+            reason,
+        }),
+    )
+}

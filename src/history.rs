@@ -1,0 +1,187 @@
+//! Every file staged from this computer: its ID, name, size, organization and when it was
+//! staged (so when it expires). Kept as JSON in the platform's data folder and rewritten
+//! atomically at each change, so a crash or a kill never loses what was already staged.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::TempFile;
+use crate::atomic_file::{self, SetAside};
+
+pub const HISTORY_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub organization_id: String,
+    #[serde(with = "rfc3339")]
+    pub staged_at: SystemTime,
+}
+
+impl HistoryEntry {
+    pub fn expires_at(&self) -> SystemTime {
+        self.staged_at + crate::STAGED_FILE_LIFETIME
+    }
+
+    /// Time left before the API deletes the file; zero once it has.
+    pub fn time_left(&self, now: SystemTime) -> Duration {
+        self.expires_at()
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO)
+    }
+
+    pub fn is_expired(&self, now: SystemTime) -> bool {
+        self.time_left(now).is_zero()
+    }
+
+    pub fn temp_file(&self) -> TempFile {
+        TempFile {
+            id: self.id.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct HistoryDocument {
+    version: u32,
+    entries: Vec<HistoryEntry>,
+}
+
+/// The history, shared between the upload queue (which records) and the faces (which
+/// read and clear). Methods that write do blocking file I/O: call them off the UI thread.
+#[derive(Clone)]
+pub struct HistoryStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    entries: Mutex<Vec<HistoryEntry>>,
+}
+
+impl HistoryStore {
+    /// Loads the history, keeping a damaged or newer-format file aside (and saying so)
+    /// rather than overwriting it.
+    pub fn open(path: &Path) -> (Self, Option<SetAside>) {
+        let (doc, problem): (HistoryDocument, _) =
+            atomic_file::read_document(path, HISTORY_VERSION);
+        let store = Self {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                entries: Mutex::new(doc.entries),
+            }),
+        };
+        (store, problem)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// All entries, oldest first.
+    pub fn entries(&self) -> Vec<HistoryEntry> {
+        self.lock().clone()
+    }
+
+    /// Appends and saves. The entries stay in memory even if the disk refuses, so the
+    /// session still shows them; the error says the file could not be written.
+    pub fn record(&self, new: &[HistoryEntry]) -> std::io::Result<()> {
+        let mut entries = self.lock();
+        entries.extend_from_slice(new);
+        save(&self.inner.path, &entries)
+    }
+
+    /// Removes entries whose files the API has already deleted.
+    pub fn clear_expired(&self, now: SystemTime) -> std::io::Result<()> {
+        let mut entries = self.lock();
+        entries.retain(|e| !e.is_expired(now));
+        save(&self.inner.path, &entries)
+    }
+
+    pub fn clear_all(&self) -> std::io::Result<()> {
+        let mut entries = self.lock();
+        entries.clear();
+        save(&self.inner.path, &entries)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<HistoryEntry>> {
+        // A panic elsewhere while holding the lock leaves a valid Vec: keep going.
+        self.inner
+            .entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn save(path: &Path, entries: &[HistoryEntry]) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        version: u32,
+        entries: &'a [HistoryEntry],
+    }
+    let json = serde_json::to_vec_pretty(&Doc {
+        version: HISTORY_VERSION,
+        entries,
+    })
+    .map_err(std::io::Error::other)?;
+    atomic_file::write(path, &json)
+}
+
+mod rfc3339 {
+    use std::time::SystemTime;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_rfc3339_seconds(*t).to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let s = String::deserialize(d)?;
+        humantime::parse_rfc3339_weak(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
+        HistoryEntry {
+            id: id.into(),
+            name: format!("{id}.pdf"),
+            size: 3,
+            organization_id: "11111111-2222-3333-4444-555555555555".into(),
+            staged_at,
+        }
+    }
+
+    #[test]
+    fn records_survive_reopening_and_expired_ones_can_be_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let (store, problem) = HistoryStore::open(&path);
+        assert!(problem.is_none());
+        store.record(&[entry("old", now - Duration::from_secs(3601))]).unwrap();
+        store.record(&[entry("new", now - Duration::from_secs(60))]).unwrap();
+
+        let (reopened, _) = HistoryStore::open(&path);
+        assert_eq!(reopened.entries().len(), 2);
+        assert_eq!(reopened.entries()[1].time_left(now), Duration::from_secs(59 * 60));
+        assert!(reopened.entries()[0].is_expired(now));
+
+        reopened.clear_expired(now).unwrap();
+        let (again, _) = HistoryStore::open(&path);
+        let ids: Vec<_> = again.entries().into_iter().map(|e| e.id).collect();
+        assert_eq!(ids, ["new"]);
+    }
+}

@@ -1,0 +1,218 @@
+//! The API key and where it is kept: the operating system's keychain (Secret Service on
+//! Linux, Keychain on macOS, Credential Manager on Windows), never a file or a log.
+
+use std::fmt;
+use std::sync::Mutex;
+
+/// The keychain service name; the account is the API host, so that a key for a test
+/// server never replaces the key for the real one.
+pub const KEYCHAIN_SERVICE: &str = "asteroid-stager";
+
+/// An API key. `Debug` and `Display` never show it; only [`ApiKey::expose`] does, and only
+/// the HTTP client calls that.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiKeyError {
+    #[error("The API key is empty. Copy it from platform.asteroid.ai → your profile → API Keys, then paste it here.")]
+    Empty,
+    #[error("That does not look like an API key: it contains spaces or line breaks in the middle. Copy the key again from platform.asteroid.ai → your profile → API Keys.")]
+    HasInnerWhitespace,
+}
+
+impl ApiKey {
+    /// Accepts a pasted key, forgiving surrounding spaces and line breaks.
+    pub fn new(input: &str) -> Result<Self, ApiKeyError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(ApiKeyError::Empty);
+        }
+        if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ApiKeyError::HasInnerWhitespace);
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// Why the keychain could not be used, in words an operator can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyStoreError {
+    #[error("No keychain is available on this computer ({0}). You can still use the key for this session, or set ASTEROID_API_KEY.")]
+    Unavailable(String),
+    #[error("The keychain is locked ({0}). Unlock it (log in to your desktop keyring) and try again, or use the key for this session only.")]
+    Locked(String),
+    #[error("The keychain refused the request ({0}). Try again, or use the key for this session only.")]
+    Refused(String),
+}
+
+/// Where the API key lives. The keychain in the app, memory in tests.
+pub trait ApiKeyStore: Send + Sync {
+    /// The stored key, `Ok(None)` when there is none.
+    fn load(&self) -> Result<Option<ApiKey>, KeyStoreError>;
+    fn save(&self, key: &ApiKey) -> Result<(), KeyStoreError>;
+    /// Returns whether a key was there to delete.
+    fn delete(&self) -> Result<bool, KeyStoreError>;
+    /// Which store this is, for the settings and About panels.
+    fn describe(&self) -> String;
+}
+
+/// The operating system's keychain, entry `asteroid-stager` / `<api host>`.
+/// Every call is a blocking round trip (D-Bus on Linux): keep it off the UI thread.
+pub struct KeychainStore {
+    account: String,
+}
+
+impl KeychainStore {
+    pub fn for_host(host: &str) -> Self {
+        Self {
+            account: host.to_owned(),
+        }
+    }
+
+    fn entry(&self) -> Result<keyring::Entry, KeyStoreError> {
+        keyring::Entry::new(KEYCHAIN_SERVICE, &self.account).map_err(|e| match e {
+            keyring::Error::NoDefaultStore => {
+                let cause = match keyring::Entry::store_status() {
+                    Err(inner) => inner.to_string(),
+                    Ok(()) => "no store was set up".to_owned(),
+                };
+                KeyStoreError::Unavailable(cause)
+            }
+            other => map_error(other),
+        })
+    }
+}
+
+fn map_error(e: keyring::Error) -> KeyStoreError {
+    match e {
+        keyring::Error::NoStorageAccess(inner) => KeyStoreError::Locked(inner.to_string()),
+        keyring::Error::PlatformFailure(inner) => KeyStoreError::Unavailable(inner.to_string()),
+        keyring::Error::NoDefaultStore => KeyStoreError::Unavailable("no store was set up".into()),
+        other => KeyStoreError::Refused(other.to_string()),
+    }
+}
+
+impl ApiKeyStore for KeychainStore {
+    fn load(&self) -> Result<Option<ApiKey>, KeyStoreError> {
+        match self.entry()?.get_password() {
+            // A key stored by hand with stray whitespace is still the key.
+            Ok(secret) => Ok(ApiKey::new(&secret).ok()),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_error(e)),
+        }
+    }
+
+    fn save(&self, key: &ApiKey) -> Result<(), KeyStoreError> {
+        self.entry()?.set_password(key.expose()).map_err(map_error)
+    }
+
+    fn delete(&self) -> Result<bool, KeyStoreError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_error(e)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let system = if cfg!(target_os = "macos") {
+            "macOS Keychain"
+        } else if cfg!(windows) {
+            "Windows Credential Manager"
+        } else {
+            "Secret Service (GNOME Keyring, KWallet)"
+        };
+        format!(
+            "{system}, entry \"{KEYCHAIN_SERVICE}\" / \"{}\"",
+            self.account
+        )
+    }
+}
+
+/// A store in memory: for tests, and for "use this key for this session only" when no
+/// keychain is reachable. `failure` makes every call fail, to test those paths.
+#[derive(Default)]
+pub struct MemoryKeyStore {
+    key: Mutex<Option<ApiKey>>,
+    failure: Option<KeyStoreError>,
+}
+
+impl MemoryKeyStore {
+    pub fn with_key(key: ApiKey) -> Self {
+        Self {
+            key: Mutex::new(Some(key)),
+            failure: None,
+        }
+    }
+
+    pub fn failing(failure: KeyStoreError) -> Self {
+        Self {
+            key: Mutex::new(None),
+            failure: Some(failure),
+        }
+    }
+
+    fn check(&self) -> Result<std::sync::MutexGuard<'_, Option<ApiKey>>, KeyStoreError> {
+        if let Some(f) = &self.failure {
+            return Err(f.clone());
+        }
+        Ok(self
+            .key
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+impl ApiKeyStore for MemoryKeyStore {
+    fn load(&self) -> Result<Option<ApiKey>, KeyStoreError> {
+        Ok(self.check()?.clone())
+    }
+
+    fn save(&self, key: &ApiKey) -> Result<(), KeyStoreError> {
+        *self.check()? = Some(key.clone());
+        Ok(())
+    }
+
+    fn delete(&self) -> Result<bool, KeyStoreError> {
+        Ok(self.check()?.take().is_some())
+    }
+
+    fn describe(&self) -> String {
+        "this session only (not saved)".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_keys_are_trimmed_and_never_shown() {
+        let key = ApiKey::new("  sk-live-SECRET123\r\n").unwrap();
+        assert_eq!(key.expose(), "sk-live-SECRET123");
+        assert!(!format!("{key:?}").contains("SECRET"));
+        assert_eq!(ApiKey::new(" \n"), Err(ApiKeyError::Empty));
+        assert_eq!(ApiKey::new("ab cd"), Err(ApiKeyError::HasInnerWhitespace));
+    }
+
+    #[test]
+    fn memory_store_round_trip() {
+        let store = MemoryKeyStore::default();
+        assert_eq!(store.load(), Ok(None));
+        store.save(&ApiKey::new("k1").unwrap()).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().expose(), "k1");
+        assert_eq!(store.delete(), Ok(true));
+        assert_eq!(store.delete(), Ok(false));
+    }
+}

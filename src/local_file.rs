@@ -1,0 +1,145 @@
+//! Files the operator asked to stage, checked before anything is sent: each one is a
+//! readable, non-empty regular file, or gets a message that says what is wrong with it.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// A file that passed the checks, with the name the server will store and its size at
+/// the time it was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalFile {
+    pub path: PathBuf,
+    pub name: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LocalFileError {
+    #[error("{0}: there is no such file. Check the name, or pick the file again.")]
+    NotFound(String),
+    #[error("{0} is a folder. Add the files inside it instead.")]
+    IsFolder(String),
+    #[error("{0} cannot be read: permission denied. Ask the file's owner for access, or copy it somewhere you can read it.")]
+    PermissionDenied(String),
+    #[error("{0} is a link that points to itself (a loop). Add the file it should point to instead.")]
+    LinkLoop(String),
+    #[error("{0} is not a regular file (it is a {1}). Only regular files can be staged.")]
+    NotRegular(String, &'static str),
+    #[error("{0} is empty (0 bytes), so there is nothing to stage. Check that it is the file you meant.")]
+    Empty(String),
+    #[error("{0} cannot be read: {1}.")]
+    Unreadable(String, String),
+}
+
+impl LocalFile {
+    /// Checks a path without reading its content (and without opening pipes, which could
+    /// block for ever).
+    pub fn inspect(path: &Path) -> Result<Self, LocalFileError> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| describe_io(&shown, &e))?;
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            return Err(LocalFileError::IsFolder(shown));
+        }
+        if !kind.is_file() {
+            return Err(LocalFileError::NotRegular(shown, special_kind(&kind)));
+        }
+        // Opening proves we may read it; permissions alone do not tell (ACLs, root).
+        std::fs::File::open(path).map_err(|e| describe_io(&shown, &e))?;
+        if meta.len() == 0 {
+            return Err(LocalFileError::Empty(shown));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| shown.clone());
+        Ok(Self {
+            path: path.to_path_buf(),
+            name,
+            size: meta.len(),
+        })
+    }
+}
+
+fn describe_io(shown: &str, e: &io::Error) -> LocalFileError {
+    match e.kind() {
+        io::ErrorKind::NotFound => LocalFileError::NotFound(shown.to_owned()),
+        io::ErrorKind::PermissionDenied => LocalFileError::PermissionDenied(shown.to_owned()),
+        io::ErrorKind::IsADirectory => LocalFileError::IsFolder(shown.to_owned()),
+        _ if is_link_loop(e) => LocalFileError::LinkLoop(shown.to_owned()),
+        _ => LocalFileError::Unreadable(shown.to_owned(), e.to_string()),
+    }
+}
+
+#[cfg(unix)]
+fn is_link_loop(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc_eloop())
+}
+
+#[cfg(unix)]
+const fn libc_eloop() -> i32 {
+    // ELOOP: 40 on Linux, 62 on macOS and the BSDs.
+    if cfg!(any(target_os = "macos", target_os = "ios", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
+        62
+    } else {
+        40
+    }
+}
+
+#[cfg(not(unix))]
+fn is_link_loop(_e: &io::Error) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "named pipe"
+    } else if kind.is_socket() {
+        "socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "device"
+    } else {
+        "special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_kind: &std::fs::FileType) -> &'static str {
+    "special file"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_file_passes_with_its_name_and_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("report final.pdf");
+        std::fs::write(&p, b"%PDF").unwrap();
+        let f = LocalFile::inspect(&p).unwrap();
+        assert_eq!((f.name.as_str(), f.size), ("report final.pdf", 4));
+    }
+
+    #[test]
+    fn each_bad_input_gets_its_own_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert!(matches!(LocalFile::inspect(&d.join("missing")), Err(LocalFileError::NotFound(_))));
+        assert!(matches!(LocalFile::inspect(d), Err(LocalFileError::IsFolder(_))));
+        std::fs::write(d.join("empty"), b"").unwrap();
+        let e = LocalFile::inspect(&d.join("empty")).unwrap_err();
+        assert!(e.to_string().contains("empty (0 bytes)"), "{e}");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(d.join("loop"), d.join("loop")).unwrap();
+            assert!(matches!(LocalFile::inspect(&d.join("loop")), Err(LocalFileError::LinkLoop(_))));
+            assert!(matches!(
+                LocalFile::inspect(Path::new("/dev/null")),
+                Err(LocalFileError::NotRegular(_, "device"))
+            ));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Where the app keeps its files: the platform's config folder for settings and its data
+//! folder for the history (XDG folders on Linux, Application Support on macOS, AppData on
+//! Windows). Never the key: that lives in the keychain.
+
+use std::path::PathBuf;
+
+/// The folders the app writes to. Tests point these at temporary folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppPaths {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl AppPaths {
+    /// The platform's folders for this app, or `None` when the system has no home folder.
+    pub fn platform() -> Option<Self> {
+        let dirs = directories::ProjectDirs::from("ai", "Asteroid", "asteroid-stager")?;
+        Some(Self {
+            config_dir: dirs.config_dir().to_path_buf(),
+            data_dir: dirs.data_dir().to_path_buf(),
+        })
+    }
+
+    /// The platform's folders, or folders in the system's temporary folder as a last resort
+    /// so the app still works (and says where it writes) on a machine without a home.
+    pub fn platform_or_temp() -> Self {
+        Self::platform().unwrap_or_else(|| {
+            let base = std::env::temp_dir().join("asteroid-stager");
+            Self {
+                config_dir: base.join("config"),
+                data_dir: base.join("data"),
+            }
+        })
+    }
+
+    pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
+        Self {
+            config_dir: dir.join("config"),
+            data_dir: dir.join("data"),
+        }
+    }
+
+    pub fn settings_file(&self) -> PathBuf {
+        self.config_dir.join("settings.json")
+    }
+
+    pub fn history_file(&self) -> PathBuf {
+        self.data_dir.join("history.json")
+    }
+}

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod atomic_file;
 pub mod cli;
+pub mod connection;
 pub mod endpoint;
 pub mod history;
 pub mod key_store;

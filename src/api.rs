@@ -304,7 +304,8 @@ impl ApiClient {
                     sent.name
                 )));
             }
-            if got.name != sent.name {
+            // Servers that keep the multipart encoding as-is store `a%22b`, not `a"b`.
+            if got.name != sent.name && got.name != encode_filename(&sent.name) {
                 return Err(ApiError::MalformedAnswer(format!(
                     "it confirmed a file named \"{}\" where \"{}\" was sent",
                     clean_server_text(&got.name),

@@ -58,23 +58,41 @@ pub struct UserContext {
 /// the operator; it never contains the key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    #[error("The server did not accept the API key (HTTP {status}: {text}). Check the key at platform.asteroid.ai → your profile → API Keys and enter it again.")]
+    #[error(
+        "The server did not accept the API key (HTTP {status}: {text}). Check the key at platform.asteroid.ai → your profile → API Keys and enter it again."
+    )]
     BadKey { status: u16, text: String },
-    #[error("The key is not a member of this organization (server said: \"{0}\"). Check the organization ID, or use a key from that organization.")]
+    #[error(
+        "The key is not a member of this organization (server said: \"{0}\"). Check the organization ID, or use a key from that organization."
+    )]
     NotMember(String),
-    #[error("The server refused the upload (server said: \"{0}\"). Check that the file is the one you meant; retrying the same file will not help.")]
+    #[error(
+        "The server refused the upload (server said: \"{0}\"). Check that the file is the one you meant; retrying the same file will not help."
+    )]
     Rejected(String),
-    #[error("The upload is too large for the server (HTTP 413). An execution takes at most 200 MB of files in all.")]
+    #[error(
+        "The upload is too large for the server (HTTP 413). An execution takes at most 200 MB of files in all."
+    )]
     TooLarge,
-    #[error("The server is busy and asked us to wait (HTTP 429). The upload is retried automatically; if it keeps failing, try again in a few minutes.")]
+    #[error(
+        "The server is busy and asked us to wait (HTTP 429). The upload is retried automatically; if it keeps failing, try again in a few minutes."
+    )]
     RateLimited { retry_after: Option<Duration> },
-    #[error("The server failed (HTTP {status}: \"{text}\"). This is not your fault; retry in a moment.")]
+    #[error(
+        "The server failed (HTTP {status}: \"{text}\"). This is not your fault; retry in a moment."
+    )]
     ServerFailed { status: u16, text: String },
-    #[error("The server answered in a way the API does not describe (HTTP {status}: \"{text}\"). Retry; if it keeps happening, check the server address in Settings.")]
+    #[error(
+        "The server answered in a way the API does not describe (HTTP {status}: \"{text}\"). Retry; if it keeps happening, check the server address in Settings."
+    )]
     UnexpectedStatus { status: u16, text: String },
-    #[error("The server sent us to another address ({0}). The key was not sent there. Check the server address in Settings.")]
+    #[error(
+        "The server sent us to another address ({0}). The key was not sent there. Check the server address in Settings."
+    )]
     RedirectedAway(String),
-    #[error("Cannot reach the server ({0}). Check your internet connection and the server address, then retry.")]
+    #[error(
+        "Cannot reach the server ({0}). Check your internet connection and the server address, then retry."
+    )]
     NoConnection(String),
     #[error("The connection broke while sending ({0}). Retry; only this file is sent again.")]
     ConnectionLost(String),
@@ -82,9 +100,13 @@ pub enum ApiError {
     Stalled(Duration),
     #[error("The server did not answer within {} seconds after receiving the file. Retry in a moment.", .0.as_secs())]
     NoAnswer(Duration),
-    #[error("The server's answer was not what the API promises ({0}). Retry; if it keeps happening, check the server address in Settings.")]
+    #[error(
+        "The server's answer was not what the API promises ({0}). Retry; if it keeps happening, check the server address in Settings."
+    )]
     MalformedAnswer(String),
-    #[error("{0} changed while it was being sent ({1}). Nothing wrong was kept: retry to send the file as it is now.")]
+    #[error(
+        "{0} changed while it was being sent ({1}). Nothing wrong was kept: retry to send the file as it is now."
+    )]
     FileChanged(String, String),
     #[error("{0} could not be read while sending ({1}). Check the file, then retry.")]
     FileUnreadable(String, String),
@@ -210,11 +232,10 @@ impl ApiClient {
                 .get(url.clone())
                 .headers(self.headers.clone())
                 .send();
-            let response =
-                match tokio::time::timeout(self.options.answer_timeout, request).await {
-                    Err(_) => return Err(ApiError::NoAnswer(self.options.answer_timeout)),
-                    Ok(r) => r.map_err(|e| classify_transport(&e))?,
-                };
+            let response = match tokio::time::timeout(self.options.answer_timeout, request).await {
+                Err(_) => return Err(ApiError::NoAnswer(self.options.answer_timeout)),
+                Ok(r) => r.map_err(|e| classify_transport(&e))?,
+            };
             match self.redirect_target(&response)? {
                 Some(next) => url = next,
                 None => {
@@ -222,7 +243,9 @@ impl ApiClient {
                     let body = read_limited(response).await?;
                     if status.is_success() {
                         return serde_json::from_slice(&body).map_err(|e| {
-                            ApiError::MalformedAnswer(format!("the account details did not parse: {e}"))
+                            ApiError::MalformedAnswer(format!(
+                                "the account details did not parse: {e}"
+                            ))
                         });
                     }
                     return Err(status_error(status, &body, None));
@@ -461,7 +484,10 @@ async fn build_form(
         if now_len != file.size {
             return Err(ApiError::FileChanged(
                 file.name.clone(),
-                format!("its size is now {now_len} bytes, it was {} when added", file.size),
+                format!(
+                    "its size is now {now_len} bytes, it was {} when added",
+                    file.size
+                ),
             ));
         }
         let body = FileBody {
@@ -639,16 +665,20 @@ fn httpdate_to_system_time(value: &str) -> Option<std::time::SystemTime> {
         .iter()
         .position(|m| *m == parts[2])?
             + 1;
-        let stamp = format!("{}-{:02}-{:02}T{}Z", parts[3], month, parts[1].parse::<u8>().ok()?, parts[4]);
+        let stamp = format!(
+            "{}-{:02}-{:02}T{}Z",
+            parts[3],
+            month,
+            parts[1].parse::<u8>().ok()?,
+            parts[4]
+        );
         humantime::parse_rfc3339_weak(&stamp).ok()
     })
 }
 
 fn classify_transport(e: &reqwest::Error) -> ApiError {
     let detail = error_chain(e);
-    if e.is_connect() {
-        ApiError::NoConnection(detail)
-    } else if e.is_timeout() {
+    if e.is_connect() || e.is_timeout() {
         ApiError::NoConnection(detail)
     } else {
         ApiError::ConnectionLost(detail)
@@ -678,7 +708,10 @@ mod tests {
     #[test]
     fn filenames_cannot_break_out_of_their_header() {
         assert_eq!(encode_filename("a \"b\".pdf"), "a %22b%22.pdf");
-        assert_eq!(encode_filename("x\r\nContent-Type: evil"), "x%0D%0AContent-Type: evil");
+        assert_eq!(
+            encode_filename("x\r\nContent-Type: evil"),
+            "x%0D%0AContent-Type: evil"
+        );
         assert_eq!(encode_filename("back\\slash"), "back\\\\slash");
         assert_eq!(encode_filename("résumé; v2.txt"), "résumé; v2.txt");
     }
@@ -700,7 +733,10 @@ mod tests {
     #[test]
     fn retry_after_in_seconds_or_as_a_date() {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 
@@ -710,7 +746,14 @@ mod tests {
             status_error(StatusCode::FORBIDDEN, b"User is not a member of the organization.", None),
             ApiError::NotMember(t) if t == "User is not a member of the organization."
         ));
-        assert!(matches!(status_error(StatusCode::BAD_REQUEST, b"Invalid file upload request.", None), ApiError::Rejected(_)));
+        assert!(matches!(
+            status_error(
+                StatusCode::BAD_REQUEST,
+                b"Invalid file upload request.",
+                None
+            ),
+            ApiError::Rejected(_)
+        ));
         assert!(status_error(StatusCode::BAD_GATEWAY, b"", None).is_transient());
         assert!(!status_error(StatusCode::UNAUTHORIZED, b"", None).is_transient());
     }

@@ -171,14 +171,21 @@ fn key(env: &Environment, action: KeyAction) -> Result<u8, Failure> {
             let from_env = env.overrides.api_key.is_some();
             match store.load() {
                 Ok(Some(_)) => {
-                    eprintln!("An API key for {} is stored in {}.", base.host(), store.describe());
+                    eprintln!(
+                        "An API key for {} is stored in {}.",
+                        base.host(),
+                        store.describe()
+                    );
                     if from_env {
                         eprintln!("ASTEROID_API_KEY is also set and is used instead.");
                     }
                     Ok(EXIT_OK)
                 }
                 Ok(None) if from_env => {
-                    eprintln!("No API key is stored for {}; ASTEROID_API_KEY is set and is used.", base.host());
+                    eprintln!(
+                        "No API key is stored for {}; ASTEROID_API_KEY is set and is used.",
+                        base.host()
+                    );
                     Ok(EXIT_OK)
                 }
                 Ok(None) => {
@@ -216,7 +223,9 @@ fn read_key_from_stdin() -> Result<ApiKey, Failure> {
         std::io::stdin()
             .take(64 * 1024)
             .read_to_string(&mut s)
-            .map_err(|e| Failure::input(format!("Could not read the key from standard input: {e}")))?;
+            .map_err(|e| {
+                Failure::input(format!("Could not read the key from standard input: {e}"))
+            })?;
         s
     };
     ApiKey::new(&text).map_err(|e| Failure::input(e.to_string()))
@@ -239,8 +248,9 @@ fn stage(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
         )));
     }
     let base = env.base_url(args.base_url.as_deref())?;
-    let org_hint = connection::resolve_organization(args.org.as_deref(), &env.overrides, &env.settings)
-        .map_err(|e| Failure::input(format!("{e}\nNothing was uploaded.")))?;
+    let org_hint =
+        connection::resolve_organization(args.org.as_deref(), &env.overrides, &env.settings)
+            .map_err(|e| Failure::input(format!("{e}\nNothing was uploaded.")))?;
     let key = find_key(env, &base)?;
     let client = ApiClient::new(base.clone(), &key, ClientOptions::default())
         .map_err(|e| Failure::input(e.to_string()))?;
@@ -276,7 +286,15 @@ fn stage(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
         concurrency: env.settings.concurrency,
         ..QueueOptions::default()
     };
-    let staged = runtime.block_on(run_queue(files, Target { client, organization }, history, options));
+    let staged = runtime.block_on(run_queue(
+        files,
+        Target {
+            client,
+            organization,
+        },
+        history,
+        options,
+    ));
     let all_staged = staged.iter().all(Option::is_some);
     let envelope = TempFiles {
         temp_files: staged.into_iter().flatten().collect(),
@@ -293,7 +311,8 @@ fn stage(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
 /// `ASTEROID_API_KEY` if set, else the keychain.
 fn find_key(env: &Environment, base: &BaseUrl) -> Result<ApiKey, Failure> {
     if let Some(key) = env.overrides.api_key() {
-        return key.map_err(|e| Failure::input(format!("ASTEROID_API_KEY is set but unusable: {e}")));
+        return key
+            .map_err(|e| Failure::input(format!("ASTEROID_API_KEY is set but unusable: {e}")));
     }
     let store = KeychainStore::for_host(&base.host());
     let how = "Run `asteroid-stager key set` and paste your key (from platform.asteroid.ai → profile → API Keys), or set ASTEROID_API_KEY.";
@@ -320,7 +339,13 @@ async fn organization_from_key(client: &ApiClient) -> Result<OrganizationId, Fai
         OrganizationChoice::Several(orgs) => {
             let list: Vec<String> = orgs
                 .iter()
-                .map(|o| format!("  --org {}   ({})", o.id, crate::api::clean_server_text(&o.name)))
+                .map(|o| {
+                    format!(
+                        "  --org {}   ({})",
+                        o.id,
+                        crate::api::clean_server_text(&o.name)
+                    )
+                })
                 .collect();
             Err(Failure::input(format!(
                 "The key belongs to {} organizations; say which one with --org (or ASTEROID_ORG_ID):\n{}\nNothing was uploaded.",
@@ -368,7 +393,12 @@ async fn run_queue(
         let name = |id: &UploadId| names.get(id).map(String::as_str).unwrap_or("a file");
         match &event {
             QueueEvent::Progress { id, sent, .. } => progress.update(*id, *sent),
-            QueueEvent::Retrying { id, attempt, delay, reason } => {
+            QueueEvent::Retrying {
+                id,
+                attempt,
+                delay,
+                reason,
+            } => {
                 progress.clear();
                 eprintln!(
                     "Retrying {} in {} s (try {} failed): {reason}",
@@ -392,7 +422,9 @@ async fn run_queue(
             }
             QueueEvent::HistoryNotSaved { reason } => {
                 progress.clear();
-                eprintln!("Warning: the history could not be saved ({reason}). The IDs below are still valid.");
+                eprintln!(
+                    "Warning: the history could not be saved ({reason}). The IDs below are still valid."
+                );
             }
             QueueEvent::Sending { .. } | QueueEvent::WaitingForServer { .. } => {}
         }
@@ -439,8 +471,15 @@ impl ProgressLine {
         }
         self.last = Instant::now();
         let done: u64 = self.sent.values().sum();
-        let pct = if self.total == 0 { 100 } else { done.saturating_mul(100) / self.total };
-        eprint!("\r{pct:>3}%  {} of {}   ", human_bytes(done), human_bytes(self.total));
+        let pct = done
+            .saturating_mul(100)
+            .checked_div(self.total)
+            .unwrap_or(100);
+        eprint!(
+            "\r{pct:>3}%  {} of {}   ",
+            human_bytes(done),
+            human_bytes(self.total)
+        );
         self.shown = true;
     }
 
@@ -480,7 +519,9 @@ mod tests {
 
     #[test]
     fn command_line_parses_as_documented() {
-        let cli = Cli::try_parse_from(["asteroid-stager", "stage", "--org", "x", "a.pdf", "b c.csv"]).unwrap();
+        let cli =
+            Cli::try_parse_from(["asteroid-stager", "stage", "--org", "x", "a.pdf", "b c.csv"])
+                .unwrap();
         assert!(matches!(cli.command, Some(CliCommand::Stage(ref a)) if a.files.len() == 2));
         let cli = Cli::try_parse_from(["asteroid-stager", "a.pdf"]).unwrap();
         assert!(cli.command.is_none() && cli.files.len() == 1);

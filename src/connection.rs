@@ -34,7 +34,11 @@ impl Overrides {
     pub fn from_env() -> Self {
         // An empty variable is as good as unset: `ASTEROID_ORG_ID= cmd` is a common way
         // to switch one off.
-        let read = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
+        let read = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
         Self {
             api_key: read(ENV_API_KEY),
             base_url: read(ENV_BASE_URL),
@@ -121,25 +125,46 @@ mod tests {
         };
         let none = Overrides::default();
         let url = |f, o: &Overrides, s: &Settings| resolve_base_url(f, o, s).unwrap().host();
-        assert_eq!(url(Some("https://flag.example"), &env, &settings), "flag.example");
+        assert_eq!(
+            url(Some("https://flag.example"), &env, &settings),
+            "flag.example"
+        );
         assert_eq!(url(None, &env, &settings), "env.example");
         assert_eq!(url(None, &none, &settings), "settings.example");
-        assert_eq!(url(None, &none, &Settings::default()), "odyssey.asteroid.ai");
-        let org = resolve_organization(None, &env, &settings).unwrap().unwrap();
+        assert_eq!(
+            url(None, &none, &Settings::default()),
+            "odyssey.asteroid.ai"
+        );
+        let org = resolve_organization(None, &env, &settings)
+            .unwrap()
+            .unwrap();
         assert_eq!(org.to_string(), "22222222-2222-3333-4444-555555555555");
-        assert_eq!(resolve_organization(None, &none, &Settings::default()), Ok(None));
+        assert_eq!(
+            resolve_organization(None, &none, &Settings::default()),
+            Ok(None)
+        );
         assert!(resolve_organization(Some("acme"), &none, &settings).is_err());
     }
 
     #[test]
     fn the_key_decides_when_it_has_one_organization() {
-        let org = |id: &str| Organization { id: id.into(), name: "Acme".into() };
-        let ctx = |orgs| UserContext { user_id: "u".into(), email: "e".into(), organizations: orgs };
+        let org = |id: &str| Organization {
+            id: id.into(),
+            name: "Acme".into(),
+        };
+        let ctx = |orgs| UserContext {
+            user_id: "u".into(),
+            email: "e".into(),
+            organizations: orgs,
+        };
         assert!(matches!(
             choose_organization(&ctx(vec![org("11111111-2222-3333-4444-555555555555")])),
             OrganizationChoice::One(_, name) if name == "Acme"
         ));
-        assert_eq!(choose_organization(&ctx(vec![])), OrganizationChoice::NoneFound);
+        assert_eq!(
+            choose_organization(&ctx(vec![])),
+            OrganizationChoice::NoneFound
+        );
         assert!(matches!(
             choose_organization(&ctx(vec![
                 org("11111111-2222-3333-4444-555555555555"),

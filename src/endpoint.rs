@@ -16,15 +16,25 @@ pub struct BaseUrl(Url);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BaseUrlError {
-    #[error("The server address is empty. Enter an address such as {}.", crate::DEFAULT_BASE_URL)]
+    #[error(
+        "The server address is empty. Enter an address such as {}.",
+        crate::DEFAULT_BASE_URL
+    )]
     Empty,
     #[error("\"{0}\" is not a web address. Enter an address such as {ex}.", ex = crate::DEFAULT_BASE_URL)]
     NotAUrl(String),
-    #[error("The server address must start with https:// (got \"{0}\"). Plain http:// is only allowed for this computer (localhost).")]
+    #[error(
+        "The server address must start with https:// (got \"{0}\"). Plain http:// is only allowed for this computer (localhost)."
+    )]
     InsecureScheme(String),
-    #[error("The server address may not contain a user name or password. Remove the part before \"@\".")]
+    #[error(
+        "The server address may not contain a user name or password. Remove the part before \"@\"."
+    )]
     HasCredentials,
-    #[error("The server address may not contain \"?\" or \"#\" parts. Enter just the address, such as {}.", crate::DEFAULT_BASE_URL)]
+    #[error(
+        "The server address may not contain \"?\" or \"#\" parts. Enter just the address, such as {}.",
+        crate::DEFAULT_BASE_URL
+    )]
     HasQueryOrFragment,
 }
 
@@ -209,11 +219,23 @@ mod tests {
     #[test]
     fn organization_id_forgives_spaces_and_braces_only() {
         let want = "11111111-2222-3333-4444-555555555555";
-        for input in [want, " 11111111-2222-3333-4444-555555555555\n", "{11111111-2222-3333-4444-555555555555}"] {
+        for input in [
+            want,
+            " 11111111-2222-3333-4444-555555555555\n",
+            "{11111111-2222-3333-4444-555555555555}",
+        ] {
             assert_eq!(OrganizationId::parse(input).unwrap().to_string(), want);
         }
-        for bad in ["", "acme", "11111111222233334444555555555555", "11111111-2222-3333-4444-55555555555x"] {
-            assert!(OrganizationId::parse(bad).is_err(), "{bad:?} should be refused");
+        for bad in [
+            "",
+            "acme",
+            "11111111222233334444555555555555",
+            "11111111-2222-3333-4444-55555555555x",
+        ] {
+            assert!(
+                OrganizationId::parse(bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
     }
 }

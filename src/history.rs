@@ -171,12 +171,19 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let (store, problem) = HistoryStore::open(&path);
         assert!(problem.is_none());
-        store.record(&[entry("old", now - Duration::from_secs(3601))]).unwrap();
-        store.record(&[entry("new", now - Duration::from_secs(60))]).unwrap();
+        store
+            .record(&[entry("old", now - Duration::from_secs(3601))])
+            .unwrap();
+        store
+            .record(&[entry("new", now - Duration::from_secs(60))])
+            .unwrap();
 
         let (reopened, _) = HistoryStore::open(&path);
         assert_eq!(reopened.entries().len(), 2);
-        assert_eq!(reopened.entries()[1].time_left(now), Duration::from_secs(59 * 60));
+        assert_eq!(
+            reopened.entries()[1].time_left(now),
+            Duration::from_secs(59 * 60)
+        );
         assert!(reopened.entries()[0].is_expired(now));
 
         reopened.clear_expired(now).unwrap();

@@ -15,9 +15,13 @@ pub struct ApiKey(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiKeyError {
-    #[error("The API key is empty. Copy it from platform.asteroid.ai → your profile → API Keys, then paste it here.")]
+    #[error(
+        "The API key is empty. Copy it from platform.asteroid.ai → your profile → API Keys, then paste it here."
+    )]
     Empty,
-    #[error("That does not look like an API key: it contains spaces or line breaks in the middle. Copy the key again from platform.asteroid.ai → your profile → API Keys.")]
+    #[error(
+        "That does not look like an API key: it contains spaces or line breaks in the middle. Copy the key again from platform.asteroid.ai → your profile → API Keys."
+    )]
     HasInnerWhitespace,
 }
 
@@ -48,11 +52,17 @@ impl fmt::Debug for ApiKey {
 /// Why the keychain could not be used, in words an operator can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyStoreError {
-    #[error("No keychain is available on this computer ({0}). You can still use the key for this session, or set ASTEROID_API_KEY.")]
+    #[error(
+        "No keychain is available on this computer ({0}). You can still use the key for this session, or set ASTEROID_API_KEY."
+    )]
     Unavailable(String),
-    #[error("The keychain is locked ({0}). Unlock it (log in to your desktop keyring) and try again, or use the key for this session only.")]
+    #[error(
+        "The keychain is locked ({0}). Unlock it (log in to your desktop keyring) and try again, or use the key for this session only."
+    )]
     Locked(String),
-    #[error("The keychain refused the request ({0}). Try again, or use the key for this session only.")]
+    #[error(
+        "The keychain refused the request ({0}). Try again, or use the key for this session only."
+    )]
     Refused(String),
 }
 

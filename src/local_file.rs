@@ -19,13 +19,19 @@ pub enum LocalFileError {
     NotFound(String),
     #[error("{0} is a folder. Add the files inside it instead.")]
     IsFolder(String),
-    #[error("{0} cannot be read: permission denied. Ask the file's owner for access, or copy it somewhere you can read it.")]
+    #[error(
+        "{0} cannot be read: permission denied. Ask the file's owner for access, or copy it somewhere you can read it."
+    )]
     PermissionDenied(String),
-    #[error("{0} is a link that points to itself (a loop). Add the file it should point to instead.")]
+    #[error(
+        "{0} is a link that points to itself (a loop). Add the file it should point to instead."
+    )]
     LinkLoop(String),
     #[error("{0} is not a regular file (it is a {1}). Only regular files can be staged.")]
     NotRegular(String, &'static str),
-    #[error("{0} is empty (0 bytes), so there is nothing to stage. Check that it is the file you meant.")]
+    #[error(
+        "{0} is empty (0 bytes), so there is nothing to stage. Check that it is the file you meant."
+    )]
     Empty(String),
     #[error("{0} cannot be read: {1}.")]
     Unreadable(String, String),
@@ -79,7 +85,13 @@ fn is_link_loop(e: &io::Error) -> bool {
 #[cfg(unix)]
 const fn libc_eloop() -> i32 {
     // ELOOP: 40 on Linux, 62 on macOS and the BSDs.
-    if cfg!(any(target_os = "macos", target_os = "ios", target_os = "freebsd", target_os = "openbsd", target_os = "netbsd")) {
+    if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd"
+    )) {
         62
     } else {
         40
@@ -127,15 +139,24 @@ mod tests {
     fn each_bad_input_gets_its_own_message() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        assert!(matches!(LocalFile::inspect(&d.join("missing")), Err(LocalFileError::NotFound(_))));
-        assert!(matches!(LocalFile::inspect(d), Err(LocalFileError::IsFolder(_))));
+        assert!(matches!(
+            LocalFile::inspect(&d.join("missing")),
+            Err(LocalFileError::NotFound(_))
+        ));
+        assert!(matches!(
+            LocalFile::inspect(d),
+            Err(LocalFileError::IsFolder(_))
+        ));
         std::fs::write(d.join("empty"), b"").unwrap();
         let e = LocalFile::inspect(&d.join("empty")).unwrap_err();
         assert!(e.to_string().contains("empty (0 bytes)"), "{e}");
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(d.join("loop"), d.join("loop")).unwrap();
-            assert!(matches!(LocalFile::inspect(&d.join("loop")), Err(LocalFileError::LinkLoop(_))));
+            assert!(matches!(
+                LocalFile::inspect(&d.join("loop")),
+                Err(LocalFileError::LinkLoop(_))
+            ));
             assert!(matches!(
                 LocalFile::inspect(Path::new("/dev/null")),
                 Err(LocalFileError::NotRegular(_, "device"))

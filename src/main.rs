@@ -20,7 +20,9 @@ fn main() -> ExitCode {
         None => match asteroid_stager::ui::run_window(cli.files) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("The window could not be opened: {e}\nThe command line still works: asteroid-stager stage FILE...");
+                eprintln!(
+                    "The window could not be opened: {e}\nThe command line still works: asteroid-stager stage FILE..."
+                );
                 ExitCode::from(cli::EXIT_FAILED)
             }
         },

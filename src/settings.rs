@@ -63,7 +63,11 @@ mod tests {
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path), (s, None));
-        std::fs::write(&path, br#"{"version":1,"concurrency":2,"somethingNew":true}"#).unwrap();
+        std::fs::write(
+            &path,
+            br#"{"version":1,"concurrency":2,"somethingNew":true}"#,
+        )
+        .unwrap();
         assert_eq!(Settings::load(&path).0.concurrency, 2);
     }
 
@@ -75,7 +79,10 @@ mod tests {
         let (s, problem) = Settings::load(&path);
         assert_eq!(s, Settings::default());
         let problem = problem.unwrap();
-        assert_eq!(std::fs::read(problem.backup.unwrap()).unwrap(), b"\x00garbage");
+        assert_eq!(
+            std::fs::read(problem.backup.unwrap()).unwrap(),
+            b"\x00garbage"
+        );
 
         std::fs::write(&path, br#"{"version":99}"#).unwrap();
         let (_, problem) = Settings::load(&path);

@@ -75,11 +75,19 @@ pub enum UploadError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueueEvent {
     /// The file is part of a request being sent.
-    Sending { id: UploadId },
+    Sending {
+        id: UploadId,
+    },
     /// Bytes of this file handed to the connection so far.
-    Progress { id: UploadId, sent: u64, total: u64 },
+    Progress {
+        id: UploadId,
+        sent: u64,
+        total: u64,
+    },
     /// All bytes are sent; the server has not answered yet.
-    WaitingForServer { id: UploadId },
+    WaitingForServer {
+        id: UploadId,
+    },
     /// A try failed and another will follow after `delay`.
     Retrying {
         id: UploadId,
@@ -88,11 +96,21 @@ pub enum QueueEvent {
         reason: ApiError,
     },
     /// Staged, and already recorded in the history.
-    Staged { id: UploadId, entry: HistoryEntry },
-    Failed { id: UploadId, error: UploadError },
-    Cancelled { id: UploadId },
+    Staged {
+        id: UploadId,
+        entry: HistoryEntry,
+    },
+    Failed {
+        id: UploadId,
+        error: UploadError,
+    },
+    Cancelled {
+        id: UploadId,
+    },
     /// The history file could not be written; the staged IDs are still in the events.
-    HistoryNotSaved { reason: String },
+    HistoryNotSaved {
+        reason: String,
+    },
 }
 
 impl QueueEvent {
@@ -120,7 +138,7 @@ impl QueueEvent {
 
 enum Command {
     Add(Vec<(UploadId, LocalFile)>),
-    SetTarget(Option<Target>),
+    SetTarget(Box<Option<Target>>),
     Cancel(UploadId),
     CancelAll,
     Retry(UploadId),
@@ -181,7 +199,7 @@ impl UploadQueue {
 
     /// Sets (or clears, pausing new requests) where files go.
     pub fn set_target(&self, target: Option<Target>) {
-        self.send(Command::SetTarget(target));
+        self.send(Command::SetTarget(Box::new(target)));
     }
 
     pub fn cancel(&self, id: UploadId) {
@@ -300,7 +318,7 @@ impl QueueActor {
                     self.pending.push_back(id);
                 }
             }
-            Command::SetTarget(target) => self.target = target,
+            Command::SetTarget(target) => self.target = *target,
             Command::Cancel(id) => self.cancel(id),
             Command::CancelAll => {
                 let mut ids: Vec<_> = self.jobs.keys().copied().collect();
@@ -395,7 +413,12 @@ impl QueueActor {
         }
     }
 
-    async fn staged(&mut self, ids: &[UploadId], organization: OrganizationId, staged: Vec<TempFile>) {
+    async fn staged(
+        &mut self,
+        ids: &[UploadId],
+        organization: OrganizationId,
+        staged: Vec<TempFile>,
+    ) {
         let now = SystemTime::now();
         let entries: Vec<HistoryEntry> = ids
             .iter()
@@ -573,13 +596,9 @@ async fn run_request(
         })
     };
     let any_cancelled = futures_util::future::select_all(
-        tokens
-            .iter()
-            .map(|t| t.clone().cancelled_owned().boxed()),
+        tokens.iter().map(|t| t.clone().cancelled_owned().boxed()),
     );
-    let stage = target
-        .client
-        .stage(&target.organization, &files, progress);
+    let stage = target.client.stage(&target.organization, &files, progress);
     let message = tokio::select! {
         result = stage => Internal::Finished { ids, organization: target.organization, result },
         _ = any_cancelled => Internal::Interrupted { ids },

@@ -11,7 +11,9 @@ use asteroid_stager::endpoint::{BaseUrl, OrganizationId};
 use asteroid_stager::history::HistoryStore;
 use asteroid_stager::key_store::ApiKey;
 use asteroid_stager::local_file::LocalFile;
-use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, Target, UploadError, UploadId, UploadQueue};
+use asteroid_stager::upload_queue::{
+    QueueEvent, QueueOptions, Target, UploadError, UploadId, UploadQueue,
+};
 use support::{Fault, KEY, ORG, StagingServer, write_pattern_file};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -39,7 +41,12 @@ struct Run {
     _dir: tempfile::TempDir,
 }
 
-fn start(server: &StagingServer, files: Vec<LocalFile>, client_options: ClientOptions, options: QueueOptions) -> Run {
+fn start(
+    server: &StagingServer,
+    files: Vec<LocalFile>,
+    client_options: ClientOptions,
+    options: QueueOptions,
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let (history, _) = HistoryStore::open(&dir.path().join("history.json"));
     let (queue, events) = UploadQueue::start(
@@ -53,7 +60,13 @@ fn start(server: &StagingServer, files: Vec<LocalFile>, client_options: ClientOp
         client: client(server, client_options),
         organization: OrganizationId::parse(ORG).unwrap(),
     }));
-    Run { queue, events, ids, history, _dir: dir }
+    Run {
+        queue,
+        events,
+        ids,
+        history,
+        _dir: dir,
+    }
 }
 
 /// Collects events until every file reached a final state (or 30 s passed).
@@ -92,30 +105,77 @@ fn file(dir: &std::path::Path, name: &str, size: usize) -> (LocalFile, String) {
 async fn bytes_names_types_and_both_key_headers_arrive() {
     let server = StagingServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let names = ["report final.pdf", "quote\"d.csv", "résumé ñ.txt", "notes.md", "no extension", "semi;colon.json"];
-    let files: Vec<_> = names.iter().enumerate().map(|(i, n)| file(dir.path(), n, 1000 + i * 333)).collect();
-    let mut run = start(&server, files.iter().map(|f| f.0.clone()).collect(), ClientOptions::default(), fast_options());
+    let names = [
+        "report final.pdf",
+        "quote\"d.csv",
+        "résumé ñ.txt",
+        "notes.md",
+        "no extension",
+        "semi;colon.json",
+    ];
+    let files: Vec<_> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| file(dir.path(), n, 1000 + i * 333))
+        .collect();
+    let mut run = start(
+        &server,
+        files.iter().map(|f| f.0.clone()).collect(),
+        ClientOptions::default(),
+        fast_options(),
+    );
     let events = finish(&mut run).await;
 
     let requests = server.requests();
-    assert_eq!(requests.len(), 1, "small files share one request: {events:?}");
+    assert_eq!(
+        requests.len(),
+        1,
+        "small files share one request: {events:?}"
+    );
     let request = &requests[0];
     assert_eq!(request.path, format!("/temp-files/{ORG}"));
     assert_eq!(request.asteroid_key.as_deref(), Some(KEY));
     assert_eq!(request.x_api_key.as_deref(), Some(KEY));
-    assert!(request.content_length.is_some() && !request.chunked, "sent with a Content-Length");
-    let received: Vec<_> = request.parts.iter().map(|p| (p.field.as_str(), p.size, p.sha256.as_str())).collect();
-    let sent: Vec<_> = files.iter().map(|(f, h)| ("files", f.size, h.as_str())).collect();
+    assert!(
+        request.content_length.is_some() && !request.chunked,
+        "sent with a Content-Length"
+    );
+    let received: Vec<_> = request
+        .parts
+        .iter()
+        .map(|p| (p.field.as_str(), p.size, p.sha256.as_str()))
+        .collect();
+    let sent: Vec<_> = files
+        .iter()
+        .map(|(f, h)| ("files", f.size, h.as_str()))
+        .collect();
     assert_eq!(received, sent);
-    let types: Vec<_> = request.parts.iter().map(|p| p.content_type.clone().unwrap_or_default()).collect();
-    assert_eq!(types, ["application/pdf", "text/csv", "text/plain", "text/markdown", "application/octet-stream", "application/json"]);
+    let types: Vec<_> = request
+        .parts
+        .iter()
+        .map(|p| p.content_type.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "application/pdf",
+            "text/csv",
+            "text/plain",
+            "text/markdown",
+            "application/octet-stream",
+            "application/json"
+        ]
+    );
     // The quote is encoded as browsers and the official SDK do; the rest arrives as is.
     assert_eq!(
         String::from_utf8_lossy(&request.parts[1].raw_disposition),
         "form-data; name=\"files\"; filename=\"quote%22d.csv\""
     );
     assert_eq!(request.parts[2].file_name.as_deref(), Some("résumé ñ.txt"));
-    assert_eq!(request.parts[0].file_name.as_deref(), Some("report final.pdf"));
+    assert_eq!(
+        request.parts[0].file_name.as_deref(),
+        Some("report final.pdf")
+    );
 
     // Every file staged, and in the history under the name the server gave it.
     for id in &run.ids {
@@ -131,11 +191,21 @@ async fn a_failing_server_is_retried_then_succeeds() {
     let server = StagingServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     let (f, hash) = file(dir.path(), "a.bin", 300_000);
-    server.push_faults([Fault::Status(500, "Internal server error."), Fault::Status(503, "busy"), Fault::DropAfter(100_000)]);
+    server.push_faults([
+        Fault::Status(500, "Internal server error."),
+        Fault::Status(503, "busy"),
+        Fault::DropAfter(100_000),
+    ]);
     let mut run = start(&server, vec![f], ClientOptions::default(), fast_options());
     let events = finish(&mut run).await;
-    assert!(matches!(outcome(&events, run.ids[0]), QueueEvent::Staged { .. }), "{events:?}");
-    let retries = events.iter().filter(|e| matches!(e, QueueEvent::Retrying { .. })).count();
+    assert!(
+        matches!(outcome(&events, run.ids[0]), QueueEvent::Staged { .. }),
+        "{events:?}"
+    );
+    let retries = events
+        .iter()
+        .filter(|e| matches!(e, QueueEvent::Retrying { .. }))
+        .count();
     assert_eq!(retries, 3);
     assert_eq!(server.requests().len(), 4);
     assert_eq!(server.received_parts().last().unwrap().sha256, hash);
@@ -146,12 +216,26 @@ async fn refusals_are_not_retried_and_say_what_happened() {
     let server = StagingServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     let (f, _) = file(dir.path(), "a.pdf", 10);
-    server.push_faults([Fault::Status(403, "User is not a member of the organization.")]);
+    server.push_faults([Fault::Status(
+        403,
+        "User is not a member of the organization.",
+    )]);
     let mut run = start(&server, vec![f], ClientOptions::default(), fast_options());
     let events = finish(&mut run).await;
-    let QueueEvent::Failed { error, .. } = outcome(&events, run.ids[0]) else { panic!("{events:?}") };
-    assert_eq!(error, &UploadError::Api(ApiError::NotMember("User is not a member of the organization.".into())));
-    assert!(error.to_string().contains("not a member of this organization"));
+    let QueueEvent::Failed { error, .. } = outcome(&events, run.ids[0]) else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        error,
+        &UploadError::Api(ApiError::NotMember(
+            "User is not a member of the organization.".into()
+        ))
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("not a member of this organization")
+    );
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -165,13 +249,26 @@ async fn an_answer_that_is_not_the_promised_json_fails_plainly() {
     server.push_faults([
         Fault::Body200(r#"{"tempFiles":[]}"#.into()),
         Fault::Body200("<html>oops</html>".into()),
-        Fault::Body200(format!(r#"{{"tempFiles":[{{"id":"{}","name":"other.pdf"}}]}}"#, uuid::Uuid::new_v4())),
+        Fault::Body200(format!(
+            r#"{{"tempFiles":[{{"id":"{}","name":"other.pdf"}}]}}"#,
+            uuid::Uuid::new_v4()
+        )),
     ]);
-    let mut run = start(&server, vec![a, b], ClientOptions::default(), fast_options());
+    let mut run = start(
+        &server,
+        vec![a, b],
+        ClientOptions::default(),
+        fast_options(),
+    );
     let events = finish(&mut run).await;
     for id in &run.ids {
-        let QueueEvent::Failed { error, .. } = outcome(&events, *id) else { panic!("{events:?}") };
-        assert!(error.to_string().contains("not what the API promises"), "{error}");
+        let QueueEvent::Failed { error, .. } = outcome(&events, *id) else {
+            panic!("{events:?}")
+        };
+        assert!(
+            error.to_string().contains("not what the API promises"),
+            "{error}"
+        );
     }
     assert!(run.history.entries().is_empty());
 }
@@ -180,15 +277,33 @@ async fn an_answer_that_is_not_the_promised_json_fails_plainly() {
 async fn one_bad_file_in_a_shared_request_fails_alone() {
     let server = StagingServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<_> = ["one.txt", "two.txt", "three.txt"].iter().map(|n| file(dir.path(), n, 50).0).collect();
-    server.push_faults([Fault::Status(400, "Invalid file upload request."), Fault::Status(400, "Invalid file upload request.")]);
+    let files: Vec<_> = ["one.txt", "two.txt", "three.txt"]
+        .iter()
+        .map(|n| file(dir.path(), n, 50).0)
+        .collect();
+    server.push_faults([
+        Fault::Status(400, "Invalid file upload request."),
+        Fault::Status(400, "Invalid file upload request."),
+    ]);
     // One request at a time, so the second fault meets the first file.
-    let options = QueueOptions { concurrency: 1, ..fast_options() };
+    let options = QueueOptions {
+        concurrency: 1,
+        ..fast_options()
+    };
     let mut run = start(&server, files, ClientOptions::default(), options);
     let events = finish(&mut run).await;
-    assert!(matches!(outcome(&events, run.ids[0]), QueueEvent::Failed { .. }));
-    assert!(matches!(outcome(&events, run.ids[1]), QueueEvent::Staged { .. }));
-    assert!(matches!(outcome(&events, run.ids[2]), QueueEvent::Staged { .. }));
+    assert!(matches!(
+        outcome(&events, run.ids[0]),
+        QueueEvent::Failed { .. }
+    ));
+    assert!(matches!(
+        outcome(&events, run.ids[1]),
+        QueueEvent::Staged { .. }
+    ));
+    assert!(matches!(
+        outcome(&events, run.ids[2]),
+        QueueEvent::Staged { .. }
+    ));
     let sizes: Vec<usize> = server.requests().iter().map(|r| r.parts.len()).collect();
     assert_eq!(sizes, [3, 1, 1, 1]);
 }
@@ -199,11 +314,26 @@ async fn a_slow_answer_times_out_and_is_retried() {
     let dir = tempfile::tempdir().unwrap();
     let (f, _) = file(dir.path(), "a.pdf", 10);
     server.push_faults([Fault::SlowAnswer(Duration::from_secs(5))]);
-    let options = ClientOptions { answer_timeout: Duration::from_millis(300), ..ClientOptions::default() };
+    let options = ClientOptions {
+        answer_timeout: Duration::from_millis(300),
+        ..ClientOptions::default()
+    };
     let mut run = start(&server, vec![f], options, fast_options());
     let events = finish(&mut run).await;
-    assert!(events.iter().any(|e| matches!(e, QueueEvent::Retrying { reason: ApiError::NoAnswer(_), .. })), "{events:?}");
-    assert!(matches!(outcome(&events, run.ids[0]), QueueEvent::Staged { .. }));
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            QueueEvent::Retrying {
+                reason: ApiError::NoAnswer(_),
+                ..
+            }
+        )),
+        "{events:?}"
+    );
+    assert!(matches!(
+        outcome(&events, run.ids[0]),
+        QueueEvent::Staged { .. }
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -212,8 +342,14 @@ async fn a_stalled_upload_is_detected_and_can_be_cancelled() {
     let dir = tempfile::tempdir().unwrap();
     // Larger than the loopback socket buffers, so the stall is felt by the sender.
     let (f, _) = file(dir.path(), "big.bin", 64 * 1024 * 1024);
-    server.push_faults([Fault::StallReading(Duration::from_secs(20)), Fault::StallReading(Duration::from_secs(20))]);
-    let options = ClientOptions { stall_timeout: Duration::from_millis(500), ..ClientOptions::default() };
+    server.push_faults([
+        Fault::StallReading(Duration::from_secs(20)),
+        Fault::StallReading(Duration::from_secs(20)),
+    ]);
+    let options = ClientOptions {
+        stall_timeout: Duration::from_millis(500),
+        ..ClientOptions::default()
+    };
     let mut run = start(&server, vec![f], options, fast_options());
     // The first stall is noticed and retried…
     loop {
@@ -231,7 +367,10 @@ async fn a_stalled_upload_is_detected_and_can_be_cancelled() {
     }
     run.queue.cancel(run.ids[0]);
     let events = finish(&mut run).await;
-    assert!(matches!(outcome(&events, run.ids[0]), QueueEvent::Cancelled { .. }));
+    assert!(matches!(
+        outcome(&events, run.ids[0]),
+        QueueEvent::Cancelled { .. }
+    ));
     assert!(run.history.entries().is_empty());
 }
 
@@ -243,12 +382,22 @@ async fn a_file_that_changed_is_not_sent_as_if_it_were_the_file() {
     std::fs::write(&f.path, b"shorter now").unwrap();
     let (gone, _) = file(dir.path(), "gone.csv", 1000);
     std::fs::remove_file(&gone.path).unwrap();
-    let options = QueueOptions { small_file_limit: 0, ..fast_options() };
+    let options = QueueOptions {
+        small_file_limit: 0,
+        ..fast_options()
+    };
     let mut run = start(&server, vec![f, gone], ClientOptions::default(), options);
     let events = finish(&mut run).await;
     for id in &run.ids {
-        let QueueEvent::Failed { error, .. } = outcome(&events, *id) else { panic!("{events:?}") };
-        assert!(error.to_string().contains("changed while it was being sent"), "{error}");
+        let QueueEvent::Failed { error, .. } = outcome(&events, *id) else {
+            panic!("{events:?}")
+        };
+        assert!(
+            error
+                .to_string()
+                .contains("changed while it was being sent"),
+            "{error}"
+        );
     }
     assert!(server.received_parts().is_empty());
 
@@ -256,7 +405,10 @@ async fn a_file_that_changed_is_not_sent_as_if_it_were_the_file() {
     run.queue.retry(run.ids[0]);
     run.ids.truncate(1);
     let events = finish(&mut run).await;
-    assert!(matches!(outcome(&events, run.ids[0]), QueueEvent::Staged { .. }));
+    assert!(matches!(
+        outcome(&events, run.ids[0]),
+        QueueEvent::Staged { .. }
+    ));
     let parts = server.received_parts();
     assert_eq!(parts.len(), 1);
     assert_eq!(parts[0].sha256, support::sha256_hex(b"shorter now"));
@@ -271,24 +423,46 @@ async fn redirects_keep_the_key_on_the_same_server_only() {
     server.push_faults([Fault::RedirectSameHost("/agents/v2/moved/{org}".into())]);
     let mut run = start(&server, vec![a], ClientOptions::default(), fast_options());
     let events = finish(&mut run).await;
-    assert!(matches!(outcome(&events, run.ids[0]), QueueEvent::Staged { .. }), "{events:?}");
+    assert!(
+        matches!(outcome(&events, run.ids[0]), QueueEvent::Staged { .. }),
+        "{events:?}"
+    );
     assert_eq!(server.requests()[1].asteroid_key.as_deref(), Some(KEY));
 
     let (b, _) = file(dir.path(), "b.pdf", 10);
-    server.push_faults([Fault::RedirectTo(format!("{}/temp-files/{ORG}", elsewhere.base_url))]);
+    server.push_faults([Fault::RedirectTo(format!(
+        "{}/temp-files/{ORG}",
+        elsewhere.base_url
+    ))]);
     let mut run = start(&server, vec![b], ClientOptions::default(), fast_options());
     let events = finish(&mut run).await;
-    let QueueEvent::Failed { error, .. } = outcome(&events, run.ids[0]) else { panic!("{events:?}") };
-    assert!(error.to_string().contains("The key was not sent there"), "{error}");
+    let QueueEvent::Failed { error, .. } = outcome(&events, run.ids[0]) else {
+        panic!("{events:?}")
+    };
+    assert!(
+        error.to_string().contains("The key was not sent there"),
+        "{error}"
+    );
     assert!(elsewhere.requests().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn context_lists_the_key_s_organizations() {
     let server = StagingServer::start().await;
-    let ctx = client(&server, ClientOptions::default()).context().await.unwrap();
+    let ctx = client(&server, ClientOptions::default())
+        .context()
+        .await
+        .unwrap();
     assert_eq!(ctx.organizations.len(), 1);
     assert_eq!(ctx.organizations[0].id, ORG);
-    let bad = ApiClient::new(BaseUrl::parse(&server.base_url).unwrap(), &ApiKey::new("wrong").unwrap(), ClientOptions::default()).unwrap();
-    assert!(matches!(bad.context().await, Err(ApiError::BadKey { status: 401, .. })));
+    let bad = ApiClient::new(
+        BaseUrl::parse(&server.base_url).unwrap(),
+        &ApiKey::new("wrong").unwrap(),
+        ClientOptions::default(),
+    )
+    .unwrap();
+    assert!(matches!(
+        bad.context().await,
+        Err(ApiError::BadKey { status: 401, .. })
+    ));
 }

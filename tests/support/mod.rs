@@ -159,8 +159,10 @@ async fn context(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respo
         .iter()
         .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
         .collect();
-    axum::Json(serde_json::json!({"userId": "u-1", "email": "op@example.com", "organizations": orgs}))
-        .into_response()
+    axum::Json(
+        serde_json::json!({"userId": "u-1", "email": "op@example.com", "organizations": orgs}),
+    )
+    .into_response()
 }
 
 async fn stage(
@@ -169,7 +171,12 @@ async fn stage(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let mut record = ReceivedRequest {
         path: format!("/temp-files/{org}"),
         asteroid_key: header("x-asteroid-agents-api-key"),

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every check and test of Asteroid Stager: formatting, lints, and the whole test suite
+# inside a private D-Bus session with a real Secret Service (gnome-keyring), so that the
+# keychain test talks to a real keychain and never to the desktop's own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# What the tests need beyond Rust: a session bus, gnome-keyring and secret-tool.
+missing=()
+command -v dbus-run-session >/dev/null || missing+=(dbus)
+command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
+command -v secret-tool >/dev/null || missing+=(libsecret-tools)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing test dependencies: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+
+# A fresh keyring folder each run: an old login.keyring with another password would make
+# the unlock fail silently.
+keyring_home=$(mktemp -d)
+trap 'rm -rf "$keyring_home"' EXIT
+XDG_DATA_HOME="$keyring_home" REQUIRE_KEYCHAIN_TEST=1 dbus-run-session -- sh -c '
+  printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec cargo test --all-targets --locked
+'

@@ -1,0 +1,341 @@
+//! The command line as an operator or a script uses it: the real binary against a real
+//! local server, checking stdout, stderr, the exit status and the files it leaves.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use support::{Fault, KEY, ORG, StagingServer, write_pattern_file};
+
+const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn file(&self, name: &str, size: usize) -> PathBuf {
+        let p = self.dir.path().join(name);
+        write_pattern_file(&p, size);
+        p
+    }
+
+    fn history(&self) -> serde_json::Value {
+        let path = self.dir.path().join("data/asteroid-stager/history.json");
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    /// Runs the binary with its config and data folders inside this temporary home.
+    async fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+        let mut cmd = tokio::process::Command::new(BIN);
+        cmd.args(args)
+            .env_remove("ASTEROID_API_KEY")
+            .env_remove("ASTEROID_BASE_URL")
+            .env_remove("ASTEROID_ORG_ID")
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        if let Some(text) = stdin {
+            use tokio::io::AsyncWriteExt;
+            let mut input = child.stdin.take().unwrap();
+            input.write_all(text.as_bytes()).await.unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().await.unwrap()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn with_server(server: &StagingServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("ASTEROID_API_KEY", KEY.to_owned()),
+        ("ASTEROID_BASE_URL", server.base_url.clone()),
+    ]
+}
+
+fn env_refs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stage_prints_the_temp_files_envelope_in_input_order() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let a = home.file("b report.pdf", 5000);
+    let b = home.file("a data.csv", 70);
+    let env = with_server(&server);
+    let out = home
+        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+
+    let stdout = text(&out.stdout);
+    let printed: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let files = printed["tempFiles"].as_array().unwrap();
+    let names: Vec<_> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["b report.pdf", "a data.csv"]);
+    // Exactly the envelope, nothing else, on stdout.
+    assert_eq!(stdout.trim(), serde_json::to_string(&printed).unwrap());
+    assert_eq!(printed.as_object().unwrap().len(), 1);
+    assert!(text(&out.stderr).contains("Staged b report.pdf"));
+
+    // The organization came from the key, and the IDs are in the history on disk.
+    assert_eq!(server.context_calls(), 1);
+    let history = home.history();
+    let ids: Vec<_> = history["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].clone())
+        .collect();
+    assert!(ids.contains(&files[0]["id"]) && ids.contains(&files[1]["id"]));
+    assert_eq!(history["entries"][0]["organizationId"], ORG);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_input_exits_2_and_uploads_nothing() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let good = home.file("good.pdf", 10);
+    let folder = home.dir.path().join("a folder");
+    std::fs::create_dir(&folder).unwrap();
+    let env = with_server(&server);
+    let env = env_refs(&env);
+
+    let missing = home.dir.path().join("missing.pdf");
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            vec!["stage", arg(&good), arg(&missing)],
+            env.clone(),
+            "there is no such file",
+        ),
+        (
+            vec!["stage", arg(&good), arg(&folder)],
+            env.clone(),
+            "is a folder",
+        ),
+        (
+            vec!["stage", "--org", "not-an-org", arg(&good)],
+            env.clone(),
+            "is not an organization ID",
+        ),
+        (
+            vec!["stage", arg(&good)],
+            vec![("ASTEROID_BASE_URL", server.base_url.as_str())],
+            "No API key",
+        ),
+        (
+            vec!["stage", "--base-url", "http://example.com/v2", arg(&good)],
+            env.clone(),
+            "must start with https://",
+        ),
+    ];
+    for (args, env, expected) in cases {
+        let out = home.run(&args, &env, None).await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_failure_exits_1_and_still_prints_and_records_the_staged() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let a = home.file("a.txt", 10);
+    let b = home.file("b.txt", 10);
+    // The shared request fails, then a.txt alone is refused; b.txt gets through.
+    server.push_faults([
+        Fault::Status(400, "Invalid file upload request."),
+        Fault::Status(400, "Invalid file upload request."),
+    ]);
+    let mut env = with_server(&server);
+    env.push(("ASTEROID_ORG_ID", ORG.to_owned()));
+    let out = home
+        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<_> = printed["tempFiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(stderr.contains("Invalid file upload request."), "{stderr}");
+    assert!(stderr.contains("1 of 2 file(s) staged"), "{stderr}");
+    assert_eq!(home.history()["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(server.context_calls(), 0, "ASTEROID_ORG_ID was used");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_organizations_must_be_chosen() {
+    let server = StagingServer::start().await;
+    server.set_organizations(&[
+        (ORG, "Acme"),
+        ("99999999-2222-3333-4444-555555555555", "Other"),
+    ]);
+    let home = Home::new();
+    let a = home.file("a.txt", 10);
+    let env = with_server(&server);
+    let out = home.run(&["stage", arg(&a)], &env_refs(&env), None).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("--org {ORG}   (Acme)")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("99999999-2222-3333-4444-555555555555"),
+        "{stderr}"
+    );
+
+    let out = home
+        .run(
+            &["stage", "--org", &format!(" {{{ORG}}} "), arg(&a)],
+            &env_refs(&env),
+            None,
+        )
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(server.received_parts().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_never_appears_in_output_or_files() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let a = home.file("a.txt", 10);
+    server.push_faults([Fault::Status(
+        403,
+        "User is not a member of the organization.",
+    )]);
+    let env = with_server(&server);
+    let out = home
+        .run(&["stage", "--org", ORG, arg(&a)], &env_refs(&env), None)
+        .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not a member of this organization"));
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(!text(stream).contains(KEY));
+    }
+    for entry in walk(home.dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(
+            !text(&bytes).contains(KEY),
+            "{} holds the key",
+            entry.display()
+        );
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn version_and_help_are_there() {
+    let home = Home::new();
+    let out = home.run(&["--version"], &[], None).await;
+    assert_eq!(
+        text(&out.stdout).trim(),
+        format!("asteroid-stager {}", env!("CARGO_PKG_VERSION"))
+    );
+    let out = home.run(&["stage", "--help"], &[], None).await;
+    assert!(text(&out.stdout).contains("--org <UUID>"));
+}
+
+/// The real Secret Service: `key set` stores the key in the keychain (not in a file), a
+/// later `stage` uses it, and `key delete` removes it. Needs the private D-Bus session
+/// with gnome-keyring that the test script starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_set_status_delete_through_the_real_keychain() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(
+            std::env::var_os("REQUIRE_KEYCHAIN_TEST").is_none(),
+            "REQUIRE_KEYCHAIN_TEST is set but there is no D-Bus session"
+        );
+        eprintln!("skipped: no D-Bus session (run scripts/test.sh for the keychain test)");
+        return;
+    }
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    // `localhost`, not 127.0.0.1: its own keychain account, apart from the other tests.
+    let base = format!("http://localhost:{}/agents/v2", server.port);
+    let env = [("ASTEROID_BASE_URL", base.as_str())];
+
+    let out = home
+        .run(&["key", "set"], &env, Some(&format!("  {KEY}\n")))
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = home.run(&["key", "status"], &env, None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is stored in Secret Service"));
+
+    let secret = std::process::Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "asteroid-stager",
+            "username",
+            "localhost",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&secret.stdout).trim(),
+        KEY,
+        "trimmed key in the keychain"
+    );
+
+    let a = home.file("a.txt", 10);
+    let out = home
+        .run(&["stage", "--org", ORG, arg(&a)], &env, None)
+        .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for file in walk(home.dir.path()) {
+        assert!(!text(&std::fs::read(&file).unwrap()).contains(KEY));
+    }
+
+    let out = home.run(&["key", "delete"], &env, None).await;
+    assert_eq!(out.status.code(), Some(0));
+    let out = home.run(&["key", "status"], &env, None).await;
+    assert_eq!(out.status.code(), Some(1));
+    let out = home
+        .run(&["stage", "--org", ORG, arg(&a)], &env, None)
+        .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("No API key is stored for localhost"));
+}

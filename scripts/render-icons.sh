@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Re-render the app icon PNGs from assets/asteroid-stager.svg.
+# Needs rsvg-convert (Debian: librsvg2-bin). The PNGs are committed, so building never needs this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+svg=assets/asteroid-stager.svg
+command -v rsvg-convert >/dev/null || { echo "rsvg-convert missing: apt-get install -y librsvg2-bin" >&2; exit 1; }
+rsvg-convert -w 256 -h 256 "$svg" -o assets/asteroid-stager.png
+for s in 16 32 48 64 128 256 512; do
+  d="assets/icons/hicolor/${s}x${s}/apps"
+  mkdir -p "$d"
+  rsvg-convert -w "$s" -h "$s" "$svg" -o "$d/asteroid-stager.png"
+done
+mkdir -p assets/icons/hicolor/scalable/apps
+cp "$svg" assets/icons/hicolor/scalable/apps/asteroid-stager.svg
+echo "rendered icons from $svg"

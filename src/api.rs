@@ -327,8 +327,7 @@ impl ApiClient {
                     sent.name
                 )));
             }
-            // Servers that keep the multipart encoding as-is store `a%22b`, not `a"b`.
-            if got.name != sent.name && got.name != encode_filename(&sent.name) {
+            if !stored_name_matches(&sent.name, &got.name) {
                 return Err(ApiError::MalformedAnswer(format!(
                     "it confirmed a file named \"{}\" where \"{}\" was sent",
                     clean_server_text(&got.name),
@@ -369,14 +368,15 @@ impl ApiClient {
 }
 
 /// The `filename` parameter as browsers (WHATWG) and the official Python SDK encode it:
-/// `"` → `%22`, control characters → `%XX`, backslash doubled. Nothing in a name can end
-/// the quoted string or the header line, so no name can forge a part.
+/// `"` → `%22`, control characters (CR and LF among them) → `%XX`. reqwest then escapes
+/// backslashes as `\\` (and would put a raw CR or LF in the header, which is why they never
+/// reach it). Nothing in a name can end the quoted string or the header line, so no name
+/// can forge a part.
 pub fn encode_filename(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         match c {
             '"' => out.push_str("%22"),
-            '\\' => out.push_str("\\\\"),
             c if (c as u32) < 0x20 || c == '\u{7f}' => {
                 out.push_str(&format!("%{:02X}", c as u32));
             }
@@ -384,6 +384,13 @@ pub fn encode_filename(name: &str) -> String {
         }
     }
     out
+}
+
+/// The names a server may store for `sent`: decoded, still %-encoded, or with the
+/// header's backslash escapes kept as they came.
+fn stored_name_matches(sent: &str, stored: &str) -> bool {
+    let encoded = encode_filename(sent);
+    stored == sent || stored == encoded || stored == encoded.replace('\\', "\\\\")
 }
 
 /// The Content-Type for a file name, as the SDKs guess it.
@@ -712,7 +719,10 @@ mod tests {
             encode_filename("x\r\nContent-Type: evil"),
             "x%0D%0AContent-Type: evil"
         );
-        assert_eq!(encode_filename("back\\slash"), "back\\\\slash");
+        assert_eq!(encode_filename("back\\slash"), "back\\slash");
+        assert!(stored_name_matches("a\\b\"c", "a\\\\b%22c"));
+        assert!(stored_name_matches("a\\b\"c", "a\\b%22c"));
+        assert!(!stored_name_matches("a.pdf", "b.pdf"));
         assert_eq!(encode_filename("résumé; v2.txt"), "résumé; v2.txt");
     }
 

@@ -27,6 +27,11 @@ pub enum Fault {
     TooManyRequests(u64),
     /// Read this many body bytes, then drop the connection.
     DropAfter(usize),
+    /// Read this many body bytes, then stop reading for a while (the test changes the
+    /// file meanwhile), then go on.
+    PauseAfter(usize, Duration),
+    /// Answer 500 with this many bytes of text.
+    HugeError(usize),
     /// A 200 whose body is this text.
     Body200(String),
     /// Stop reading the body for this long (a stalled upload).
@@ -205,6 +210,10 @@ async fn stage(
         Some(Fault::DropAfter(n)) => Some(*n as u64),
         _ => None,
     };
+    let mut pause_after = match &fault {
+        Some(Fault::PauseAfter(n, d)) => Some((*n as u64, *d)),
+        _ => None,
+    };
 
     let mut read_so_far = 0u64;
     loop {
@@ -218,7 +227,10 @@ async fn stage(
         };
         let mut part = ReceivedPart {
             field: field.name().unwrap_or_default().to_owned(),
-            file_name: field.file_name().map(str::to_owned),
+            file_name: field
+                .headers()
+                .get("content-disposition")
+                .and_then(|v| quoted_filename(v.as_bytes())),
             content_type: field.content_type().map(str::to_owned),
             raw_disposition: field
                 .headers()
@@ -236,6 +248,12 @@ async fn stage(
                     part.size += chunk.len() as u64;
                     read_so_far += chunk.len() as u64;
                     hasher.update(&chunk);
+                    if let Some((n, pause)) = pause_after
+                        && read_so_far >= n
+                    {
+                        pause_after = None;
+                        tokio::time::sleep(pause).await;
+                    }
                     if drop_after.is_some_and(|n| read_so_far >= n) {
                         record.parts.push(part);
                         shared.requests.lock().unwrap().push(record);
@@ -279,6 +297,9 @@ async fn stage(
         Some(Fault::Status(code, text)) => {
             (StatusCode::from_u16(code).unwrap(), text.to_owned()).into_response()
         }
+        Some(Fault::HugeError(len)) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "x".repeat(len)).into_response()
+        }
         Some(Fault::TooManyRequests(secs)) => (
             StatusCode::TOO_MANY_REQUESTS,
             [("retry-after", secs.to_string())],
@@ -316,4 +337,22 @@ pub fn write_pattern_file(path: &std::path::Path, size: usize) -> String {
     let bytes: Vec<u8> = (0..size).map(|i| (i * 7 + i / 251) as u8).collect();
     std::fs::write(path, &bytes).unwrap();
     sha256_hex(&bytes)
+}
+
+/// The `filename` parameter as a careful server reads it (RFC 7578 / RFC 9110
+/// quoted-string: a backslash escapes the next character). multer's own reading stops at
+/// any `\"`, which a name ending in a backslash produces.
+pub fn quoted_filename(disposition: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(disposition).ok()?;
+    let start = text.find("; filename=\"")? + "; filename=\"".len();
+    let mut out = String::new();
+    let mut chars = text[start..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next()?),
+            '"' => return Some(out),
+            c => out.push(c),
+        }
+    }
+    None
 }

@@ -25,6 +25,26 @@ pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Temporary files left by a write that was killed before its rename. Only old ones: a
+/// fresh one may belong to another instance writing right now.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_ours = entry.file_name().to_string_lossy().starts_with(".tmp-");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(600));
+        if is_ours && old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Moves a file the app could not read aside (`history.json` → `history.json.bad-<secs>`),
 /// so that the operator or support can still look at it, and returns where it went.
 pub fn keep_aside(path: &Path) -> io::Result<PathBuf> {
@@ -104,6 +124,9 @@ pub fn read_document<T>(path: &Path, current_version: u32) -> (T, Option<SetAsid
 where
     T: serde::de::DeserializeOwned + Default,
 {
+    if let Some(dir) = path.parent() {
+        remove_stale_temp_files(dir);
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return (T::default(), None),

@@ -94,21 +94,28 @@ impl HistoryStore {
     /// Appends and saves. The entries stay in memory even if the disk refuses, so the
     /// session still shows them; the error says the file could not be written.
     pub fn record(&self, new: &[HistoryEntry]) -> std::io::Result<()> {
-        let mut entries = self.lock();
-        entries.extend_from_slice(new);
-        save(&self.inner.path, &entries)
+        self.update(|entries| entries.extend_from_slice(new))
     }
 
     /// Removes entries whose files the API has already deleted.
     pub fn clear_expired(&self, now: SystemTime) -> std::io::Result<()> {
-        let mut entries = self.lock();
-        entries.retain(|e| !e.is_expired(now));
-        save(&self.inner.path, &entries)
+        self.update(|entries| entries.retain(|e| !e.is_expired(now)))
     }
 
     pub fn clear_all(&self) -> std::io::Result<()> {
+        self.update(Vec::clear)
+    }
+
+    /// Applies `change` to the history as it is on disk now and writes it back, under a
+    /// lock file: the window and a command line staging at the same time both keep what
+    /// they recorded, neither overwrites the other's.
+    fn update(&self, change: impl FnOnce(&mut Vec<HistoryEntry>)) -> std::io::Result<()> {
         let mut entries = self.lock();
-        entries.clear();
+        let _exclusive = lock_file(&self.inner.path);
+        if let Some(on_disk) = read_entries(&self.inner.path) {
+            *entries = on_disk;
+        }
+        change(&mut entries);
         save(&self.inner.path, &entries)
     }
 
@@ -119,6 +126,33 @@ impl HistoryStore {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// The entries another process may have written since we loaded; `None` when the file is
+/// missing or unreadable, and then what this process holds is the best there is.
+fn read_entries(path: &Path) -> Option<Vec<HistoryEntry>> {
+    let bytes = std::fs::read(path).ok()?;
+    let doc: HistoryDocument = serde_json::from_slice(&bytes).ok()?;
+    (doc.version <= HISTORY_VERSION).then_some(doc.entries)
+}
+
+/// Holds an exclusive advisory lock on `<history>.lock` until dropped. Best effort: where
+/// locking is impossible (read-only folder, odd file system) writing goes on without it.
+fn lock_file(path: &Path) -> Option<std::fs::File> {
+    let mut name = path.file_name()?.to_os_string();
+    name.push(".lock");
+    let lock_path = path.with_file_name(name);
+    if let Some(dir) = lock_path.parent() {
+        std::fs::create_dir_all(dir).ok()?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_path)
+        .ok()?;
+    file.lock().ok()?;
+    Some(file)
 }
 
 fn save(path: &Path, entries: &[HistoryEntry]) -> std::io::Result<()> {
@@ -190,5 +224,20 @@ mod tests {
         let (again, _) = HistoryStore::open(&path);
         let ids: Vec<_> = again.entries().into_iter().map(|e| e.id).collect();
         assert_eq!(ids, ["new"]);
+    }
+
+    #[test]
+    fn two_processes_recording_at_once_keep_both_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        let now = SystemTime::now();
+        let (window, _) = HistoryStore::open(&path);
+        let (command_line, _) = HistoryStore::open(&path);
+        window.record(&[entry("from-window", now)]).unwrap();
+        command_line.record(&[entry("from-cli", now)]).unwrap();
+        window.record(&[entry("from-window-2", now)]).unwrap();
+        let (reopened, _) = HistoryStore::open(&path);
+        let ids: Vec<_> = reopened.entries().into_iter().map(|e| e.id).collect();
+        assert_eq!(ids, ["from-window", "from-cli", "from-window-2"]);
     }
 }

@@ -477,3 +477,146 @@ async fn hostile_file_names_cannot_break_out_of_their_header() {
     assert_eq!(parts[4].file_name.as_deref(), Some("Ünïcödé 文件.pdf"));
     assert_eq!(parts[5].file_name.as_deref(), Some(long.as_str()));
 }
+
+const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
+
+fn stage_command(
+    server: &StagingServer,
+    home: &Path,
+    files: &[std::path::PathBuf],
+) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(BIN);
+    cmd.arg("stage")
+        .args(files)
+        .env("ASTEROID_API_KEY", KEY)
+        .env("ASTEROID_BASE_URL", &server.base_url)
+        .env("ASTEROID_ORG_ID", ORG)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+fn history_ids(home: &Path) -> Vec<String> {
+    let bytes = std::fs::read(home.join("data/asteroid-stager/history.json")).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&bytes).expect("the history is whole after a kill");
+    doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// SIGKILL in the middle of uploads and of history writes: on restart the history is
+/// whole and lists every file that was reported staged before the kill.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
+    use tokio::io::AsyncBufReadExt;
+    let server = StagingServer::start().await;
+    server.set_delay(Duration::from_millis(60));
+    let home = tempfile::tempdir().unwrap();
+    // A big history makes each rewrite take a while, so kills land inside writes too.
+    let history_path = home.path().join("data/asteroid-stager/history.json");
+    let (seed, _) = HistoryStore::open(&history_path);
+    let old: Vec<_> = (0..20_000)
+        .map(|i| asteroid_stager::history::HistoryEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: format!("old {i}.pdf"),
+            size: 1,
+            organization_id: ORG.into(),
+            staged_at: std::time::SystemTime::now(),
+        })
+        .collect();
+    seed.record(&old).unwrap();
+
+    let files: Vec<_> = (0..24)
+        .map(|i| {
+            let p = home.path().join(format!("f{i}.bin"));
+            write_pattern_file(&p, 1_100_000);
+            p
+        })
+        .collect();
+    let mut known = history_ids(home.path());
+    for kill_after in [1, 3, 6, 10] {
+        let mut child = stage_command(&server, home.path(), &files).spawn().unwrap();
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut reported = Vec::new();
+        while reported.len() < kill_after {
+            let Some(line) = lines.next_line().await.unwrap() else {
+                break;
+            };
+            if let Some(id) = line
+                .strip_prefix("Staged ")
+                .and_then(|l| l.split(" → ").nth(1))
+            {
+                reported.push(id.to_owned());
+            }
+        }
+        child.start_kill().unwrap(); // SIGKILL
+        let status = child.wait().await.unwrap();
+        assert!(!status.success());
+        let after = history_ids(home.path());
+        for id in known.iter().chain(&reported) {
+            assert!(
+                after.contains(id),
+                "{id} was staged before the kill and must survive it"
+            );
+        }
+        known = after;
+    }
+    assert!(known.len() >= 20_000 + 20);
+}
+
+/// A damaged or newer-format history is kept aside, said so, and staging goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
+    let server = StagingServer::start().await;
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("a.txt");
+    write_pattern_file(&file, 10);
+    let data = home.path().join("data/asteroid-stager");
+    std::fs::create_dir_all(&data).unwrap();
+    let config = home.path().join("config/asteroid-stager");
+    std::fs::create_dir_all(&config).unwrap();
+    for (damaged, settings) in [
+        (&b"{\"entries\": [tru"[..], &b"\x00\x01"[..]),
+        (
+            &b"{\"version\": 7, \"entries\": []}"[..],
+            &b"{\"version\": 9}"[..],
+        ),
+    ] {
+        std::fs::write(data.join("history.json"), damaged).unwrap();
+        std::fs::write(config.join("settings.json"), settings).unwrap();
+        let out = stage_command(&server, home.path(), std::slice::from_ref(&file))
+            .output()
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(
+            stderr.contains("the history file could not be used"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("the settings file could not be used"),
+            "{stderr}"
+        );
+        let kept: Vec<_> = std::fs::read_dir(&data)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains(".bad-"))
+            .collect();
+        assert!(
+            kept.iter().any(|p| std::fs::read(p).unwrap() == damaged),
+            "the bad file is kept"
+        );
+        for p in kept {
+            std::fs::remove_file(p).unwrap();
+        }
+        assert_eq!(history_ids(home.path()).len(), 1);
+    }
+}

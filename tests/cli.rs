@@ -339,3 +339,41 @@ async fn key_set_status_delete_through_the_real_keychain() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("No API key is stored for localhost"));
 }
+
+/// No keychain reachable: every key command says so plainly, and staging still works
+/// with the key from the environment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_the_message_is_plain_and_the_environment_key_works() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let nowhere = format!("unix:path={}", home.dir.path().join("no-bus").display());
+    let env = [
+        ("DBUS_SESSION_BUS_ADDRESS", nowhere.as_str()),
+        ("ASTEROID_BASE_URL", server.base_url.as_str()),
+    ];
+    for action in ["status", "delete"] {
+        let out = home.run(&["key", action], &env, None).await;
+        assert_eq!(out.status.code(), Some(1), "key {action}");
+        assert!(
+            text(&out.stderr).contains("No keychain is available"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    let out = home.run(&["key", "set"], &env, Some(KEY)).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!text(&out.stderr).contains(KEY));
+
+    let a = home.file("a.txt", 10);
+    let out = home.run(&["stage", arg(&a)], &env, None).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("ASTEROID_API_KEY"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut with_key = env.to_vec();
+    with_key.push(("ASTEROID_API_KEY", KEY));
+    let out = home.run(&["stage", arg(&a)], &with_key, None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

@@ -11,6 +11,8 @@ for s in 16 32 48 64 128 256 512; do
   mkdir -p "$d"
   rsvg-convert -w "$s" -h "$s" "$svg" -o "$d/asteroid-stager.png"
 done
+# 1024 px for the macOS .icns (icon_512x512@2x), built by the release workflow with iconutil.
+rsvg-convert -w 1024 -h 1024 "$svg" -o assets/icons/asteroid-stager-1024.png
 mkdir -p assets/icons/hicolor/scalable/apps
 cp "$svg" assets/icons/hicolor/scalable/apps/asteroid-stager.svg
 echo "rendered icons from $svg"

@@ -161,6 +161,26 @@ mod tests {
                 LocalFile::inspect(Path::new("/dev/null")),
                 Err(LocalFileError::NotRegular(_, "device"))
             ));
+            // A pipe must be refused without being opened (opening would block).
+            let fifo = d.join("pipe");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert!(matches!(
+                    LocalFile::inspect(&fifo),
+                    Err(LocalFileError::NotRegular(_, "named pipe"))
+                ));
+            }
+            // Unreadable: only observable when not running as root.
+            use std::os::unix::fs::PermissionsExt;
+            let locked = d.join("locked.pdf");
+            std::fs::write(&locked, b"x").unwrap();
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+            if std::fs::File::open(&locked).is_err() {
+                assert!(matches!(
+                    LocalFile::inspect(&locked),
+                    Err(LocalFileError::PermissionDenied(_))
+                ));
+            }
         }
     }
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measures how long the window takes to appear (first frame: eframe shows the window only once
+# it has painted) under Xvfb with Mesa's software GL, and prints the binary's size.
+#   scripts/measure-startup.sh [BINARY] [RUNS]     (default target/release/asteroid-stager, 7 runs)
+# Needs: xvfb xdotool libgl1-mesa-dri (Debian). The first run is the coldest one this can see
+# (page cache is not dropped); the median is over all runs.
+set -euo pipefail
+bin=${1:-target/release/asteroid-stager}
+runs=${2:-7}
+[ -x "$bin" ] || { echo "no binary at $bin" >&2; exit 1; }
+display=":$((70 + RANDOM % 9))"
+tmp=$(mktemp -d)
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+app=""
+trap 'if [ -n "$app" ]; then kill $app 2>/dev/null || true; fi; kill $xvfb 2>/dev/null || true; rm -rf "$tmp"' EXIT
+sleep 1
+echo "binary: $bin  size: $(stat -c %s "$bin") bytes ($(du -h "$bin" | cut -f1))"
+times=()
+for i in $(seq 1 "$runs"); do
+  start=$(date +%s%N)
+  DISPLAY=$display HOME=$tmp XDG_CONFIG_HOME=$tmp/c XDG_DATA_HOME=$tmp/d XDG_STATE_HOME=$tmp/s \
+    "$bin" >"$tmp/log" 2>&1 &
+  app=$!
+  DISPLAY=$display timeout 60 xdotool search --sync --onlyvisible --name "Asteroid Stager" >/dev/null
+  end=$(date +%s%N)
+  ms=$(( (end - start) / 1000000 ))
+  times+=("$ms")
+  echo "run $i: ${ms} ms to a visible window"
+  kill "$app"; wait "$app" 2>/dev/null || true; app=""
+  sleep 0.5
+done
+sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+median=$(sed -n "$(( (runs + 1) / 2 ))p" <<<"$sorted")
+echo "first: ${times[0]} ms  median: ${median} ms  min: $(head -1 <<<"$sorted") ms  max: $(tail -1 <<<"$sorted") ms"

@@ -3,6 +3,7 @@
 //! every answer becomes a typed result, and every error says in plain words what happened
 //! and what to do, keeping the server's own text.
 
+use std::io::Read;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -14,7 +15,7 @@ use futures_util::Stream;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{StatusCode, multipart};
 use serde::{Deserialize, Serialize};
-use tokio_util::io::ReaderStream;
+use tokio::sync::mpsc;
 use url::Url;
 
 use crate::endpoint::{BaseUrl, OrganizationId};
@@ -171,7 +172,15 @@ const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 /// Server text kept in messages: enough to recognise it, never a wall of text.
 const MAX_SERVER_TEXT_CHARS: usize = 300;
 
+/// Bytes read from a file at a time.
 const CHUNK_SIZE: usize = 256 * 1024;
+
+/// Chunks read ahead of the connection, per file being sent (1 MiB at [`CHUNK_SIZE`]).
+const READ_AHEAD_CHUNKS: usize = 4;
+
+/// The smallest read: once the declared length is reached, one more read tells whether
+/// the file ended there or grew.
+const MIN_READ: usize = 4 * 1024;
 
 #[derive(Clone)]
 pub struct ApiClient {
@@ -498,7 +507,7 @@ async fn build_form(
             ));
         }
         let body = FileBody {
-            inner: ReaderStream::with_capacity(handle, CHUNK_SIZE),
+            inner: FileChunks::new(handle.into_std().await, file.size),
             name: file.name.clone(),
             index,
             expected: file.size,
@@ -521,7 +530,7 @@ async fn build_form(
 /// shrinks or grows while being read ends the request with a fault instead of sending
 /// bytes that are not the file.
 struct FileBody {
-    inner: ReaderStream<tokio::fs::File>,
+    inner: FileChunks,
     name: String,
     index: usize,
     expected: u64,
@@ -592,6 +601,78 @@ impl Stream for FileBody {
                 self.watch.part_finished();
                 Poll::Ready(None)
             }
+        }
+    }
+}
+
+/// A file read on a blocking thread, a few chunks ahead of the connection: reading the next
+/// chunk overlaps sending this one, the worker threads never wait on the disk, and each byte
+/// is copied once on its way from the file to the socket. Reading starts when the part is
+/// first polled (when it is its turn to be sent) and stops at the end of the file, at a
+/// read error (passed on), or as soon as the body is dropped.
+struct FileChunks {
+    /// Until the first poll: the file and its declared length.
+    unstarted: Option<(std::fs::File, u64)>,
+    chunks: Option<mpsc::Receiver<std::io::Result<Bytes>>>,
+}
+
+impl FileChunks {
+    fn new(file: std::fs::File, expected: u64) -> Self {
+        Self {
+            unstarted: Some((file, expected)),
+            chunks: None,
+        }
+    }
+}
+
+impl Stream for FileChunks {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Some((file, expected)) = self.unstarted.take() {
+            let (tx, rx) = mpsc::channel(READ_AHEAD_CHUNKS);
+            tokio::task::spawn_blocking(move || read_ahead(file, expected, tx));
+            self.chunks = Some(rx);
+        }
+        match self.chunks.as_mut() {
+            Some(chunks) => chunks.poll_recv(cx),
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+/// Sends the file's chunks until its end. Chunks are sized to what is left of the declared
+/// length, so a small file costs a small buffer; reading goes on past that length to the
+/// real end, which is how [`FileBody`] notices a file that grew.
+fn read_ahead(mut file: std::fs::File, expected: u64, tx: mpsc::Sender<std::io::Result<Bytes>>) {
+    let mut read = 0u64;
+    loop {
+        let left = usize::try_from(expected.saturating_sub(read)).unwrap_or(usize::MAX);
+        let mut chunk = vec![0u8; left.clamp(MIN_READ, CHUNK_SIZE)];
+        let mut filled = 0;
+        let mut at_end = false;
+        while filled < chunk.len() {
+            match file.read(&mut chunk[filled..]) {
+                Ok(0) => {
+                    at_end = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            }
+        }
+        chunk.truncate(filled);
+        read += filled as u64;
+        // A failed send means the body was dropped: nobody wants the rest.
+        if filled > 0 && tx.blocking_send(Ok(Bytes::from(chunk))).is_err() {
+            return;
+        }
+        if at_end {
+            return;
         }
     }
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -74,6 +75,9 @@ struct Shared {
     context_calls: Mutex<u32>,
     organizations: Mutex<Vec<(String, String)>>,
     delay: Mutex<Duration>,
+    /// Skip hashing part bodies (their `sha256` stays empty): for benchmarks, where
+    /// hashing a gigabyte would cost more than receiving it.
+    discard: AtomicBool,
 }
 
 #[derive(Clone)]
@@ -118,6 +122,12 @@ impl StagingServer {
     /// A pause before every answer, like a real server's processing time.
     pub fn set_delay(&self, delay: Duration) {
         *self.shared.delay.lock().unwrap() = delay;
+    }
+
+    /// Whether each part's SHA-256 is computed (the default). Off, the server still reads
+    /// and counts every byte but leaves `sha256` empty.
+    pub fn set_hashing(&self, on: bool) {
+        self.shared.discard.store(!on, Ordering::Relaxed);
     }
 
     pub fn set_organizations(&self, orgs: &[(&str, &str)]) {
@@ -192,6 +202,7 @@ async fn stage(
     };
     let fault = shared.faults.lock().unwrap().pop_front();
     let delay = *shared.delay.lock().unwrap();
+    let hashing = !shared.discard.load(Ordering::Relaxed);
 
     match &fault {
         Some(Fault::RedirectSameHost(path)) => {
@@ -247,7 +258,9 @@ async fn stage(
                 Ok(Some(chunk)) => {
                     part.size += chunk.len() as u64;
                     read_so_far += chunk.len() as u64;
-                    hasher.update(&chunk);
+                    if hashing {
+                        hasher.update(&chunk);
+                    }
                     if let Some((n, pause)) = pause_after
                         && read_so_far >= n
                     {
@@ -269,7 +282,9 @@ async fn stage(
                 }
             }
         }
-        part.sha256 = hex::encode(hasher.finalize());
+        if hashing {
+            part.sha256 = hex::encode(hasher.finalize());
+        }
         record.parts.push(part);
         if broken {
             break;

@@ -36,7 +36,7 @@ pub struct AppEnvironment {
     pub client_options: ClientOptions,
 }
 
-/// How long "Copied ✓" stays on a button.
+/// How long "Copied!" stays on a button.
 pub const COPIED_FEEDBACK: Duration = Duration::from_secs(2);
 
 /// A file dialog that returns nothing faster than this was most likely never shown (no
@@ -77,7 +77,7 @@ pub enum Command {
     ToggleSettings,
 }
 
-/// Which button was used to copy, for its "Copied ✓" feedback.
+/// Which button was used to copy, for its "Copied!" feedback.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CopyWhat {
     Id(String),
@@ -326,6 +326,7 @@ pub struct StagerApp {
 
 impl StagerApp {
     pub fn new(ctx: &egui::Context, env: AppEnvironment) -> Self {
+        use_fallback_font_for_symbols(ctx);
         let (tx, events) = mpsc::unbounded_channel();
         let inbox = Inbox {
             tx,
@@ -1136,6 +1137,19 @@ impl StagerApp {
             ctx.request_repaint_after(Duration::from_secs(1));
         }
     }
+}
+
+/// The core's messages say "platform.asteroid.ai → your profile → API Keys", and
+/// Ubuntu-Light, egui's text font, has no arrow. Hack (egui's bundled monospace font) has
+/// it, so it backs up the proportional family instead of a missing-glyph box.
+fn use_fallback_font_for_symbols(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if fonts.font_data.contains_key("Hack")
+        && let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+    {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
 }
 
 impl eframe::App for StagerApp {

@@ -226,7 +226,7 @@ fn status_line(ui: &mut egui::Ui, row: &UploadRow) {
             visuals.warn_fg_color,
         ),
         RowState::Staged { id } => (
-            format!("Staged ✔ ID {id}"),
+            format!("Staged. ID {id}"),
             Color32::from_rgb(0x3a, 0xa5, 0x5d),
         ),
         RowState::Failed(reason) => (format!("Failed: {reason}"), visuals.error_fg_color),

@@ -33,7 +33,7 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
             .collect::<Vec<_>>()
             .join("\n");
         let label = if app.is_copied(&CopyWhat::AllIds) {
-            "Copied ✔"
+            "Copied!"
         } else {
             "Copy all IDs"
         };
@@ -41,14 +41,14 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
             .add_enabled(has_live, egui::Button::new(label))
             .on_hover_text("The IDs of the files not yet expired, one per line");
         button.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, has_live, "Copy all IDs")
+            egui::WidgetInfo::labeled(egui::Role::Button, has_live, label)
         });
         if button.clicked() {
             app.commands.push(Command::Copy(CopyWhat::AllIds, all_ids));
         }
 
         let label = if app.is_copied(&CopyWhat::Json) {
-            "Copied ✔"
+            "Copied!"
         } else {
             "Copy as tempFiles JSON"
         };
@@ -58,7 +58,7 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
                 "The files not yet expired as [{\"id\":…,\"name\":…}], the array an agent execution's tempFiles takes",
             );
         button.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, has_live, "Copy as tempFiles JSON")
+            egui::WidgetInfo::labeled(egui::Role::Button, has_live, label)
         });
         if button.clicked() {
             app.commands.push(Command::Copy(
@@ -154,17 +154,17 @@ fn staged_row(
             if expired {
                 ui.label(RichText::new("expired").weak().italics());
             } else {
-                let label = if is_copied { "Copied ✔" } else { "Copy" };
+                let label = if is_copied { "Copied!" } else { "Copy" };
                 let button = ui
                     .button(label)
                     .on_hover_text(format!("Copy the ID of {}", entry.name));
-                button.widget_info(|| {
-                    egui::WidgetInfo::labeled(
-                        egui::Role::Button,
-                        true,
-                        format!("Copy the ID of {}", entry.name),
-                    )
-                });
+                // Every row has a "Copy" button: the accessible name says whose ID it copies.
+                let spoken = if is_copied {
+                    format!("Copied the ID of {}", entry.name)
+                } else {
+                    format!("Copy the ID of {}", entry.name)
+                };
+                button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
                 if button.clicked() {
                     commands.push(Command::Copy(
                         CopyWhat::Id(entry.id.clone()),

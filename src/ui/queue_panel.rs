@@ -176,28 +176,22 @@ fn row_buttons(ui: &mut egui::Ui, index: usize, row: &UploadRow, commands: &mut 
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
         response
     };
-    match (&row.state, row.id) {
-        (state, Some(id)) if row.is_active() => {
-            let _ = state;
-            let b = named(ui.button("Cancel"), format!("Cancel {}", row.name));
-            if b.clicked() {
-                commands.push(Command::Cancel(id));
-            }
-        }
-        (RowState::Failed(_) | RowState::Cancelled, Some(id)) => {
-            if named(ui.button("Remove"), format!("Remove {}", row.name)).clicked() {
-                commands.push(Command::RemoveRow(index));
-            }
-            if named(ui.button("Retry"), format!("Retry {}", row.name)).clicked() {
-                commands.push(Command::Retry(id));
-            }
-        }
-        (RowState::NotAdded(_), _) => {
-            if named(ui.button("Remove"), format!("Remove {}", row.name)).clicked() {
-                commands.push(Command::RemoveRow(index));
-            }
-        }
-        _ => {}
+    let can_retry = matches!(row.state, RowState::Failed(_) | RowState::Cancelled);
+    let can_remove = can_retry || matches!(row.state, RowState::NotAdded(_));
+    if let Some(id) = row.id
+        && row.is_active()
+        && named(ui.button("Cancel"), format!("Cancel {}", row.name)).clicked()
+    {
+        commands.push(Command::Cancel(id));
+    }
+    if can_remove && named(ui.button("Remove"), format!("Remove {}", row.name)).clicked() {
+        commands.push(Command::RemoveRow(index));
+    }
+    if let Some(id) = row.id
+        && can_retry
+        && named(ui.button("Retry"), format!("Retry {}", row.name)).clicked()
+    {
+        commands.push(Command::Retry(id));
     }
 }
 

@@ -197,6 +197,9 @@ fn key_form(app: &mut StagerApp, ui: &mut egui::Ui) {
         ui.colored_label(ui.visuals().error_fg_color, error);
     }
     ui.add_space(10.0);
+    if form.keychain_problem.is_some() {
+        return;
+    }
     ui.label(
         RichText::new(format!(
             "The key is checked with the server, then kept in {} — never in a file.",

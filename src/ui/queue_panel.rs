@@ -53,8 +53,8 @@ fn row_height(ui: &egui::Ui) -> f32 {
     let line = ui
         .text_style_height(&egui::TextStyle::Body)
         .max(ui.spacing().interact_size.y);
-    let small = ui.text_style_height(&egui::TextStyle::Small);
-    line + ui.spacing().item_spacing.y + small + 4.0
+    let status = ui.text_style_height(&egui::TextStyle::Body);
+    line + ui.spacing().item_spacing.y + status + 6.0
 }
 
 /// The overall bar and buttons; returns what was clicked.
@@ -136,12 +136,18 @@ fn upload_row(
         |ui| {
             ui.set_min_height(height);
             ui.horizontal(|ui| {
-                ui.add_sized(
-                    [(width * 0.35).max(120.0), ui.spacing().interact_size.y],
-                    egui::Label::new(RichText::new(&row.name).strong()).truncate(),
+                name_cell(
+                    ui,
+                    (width * 0.35).max(120.0),
+                    RichText::new(&row.name).strong(),
                 )
                 .on_hover_text(&row.name);
-                ui.label(format::human_bytes(row.size));
+                let size = if matches!(row.state, RowState::NotAdded(_)) {
+                    String::new()
+                } else {
+                    format::human_bytes(row.size)
+                };
+                name_cell(ui, 72.0, RichText::new(size));
                 let fraction = if row.size == 0 {
                     0.0
                 } else {
@@ -169,6 +175,20 @@ fn upload_row(
             status_line(ui, row);
         },
     );
+}
+
+/// A left-aligned, truncated label of a fixed width, so the columns line up.
+pub(crate) fn name_cell(ui: &mut egui::Ui, width: f32, text: RichText) -> egui::Response {
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            ui.add(egui::Label::new(text).truncate())
+        },
+    )
+    .inner
 }
 
 fn row_buttons(ui: &mut egui::Ui, index: usize, row: &UploadRow, commands: &mut Vec<Command>) {
@@ -230,7 +250,7 @@ fn status_line(ui: &mut egui::Ui, row: &UploadRow) {
         ),
         RowState::NotAdded(reason) => (format!("Not added: {reason}"), visuals.warn_fg_color),
     };
-    ui.add(egui::Label::new(RichText::new(&text).small().color(color)).truncate())
+    ui.add(egui::Label::new(RichText::new(&text).color(color)).truncate())
         .on_hover_text(text);
 }
 

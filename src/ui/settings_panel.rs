@@ -60,7 +60,11 @@ fn key_section(app: &mut StagerApp, ui: &mut egui::Ui) {
     ui.horizontal_wrapped(|ui| {
         if app.phase != Phase::NeedKey
             && ui
-                .button("Replace key…")
+                .add_enabled(!from_env, egui::Button::new("Replace key…"))
+                .on_disabled_hover_text(format!(
+                    "The key comes from {}; change it there",
+                    connection::ENV_API_KEY
+                ))
                 .on_hover_text(
                     "Enter another API key; it replaces the saved one once the server accepts it",
                 )

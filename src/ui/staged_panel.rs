@@ -139,17 +139,13 @@ fn staged_row(
         } else {
             RichText::new(&entry.name).strong()
         };
-        ui.add_sized(
-            [name_width, ui.spacing().interact_size.y],
-            egui::Label::new(name).truncate(),
-        )
-        .on_hover_text(format!(
+        super::queue_panel::name_cell(ui, name_width, name).on_hover_text(format!(
             "{} · {}",
             entry.name,
             format::human_bytes(entry.size)
         ));
         let id = RichText::new(&entry.id).monospace();
-        ui.add(egui::Label::new(if expired { id.weak() } else { id }).selectable(true));
+        let id = if expired { id.weak() } else { id };
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if expired {
                 ui.label(RichText::new("expired").weak().italics());
@@ -173,6 +169,11 @@ fn staged_row(
                 }
                 ui.label(format::expires_in(entry.time_left(now)));
             }
+            // The ID takes what is left between the name and the buttons, never more.
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(id).truncate())
+                    .on_hover_text(&entry.id);
+            });
         });
     });
 }

@@ -265,3 +265,45 @@ fn idle_means_no_repaint_loop() {
     // Nothing staged, nothing moving: the app settles.
     harness.run();
 }
+
+#[test]
+fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
+    use asteroid_stager::history::{HistoryEntry, HistoryStore};
+    use std::time::{Instant, SystemTime};
+
+    let world = World::with_good_key();
+    let now = SystemTime::now();
+    let entries: Vec<HistoryEntry> = (0..1000u64)
+        .map(|i| HistoryEntry {
+            id: format!("00000000-0000-4000-9000-{i:012}"),
+            name: format!("file-{i:04}.pdf"),
+            size: 1000 + i,
+            organization_id: ORG_ID.into(),
+            // The older half has expired.
+            staged_at: now - Duration::from_secs(if i < 500 { 7200 } else { 60 }),
+        })
+        .collect();
+    let (history, _) = HistoryStore::open(&world.dir.path().join("app/data/history.json"));
+    history.record(&entries).expect("history written");
+
+    let mut harness = world.harness(vec![]);
+    wait_for(&mut harness, "Copy the ID of file-0999.pdf");
+    // Only the visible rows are laid out: a frame stays cheap.
+    let started = Instant::now();
+    for _ in 0..20 {
+        harness.step();
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(harness.query_all_by_label("file-0000.pdf").next().is_none());
+    // Expired ones can be cleared; the others stay.
+    harness.get_by_label("Clear expired").click();
+    wait_until(&mut harness, "expired entries to be cleared", |h| {
+        h.state().staged_entries().len() == 500
+    });
+    let (reopened, _) = HistoryStore::open(&world.dir.path().join("app/data/history.json"));
+    assert_eq!(reopened.entries().len(), 500);
+}

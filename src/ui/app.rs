@@ -411,6 +411,11 @@ impl StagerApp {
         serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned())
     }
 
+    /// Every staged file in the list, oldest first, expired ones included.
+    pub fn staged_entries(&self) -> &[HistoryEntry] {
+        &self.staged
+    }
+
     /// Staged files the API still keeps, oldest first.
     pub fn unexpired(&self, now: SystemTime) -> Vec<HistoryEntry> {
         self.staged
@@ -821,8 +826,7 @@ impl StagerApp {
     }
 
     fn row_index(&self, id: UploadId) -> Option<usize> {
-        // Ids grow with the position in `rows`: a binary search over the queued rows.
-        // Refused rows (no id) sit between them, so fall back to a scan if needed.
+        // Newest rows are at the end and are the ones that move: search from there.
         self.rows.iter().rposition(|r| r.id == Some(id))
     }
 

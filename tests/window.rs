@@ -307,3 +307,47 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
     let (reopened, _) = HistoryStore::open(&world.dir.path().join("app/data/history.json"));
     assert_eq!(reopened.entries().len(), 500);
 }
+
+#[test]
+fn a_key_with_several_organizations_lets_the_operator_pick_or_type_one() {
+    let world = World::with_good_key();
+    let second = "22222222-2222-3333-4444-555555555555";
+    world.server.add_organization(second, "Beta Labs");
+    let mut harness = world.harness(vec![]);
+    wait_for(&mut harness, "Or enter an organization ID");
+    // A wrong ID gets a plain message.
+    harness.get_by_label("Or enter an organization ID").focus();
+    harness
+        .get_by_label("Or enter an organization ID")
+        .type_text("acme");
+    harness.get_by_label("Use this organization").click();
+    wait_for_text(&mut harness, "is not an organization ID");
+    harness
+        .get_by_label(&format!("Beta Labs ({second})"))
+        .click();
+    wait_for(&mut harness, "Uploads");
+    assert!(
+        harness
+            .query_all_by_label_contains("Beta Labs")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn hovering_files_shows_that_the_window_takes_them() {
+    let world = World::with_good_key();
+    let mut harness = world.harness(vec![]);
+    wait_for(&mut harness, "Uploads");
+    harness.input_mut().hovered_files.push(egui::HoveredFile {
+        path: Some(world.dir.path().join("x.pdf")),
+        ..Default::default()
+    });
+    harness.step();
+    let painted = harness
+        .output()
+        .shapes
+        .iter()
+        .any(|s| format!("{:?}", s.shape).contains("Drop the file to stage it"));
+    assert!(painted, "the drop hint is painted while a file hovers");
+}

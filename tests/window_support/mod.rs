@@ -43,6 +43,8 @@ struct ServerState {
     /// File names of every request, answered or not.
     received_names: Vec<String>,
     next_id: u64,
+    /// Organizations `GET /context` lists beyond the default one.
+    extra_organizations: Vec<(String, String)>,
 }
 
 #[derive(Clone)]
@@ -76,6 +78,12 @@ impl TestServer {
         self.lock().faults.push_back(fault);
     }
 
+    pub fn add_organization(&self, id: &str, name: &str) {
+        self.lock()
+            .extra_organizations
+            .push((id.to_owned(), name.to_owned()));
+    }
+
     pub fn staged_names(&self) -> Vec<String> {
         self.lock().staged_names.clone()
     }
@@ -97,14 +105,23 @@ fn key_is_good(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes() == GOOD_KEY.as_bytes())
 }
 
-async fn context(headers: HeaderMap) -> Response {
+async fn context(State(state): State<Arc<Mutex<ServerState>>>, headers: HeaderMap) -> Response {
     if !key_is_good(&headers) {
         return (StatusCode::UNAUTHORIZED, "Invalid API key.").into_response();
+    }
+    let mut organizations = vec![serde_json::json!({"id": ORG_ID, "name": "Acme Research"})];
+    let extra = state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .extra_organizations
+        .clone();
+    for (id, name) in extra {
+        organizations.push(serde_json::json!({"id": id, "name": name}));
     }
     axum::Json(serde_json::json!({
         "userId": "u-1",
         "email": "operator@example.com",
-        "organizations": [{"id": ORG_ID, "name": "Acme Research"}]
+        "organizations": organizations
     }))
     .into_response()
 }

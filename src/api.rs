@@ -607,7 +607,9 @@ impl Stream for FileBody {
 
 /// A file read on a blocking thread, a few chunks ahead of the connection: reading the next
 /// chunk overlaps sending this one, the worker threads never wait on the disk, and each byte
-/// is copied once on its way from the file to the socket. Reading starts when the part is
+/// is copied once on its way from the file to the socket. The chunks' buffers come back to
+/// the reader once sent ([`Recycled`]), so a large file is read through the same few
+/// buffers: no allocation, zeroing or page fault per chunk. Reading starts when the part is
 /// first polled (when it is its turn to be sent) and stops at the end of the file, at a
 /// read error (passed on), or as soon as the body is dropped.
 struct FileChunks {
@@ -645,10 +647,16 @@ impl Stream for FileChunks {
 /// length, so a small file costs a small buffer; reading goes on past that length to the
 /// real end, which is how [`FileBody`] notices a file that grew.
 fn read_ahead(mut file: std::fs::File, expected: u64, tx: mpsc::Sender<std::io::Result<Bytes>>) {
+    let (give_back, returned) = std::sync::mpsc::channel::<Vec<u8>>();
     let mut read = 0u64;
     loop {
         let left = usize::try_from(expected.saturating_sub(read)).unwrap_or(usize::MAX);
-        let mut chunk = vec![0u8; left.clamp(MIN_READ, CHUNK_SIZE)];
+        let want = left.clamp(MIN_READ, CHUNK_SIZE);
+        let mut buf = match returned.try_recv() {
+            Ok(buf) if buf.len() >= want => buf,
+            _ => vec![0u8; want],
+        };
+        let chunk = &mut buf[..want];
         let mut filled = 0;
         let mut at_end = false;
         while filled < chunk.len() {
@@ -665,15 +673,41 @@ fn read_ahead(mut file: std::fs::File, expected: u64, tx: mpsc::Sender<std::io::
                 }
             }
         }
-        chunk.truncate(filled);
         read += filled as u64;
-        // A failed send means the body was dropped: nobody wants the rest.
-        if filled > 0 && tx.blocking_send(Ok(Bytes::from(chunk))).is_err() {
-            return;
+        if filled > 0 {
+            let chunk = Bytes::from_owner(Recycled {
+                buf,
+                len: filled,
+                home: give_back.clone(),
+            });
+            // A failed send means the body was dropped: nobody wants the rest.
+            if tx.blocking_send(Ok(chunk)).is_err() {
+                return;
+            }
         }
         if at_end {
             return;
         }
+    }
+}
+
+/// The first `len` bytes of `buf`, sent as a chunk; when the connection drops the chunk,
+/// `buf` goes back to the reader that filled it (or is freed, if that reader is done).
+struct Recycled {
+    buf: Vec<u8>,
+    len: usize,
+    home: std::sync::mpsc::Sender<Vec<u8>>,
+}
+
+impl AsRef<[u8]> for Recycled {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl Drop for Recycled {
+    fn drop(&mut self) {
+        let _ = self.home.send(std::mem::take(&mut self.buf));
     }
 }
 
@@ -829,6 +863,32 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[tokio::test]
+    async fn files_are_read_whole_through_recycled_buffers() {
+        use futures_util::StreamExt;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("f.bin");
+        // Two full chunks and a short one, so the last read reuses a returned buffer.
+        let bytes: Vec<u8> = (0..2 * CHUNK_SIZE + 100).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).expect("writing the file");
+        let read = |expected: u64| {
+            let path = path.clone();
+            async move {
+                let file = std::fs::File::open(&path).expect("opening the file");
+                let mut chunks = FileChunks::new(file, expected);
+                let mut got = Vec::new();
+                while let Some(chunk) = chunks.next().await {
+                    // Each chunk is dropped here, so its buffer goes back to the reader.
+                    got.extend_from_slice(&chunk.expect("a chunk"));
+                }
+                got
+            }
+        };
+        assert_eq!(read(bytes.len() as u64).await, bytes);
+        // Read to the real end, past a declared length that is too short.
+        assert_eq!(read(10).await, bytes);
     }
 
     #[test]

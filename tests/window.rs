@@ -351,3 +351,24 @@ fn hovering_files_shows_that_the_window_takes_them() {
         .any(|s| format!("{:?}", s.shape).contains("Drop the file to stage it"));
     assert!(painted, "the drop hint is painted while a file hovers");
 }
+
+#[test]
+fn about_says_version_server_files_and_keychain() {
+    let world = World::with_good_key();
+    let mut harness = world.harness(vec![]);
+    wait_for(&mut harness, "Uploads");
+    harness.get_by_label("About").click();
+    wait_for_text(
+        &mut harness,
+        &format!("Asteroid Stager {}", env!("CARGO_PKG_VERSION")),
+    );
+    wait_for_text(&mut harness, &world.server.base_url);
+    wait_for_text(&mut harness, "history.json");
+    wait_for_text(&mut harness, "settings.json");
+    wait_for_text(&mut harness, "this session only");
+    wait_for(&mut harness, "Asteroid documentation");
+    harness.get_by_label("Close").click();
+    wait_until(&mut harness, "the About window to close", |h| {
+        h.query_by_label("Asteroid documentation").is_none()
+    });
+}

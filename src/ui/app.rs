@@ -75,6 +75,7 @@ pub enum Command {
     KeepAll,
     DismissNotice(u64),
     ToggleSettings,
+    ToggleAbout,
 }
 
 /// Which button was used to copy, for its "Copied!" feedback.
@@ -306,6 +307,7 @@ pub struct StagerApp {
     pub(crate) key_form: KeyForm,
     pub(crate) organization_form: OrganizationForm,
     pub(crate) settings_form: SettingsForm,
+    pub(crate) about_open: bool,
 
     queue: UploadQueue,
     queue_events: mpsc::UnboundedReceiver<QueueEvent>,
@@ -370,6 +372,7 @@ impl StagerApp {
                 base_url_input: base_url.to_string(),
                 base_url_error: base_url_problem.clone(),
             },
+            about_open: false,
             settings,
             base_url,
             base_url_problem,
@@ -996,6 +999,7 @@ impl StagerApp {
             Command::KeepAll => self.confirm_clear_all = false,
             Command::DismissNotice(id) => self.notices.retain(|n| n.id != id),
             Command::ToggleSettings => self.settings_form.open = !self.settings_form.open,
+            Command::ToggleAbout => self.about_open = !self.about_open,
         }
     }
 
@@ -1194,6 +1198,9 @@ impl eframe::App for StagerApp {
             }
             _ => super::key_setup::show(self, ui),
         });
+        if self.about_open {
+            super::about_panel::show(self, ui);
+        }
         super::queue_panel::drop_overlay(ui.ctx());
         if !self.commands.is_empty() {
             // Handled by the next `logic`, right away.

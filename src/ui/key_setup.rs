@@ -33,6 +33,13 @@ pub fn top_bar(app: &mut StagerApp, ui: &mut egui::Ui) {
                     app.commands.push(Command::ToggleSettings);
                 }
                 if ui
+                    .button("About")
+                    .on_hover_text("Version, server, and where the app keeps its files")
+                    .clicked()
+                {
+                    app.commands.push(Command::ToggleAbout);
+                }
+                if ui
                     .button("Add files…")
                     .on_hover_text("Choose files to stage (you can also drop them on this window)")
                     .clicked()

@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod about_panel;
 mod app;
 mod format;
 mod key_setup;

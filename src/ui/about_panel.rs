@@ -1,0 +1,52 @@
+//! About: what this is, which version, where it sends files, where it keeps things and
+//! which keychain holds the key — what support asks first.
+
+use egui::RichText;
+
+use super::app::{Command, StagerApp};
+
+/// Where operators read about staged files and execute calls.
+pub const DOCS_URL: &str = "https://docs.asteroid.ai";
+
+pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
+    let mut open = true;
+    egui::Window::new("About Asteroid Stager")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .default_width(460.0)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ui.ctx(), |ui| {
+            ui.label(
+                RichText::new(format!("Asteroid Stager {}", env!("CARGO_PKG_VERSION"))).strong(),
+            );
+            ui.label("Stages files on the Asteroid Agents API and lists their IDs to copy.");
+            ui.add_space(6.0);
+            egui::Grid::new("about_facts")
+                .num_columns(2)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    ui.label("Server");
+                    ui.label(RichText::new(app.base_url.to_string()).monospace());
+                    ui.end_row();
+                    ui.label("API key kept in");
+                    ui.label(app.key_store_description());
+                    ui.end_row();
+                    ui.label("History");
+                    ui.label(app.history_path().display().to_string());
+                    ui.end_row();
+                    ui.label("Settings");
+                    ui.label(app.paths.settings_file().display().to_string());
+                    ui.end_row();
+                });
+            ui.add_space(6.0);
+            ui.hyperlink_to("Asteroid documentation", DOCS_URL);
+            ui.add_space(4.0);
+            if ui.button("Close").clicked() {
+                app.commands.push(Command::ToggleAbout);
+            }
+        });
+    if !open {
+        app.commands.push(Command::ToggleAbout);
+    }
+}

@@ -1,5 +1,9 @@
 //! `asteroid-stager`: the window, or with a subcommand the command line.
 
+// On Windows a console program opens a black console window beside the app when started
+// from Explorer; a windowed one does not, and attaches to its terminal for the CLI below.
+#![cfg_attr(windows, windows_subsystem = "windows")]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,6 +11,7 @@ use clap::Parser;
 use asteroid_stager::cli::{self, Cli};
 
 fn main() -> ExitCode {
+    attach_to_parent_console();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -28,3 +33,18 @@ fn main() -> ExitCode {
         },
     }
 }
+
+/// A windowed Windows program has no console of its own: borrow the terminal it was started
+/// from (if any) so `stage` and `--help` print there. Elsewhere there is nothing to do.
+#[cfg(windows)]
+fn attach_to_parent_console() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // Fails harmlessly when started from Explorer (no parent console).
+    // SAFETY: a plain Win32 call with a constant argument; it touches no Rust memory.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_to_parent_console() {}

@@ -598,7 +598,17 @@ async fn run_request(
     let any_cancelled = futures_util::future::select_all(
         tokens.iter().map(|t| t.clone().cancelled_owned().boxed()),
     );
-    let stage = target.client.stage(&target.organization, &files, progress);
+    // A bug that panics in here must still free the slot and end the files in a definite
+    // state, not leave them "sending" for ever.
+    let stage = std::panic::AssertUnwindSafe(target.client.stage(&target.organization, &files, progress))
+        .catch_unwind()
+        .map(|r| {
+            r.unwrap_or_else(|_| {
+                Err(ApiError::Setup(
+                    "an internal error stopped this upload; please retry".into(),
+                ))
+            })
+        });
     let message = tokio::select! {
         result = stage => Internal::Finished { ids, organization: target.organization, result },
         _ = any_cancelled => Internal::Interrupted { ids },

@@ -1,6 +1,7 @@
 //! The window, driven headlessly (egui_kittest) against a real staging server on
 //! 127.0.0.1, with the key in a memory store and the app's files in a temporary folder.
 
+mod support;
 mod window_support;
 
 use std::sync::Arc;
@@ -119,10 +120,10 @@ fn files_from_the_command_line_are_added_like_dropped_ones() {
 #[test]
 fn a_refused_organization_is_explained_and_only_the_failed_file_is_retried() {
     let world = World::with_good_key();
-    world.server.push_fault(Fault::Status(
+    world.server.push_faults([Fault::Status(
         403,
         "User is not a member of the organization.",
-    ));
+    )]);
     let a = world.file("first.txt", b"one");
     let mut harness = world.harness(vec![]);
     wait_for(&mut harness, "Uploads");
@@ -148,7 +149,7 @@ fn a_server_failure_is_retried_by_itself() {
     let world = World::with_good_key();
     world
         .server
-        .push_fault(Fault::Status(500, "Internal server error."));
+        .push_faults([Fault::Status(500, "Internal server error.")]);
     let a = world.file("flaky.txt", b"data");
     let mut harness = world.harness(vec![a]);
     wait_for(&mut harness, "Copy the ID of flaky.txt");
@@ -160,7 +161,7 @@ fn an_upload_can_be_cancelled() {
     let world = World::with_good_key();
     world
         .server
-        .push_fault(Fault::Hold(Duration::from_secs(30)));
+        .push_faults([Fault::SlowAnswer(Duration::from_secs(30))]);
     let a = world.file("slow.bin", b"slow data");
     let mut harness = world.harness(vec![a]);
     wait_for(&mut harness, "Cancel slow.bin");

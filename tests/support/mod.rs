@@ -72,6 +72,10 @@ pub struct ReceivedRequest {
 struct Shared {
     faults: Mutex<VecDeque<Fault>>,
     requests: Mutex<Vec<ReceivedRequest>>,
+    /// Names of the files answered 200, in order.
+    staged_names: Mutex<Vec<String>>,
+    /// IDs are handed out in order (…-000000000001, …-000000000002), so tests can name them.
+    issued_ids: Mutex<u64>,
     context_calls: Mutex<u32>,
     organizations: Mutex<Vec<(String, String)>>,
     delay: Mutex<Duration>,
@@ -95,7 +99,7 @@ impl StagingServer {
             .organizations
             .lock()
             .unwrap()
-            .push((ORG.to_owned(), "Test Org".to_owned()));
+            .push((ORG.to_owned(), "Acme Research".to_owned()));
         let app = Router::new()
             .route("/agents/v2/context", get(context))
             .route("/agents/v2/temp-files/{org}", post(stage))
@@ -148,6 +152,29 @@ impl StagingServer {
             .filter(|r| r.complete)
             .flat_map(|r| r.parts)
             .collect()
+    }
+
+    /// Names of the files the server staged (answered 200), in order.
+    pub fn staged_names(&self) -> Vec<String> {
+        self.shared.staged_names.lock().unwrap().clone()
+    }
+
+    /// Names of the files in every request, staged or not.
+    pub fn received_names(&self) -> Vec<String> {
+        self.requests()
+            .into_iter()
+            .flat_map(|r| r.parts)
+            .filter_map(|p| p.file_name)
+            .collect()
+    }
+
+    /// Lists one more organization in `GET /context`.
+    pub fn add_organization(&self, id: &str, name: &str) {
+        self.shared
+            .organizations
+            .lock()
+            .unwrap()
+            .push((id.to_owned(), name.to_owned()));
     }
 
     pub fn context_calls(&self) -> u32 {
@@ -328,17 +355,23 @@ async fn stage(
             .unwrap(),
         Some(Fault::SlowAnswer(d)) => {
             tokio::time::sleep(d).await;
-            staged_answer(&names)
+            staged_answer(&shared, names)
         }
-        _ => staged_answer(&names),
+        _ => staged_answer(&shared, names),
     }
 }
 
-fn staged_answer(names: &[String]) -> Response {
+fn staged_answer(shared: &Shared, names: Vec<String>) -> Response {
     let files: Vec<_> = names
         .iter()
-        .map(|n| serde_json::json!({"id": uuid::Uuid::new_v4().to_string(), "name": n}))
+        .map(|n| {
+            let mut issued = shared.issued_ids.lock().unwrap();
+            *issued += 1;
+            let id = format!("00000000-0000-4000-8000-{:012}", *issued);
+            serde_json::json!({"id": id, "name": n})
+        })
         .collect();
+    shared.staged_names.lock().unwrap().extend(names);
     axum::Json(serde_json::json!({ "tempFiles": files })).into_response()
 }
 

@@ -1,19 +1,13 @@
-//! For the window tests: a small staging server on 127.0.0.1 (multipart parsed the way a
-//! real server does, faults on demand), dropped files, and a harness that drives the real
-//! app headlessly until what the test waits for appears.
+//! For the window tests: the tests' staging server on 127.0.0.1 (`tests/support`), dropped
+//! files, and a harness that drives the real app headlessly until what the test waits for
+//! appears.
 
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::extract::{Multipart, Path as UrlPath, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
@@ -24,160 +18,7 @@ use asteroid_stager::paths::AppPaths;
 use asteroid_stager::ui::{AppEnvironment, StagerApp};
 use asteroid_stager::upload_queue::QueueOptions;
 
-pub const ORG_ID: &str = "11111111-2222-3333-4444-555555555555";
-pub const GOOD_KEY: &str = "sk-test-GOOD";
-
-/// What the server does with the next staging request.
-#[derive(Debug, Clone)]
-pub enum Fault {
-    Status(u16, &'static str),
-    /// Waits this long before answering (for cancelling mid-upload).
-    Hold(Duration),
-}
-
-#[derive(Default)]
-struct ServerState {
-    faults: VecDeque<Fault>,
-    /// File names received in requests that were answered 200, in order.
-    staged_names: Vec<String>,
-    /// File names of every request, answered or not.
-    received_names: Vec<String>,
-    next_id: u64,
-    /// Organizations `GET /context` lists beyond the default one.
-    extra_organizations: Vec<(String, String)>,
-}
-
-#[derive(Clone)]
-pub struct TestServer {
-    pub base_url: String,
-    state: Arc<Mutex<ServerState>>,
-}
-
-impl TestServer {
-    pub async fn start() -> Self {
-        let state = Arc::new(Mutex::new(ServerState::default()));
-        let app = Router::new()
-            .route("/agents/v2/context", get(context))
-            .route("/agents/v2/temp-files/{org}", post(stage))
-            .layer(axum::extract::DefaultBodyLimit::disable())
-            .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a local port");
-        let address = listener.local_addr().expect("local address");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Self {
-            base_url: format!("http://{address}/agents/v2"),
-            state,
-        }
-    }
-
-    pub fn push_fault(&self, fault: Fault) {
-        self.lock().faults.push_back(fault);
-    }
-
-    pub fn add_organization(&self, id: &str, name: &str) {
-        self.lock()
-            .extra_organizations
-            .push((id.to_owned(), name.to_owned()));
-    }
-
-    pub fn staged_names(&self) -> Vec<String> {
-        self.lock().staged_names.clone()
-    }
-
-    pub fn received_names(&self) -> Vec<String> {
-        self.lock().received_names.clone()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, ServerState> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-fn key_is_good(headers: &HeaderMap) -> bool {
-    headers
-        .get("X-Asteroid-Agents-Api-Key")
-        .is_some_and(|v| v.as_bytes() == GOOD_KEY.as_bytes())
-}
-
-async fn context(State(state): State<Arc<Mutex<ServerState>>>, headers: HeaderMap) -> Response {
-    if !key_is_good(&headers) {
-        return (StatusCode::UNAUTHORIZED, "Invalid API key.").into_response();
-    }
-    let mut organizations = vec![serde_json::json!({"id": ORG_ID, "name": "Acme Research"})];
-    let extra = state
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .extra_organizations
-        .clone();
-    for (id, name) in extra {
-        organizations.push(serde_json::json!({"id": id, "name": name}));
-    }
-    axum::Json(serde_json::json!({
-        "userId": "u-1",
-        "email": "operator@example.com",
-        "organizations": organizations
-    }))
-    .into_response()
-}
-
-async fn stage(
-    State(state): State<Arc<Mutex<ServerState>>>,
-    UrlPath(_org): UrlPath<String>,
-    headers: HeaderMap,
-    mut multipart: Multipart,
-) -> Response {
-    if !key_is_good(&headers) {
-        return (StatusCode::UNAUTHORIZED, "Invalid API key.").into_response();
-    }
-    let mut names = Vec::new();
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(mut field)) => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                while let Ok(Some(_chunk)) = field.chunk().await {}
-                names.push(name);
-            }
-            Ok(None) => break,
-            Err(_) => {
-                return (StatusCode::BAD_REQUEST, "Invalid file upload request.").into_response();
-            }
-        }
-    }
-    let fault = {
-        let mut s = state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        s.received_names.extend(names.iter().cloned());
-        s.faults.pop_front()
-    };
-    match fault {
-        Some(Fault::Status(code, text)) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (status, text).into_response();
-        }
-        Some(Fault::Hold(delay)) => tokio::time::sleep(delay).await,
-        None => {}
-    }
-    let mut s = state
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut files = Vec::new();
-    for name in names {
-        s.next_id += 1;
-        files.push(serde_json::json!({
-            "id": format!("00000000-0000-4000-8000-{:012}", s.next_id),
-            "name": name,
-        }));
-        s.staged_names.push(name);
-    }
-    axum::Json(serde_json::json!({ "tempFiles": files })).into_response()
-}
+pub use crate::support::{Fault, KEY as GOOD_KEY, ORG as ORG_ID, StagingServer as TestServer};
 
 /// A file "dropped" on the window.
 #[derive(Debug)]

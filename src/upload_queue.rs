@@ -600,15 +600,16 @@ async fn run_request(
     );
     // A bug that panics in here must still free the slot and end the files in a definite
     // state, not leave them "sending" for ever.
-    let stage = std::panic::AssertUnwindSafe(target.client.stage(&target.organization, &files, progress))
-        .catch_unwind()
-        .map(|r| {
-            r.unwrap_or_else(|_| {
-                Err(ApiError::Setup(
-                    "an internal error stopped this upload; please retry".into(),
-                ))
-            })
-        });
+    let stage =
+        std::panic::AssertUnwindSafe(target.client.stage(&target.organization, &files, progress))
+            .catch_unwind()
+            .map(|r| {
+                r.unwrap_or_else(|_| {
+                    Err(ApiError::Setup(
+                        "an internal error stopped this upload; please retry".into(),
+                    ))
+                })
+            });
     let message = tokio::select! {
         result = stage => Internal::Finished { ids, organization: target.organization, result },
         _ = any_cancelled => Internal::Interrupted { ids },

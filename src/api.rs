@@ -251,11 +251,19 @@ impl ApiClient {
                     let status = response.status();
                     let body = read_limited(response).await?;
                     if status.is_success() {
-                        return serde_json::from_slice(&body).map_err(|e| {
-                            ApiError::MalformedAnswer(format!(
-                                "the account details did not parse: {e}"
-                            ))
-                        });
+                        let mut context: UserContext =
+                            serde_json::from_slice(&body).map_err(|e| {
+                                ApiError::MalformedAnswer(format!(
+                                    "the account details did not parse: {e}"
+                                ))
+                            })?;
+                        // Shown in the window and the terminal: no control characters and
+                        // no walls of text, whatever the server sends.
+                        context.email = clean_server_text(&context.email);
+                        for organization in &mut context.organizations {
+                            organization.name = clean_server_text(&organization.name);
+                        }
+                        return Ok(context);
                     }
                     return Err(status_error(status, &body, None));
                 }

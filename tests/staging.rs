@@ -465,4 +465,15 @@ async fn context_lists_the_key_s_organizations() {
         bad.context().await,
         Err(ApiError::BadKey { status: 401, .. })
     ));
+
+    // A hostile or broken server: names with control characters and megabytes of text.
+    let long = format!("Evil\u{1b}[2J\r\nCorp{}", "x".repeat(2_000_000));
+    server.set_organizations(&[(ORG, long.as_str())]);
+    let ctx = client(&server, ClientOptions::default())
+        .context()
+        .await
+        .unwrap();
+    let name = &ctx.organizations[0].name;
+    assert!(name.starts_with("Evil [2J  Corp"), "{name}");
+    assert!(name.chars().count() <= 301 && !name.chars().any(char::is_control));
 }

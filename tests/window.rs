@@ -65,7 +65,31 @@ fn first_run_asks_for_the_key_checks_it_and_saves_it() {
     let settings = std::fs::read_to_string(world.dir.path().join("app/config/settings.json"))
         .expect("settings saved");
     assert!(settings.contains(ORG_ID), "{settings}");
-    assert!(!settings.contains(GOOD_KEY));
+
+    // Stage a file too, then look at every file the app wrote: none holds the key.
+    let file = world.file("after-key.txt", b"data");
+    drop_files(&mut harness, &[file]);
+    wait_for(&mut harness, "Copy the ID of after-key.txt");
+    drop(harness);
+    let mut folders = vec![world.dir.path().join("app")];
+    let mut checked = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).expect("app folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("readable");
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains(GOOD_KEY),
+                    "{} holds the key",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "settings and history were written");
 }
 
 #[test]

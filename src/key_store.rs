@@ -53,7 +53,7 @@ impl fmt::Debug for ApiKey {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyStoreError {
     #[error(
-        "No keychain is available on this computer ({0}). You can still use the key for this session, or set ASTEROID_API_KEY."
+        "No keychain is available on this computer ({0}). The key can still be used for this session only, or set in the ASTEROID_API_KEY environment variable."
     )]
     Unavailable(String),
     #[error(

@@ -1120,7 +1120,9 @@ impl StagerApp {
     }
 
     /// Drains what arrived since the last frame. Never waits.
-    fn drain(&mut self) {
+    /// Folds what the background sent into the state; true when events are left over for
+    /// the next frame.
+    fn drain(&mut self) -> bool {
         while let Ok(event) = self.events.try_recv() {
             self.background_event(event);
         }
@@ -1128,9 +1130,10 @@ impl StagerApp {
         for _ in 0..10_000 {
             match self.queue_events.try_recv() {
                 Ok(event) => self.queue_event(event),
-                Err(_) => break,
+                Err(_) => return false,
             }
         }
+        !self.queue_events.is_empty()
     }
 
     /// Wakes the window again only when something on screen will change by itself.
@@ -1172,7 +1175,9 @@ impl eframe::App for StagerApp {
         if !dropped.is_empty() {
             self.commands.push(Command::AddPaths(dropped));
         }
-        self.drain();
+        if self.drain() {
+            ctx.request_repaint();
+        }
         for command in std::mem::take(&mut self.commands) {
             self.handle_command(ctx, frame, command);
         }

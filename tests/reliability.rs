@@ -6,15 +6,12 @@ mod support;
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use asteroid_stager::api::{ApiClient, ApiError, ClientOptions};
-use asteroid_stager::endpoint::{BaseUrl, OrganizationId};
+use asteroid_stager::api::{ApiError, ClientOptions};
 use asteroid_stager::history::HistoryStore;
-use asteroid_stager::key_store::ApiKey;
 use asteroid_stager::local_file::LocalFile;
-use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, Target, UploadId, UploadQueue};
+use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, UploadId};
 use support::{Fault, KEY, ORG, StagingServer, write_pattern_file};
 
 /// What happened to one batch of files under one fault.
@@ -71,23 +68,13 @@ async fn run(server: &StagingServer, s: &Scenario) -> Outcome {
         small_file_limit: 0,
         ..QueueOptions::default()
     };
-    let (queue, mut events) = UploadQueue::start(
-        &tokio::runtime::Handle::current(),
+    let (_queue, mut events, ids) = support::start_queue(
+        &server,
+        files.clone(),
+        s.client.clone(),
         options,
         Some(history),
-        Arc::new(|| {}),
     );
-    let ids = queue.add(files.clone());
-    let client = ApiClient::new(
-        BaseUrl::parse(&server.base_url).unwrap(),
-        &ApiKey::new(KEY).unwrap(),
-        s.client.clone(),
-    )
-    .unwrap();
-    queue.set_target(Some(Target {
-        client,
-        organization: OrganizationId::parse(ORG).unwrap(),
-    }));
     if let Some(meddle) = s.meddle {
         let path = files[0].path.clone();
         tokio::spawn(async move {
@@ -319,23 +306,13 @@ async fn retry_after_is_honoured() {
     let path = dir.path().join("a.txt");
     write_pattern_file(&path, 10);
     server.push_faults([Fault::TooManyRequests(2)]);
-    let (queue, mut events) = UploadQueue::start(
-        &tokio::runtime::Handle::current(),
+    let (_queue, mut events, _ids) = support::start_queue(
+        &server,
+        vec![LocalFile::inspect(&path).unwrap()],
+        ClientOptions::default(),
         QueueOptions::default(),
         None,
-        Arc::new(|| {}),
     );
-    queue.add(vec![LocalFile::inspect(&path).unwrap()]);
-    let client = ApiClient::new(
-        BaseUrl::parse(&server.base_url).unwrap(),
-        &ApiKey::new(KEY).unwrap(),
-        ClientOptions::default(),
-    )
-    .unwrap();
-    queue.set_target(Some(Target {
-        client,
-        organization: OrganizationId::parse(ORG).unwrap(),
-    }));
     loop {
         match events.recv().await.unwrap() {
             QueueEvent::Retrying { delay, reason, .. } => {
@@ -362,23 +339,13 @@ async fn ten_thousand_files_at_once_are_all_staged_and_recorded() {
         .collect();
     let history_path = dir.path().join("history.json");
     let (history, _) = HistoryStore::open(&history_path);
-    let (queue, mut events) = UploadQueue::start(
-        &tokio::runtime::Handle::current(),
+    let (_queue, mut events, ids) = support::start_queue(
+        &server,
+        files,
+        ClientOptions::default(),
         QueueOptions::default(),
         Some(history),
-        Arc::new(|| {}),
     );
-    let ids = queue.add(files);
-    let client = ApiClient::new(
-        BaseUrl::parse(&server.base_url).unwrap(),
-        &ApiKey::new(KEY).unwrap(),
-        ClientOptions::default(),
-    )
-    .unwrap();
-    queue.set_target(Some(Target {
-        client,
-        organization: OrganizationId::parse(ORG).unwrap(),
-    }));
     let mut staged = 0;
     while staged < ids.len() {
         match tokio::time::timeout(Duration::from_secs(60), events.recv())
@@ -423,23 +390,13 @@ async fn hostile_file_names_cannot_break_out_of_their_header() {
             LocalFile::inspect(&path).unwrap()
         })
         .collect();
-    let (queue, mut events) = UploadQueue::start(
-        &tokio::runtime::Handle::current(),
+    let (_queue, mut events, ids) = support::start_queue(
+        &server,
+        files,
+        ClientOptions::default(),
         QueueOptions::default(),
         None,
-        Arc::new(|| {}),
     );
-    let ids = queue.add(files);
-    let client = ApiClient::new(
-        BaseUrl::parse(&server.base_url).unwrap(),
-        &ApiKey::new(KEY).unwrap(),
-        ClientOptions::default(),
-    )
-    .unwrap();
-    queue.set_target(Some(Target {
-        client,
-        organization: OrganizationId::parse(ORG).unwrap(),
-    }));
     let mut done = 0;
     while done < ids.len() {
         let e = events.recv().await.unwrap();

@@ -3,28 +3,16 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use asteroid_stager::api::{ApiClient, ApiError, ClientOptions};
-use asteroid_stager::endpoint::{BaseUrl, OrganizationId};
+use asteroid_stager::endpoint::BaseUrl;
 use asteroid_stager::history::HistoryStore;
 use asteroid_stager::key_store::ApiKey;
 use asteroid_stager::local_file::LocalFile;
-use asteroid_stager::upload_queue::{
-    QueueEvent, QueueOptions, Target, UploadError, UploadId, UploadQueue,
-};
-use support::{Fault, KEY, ORG, StagingServer, write_pattern_file};
+use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, UploadError, UploadId, UploadQueue};
+use support::{Fault, KEY, ORG, StagingServer, client, write_pattern_file};
 use tokio::sync::mpsc::UnboundedReceiver;
-
-fn client(server: &StagingServer, options: ClientOptions) -> ApiClient {
-    ApiClient::new(
-        BaseUrl::parse(&server.base_url).unwrap(),
-        &ApiKey::new(KEY).unwrap(),
-        options,
-    )
-    .unwrap()
-}
 
 fn fast_options() -> QueueOptions {
     QueueOptions {
@@ -49,17 +37,13 @@ fn start(
 ) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let (history, _) = HistoryStore::open(&dir.path().join("history.json"));
-    let (queue, events) = UploadQueue::start(
-        &tokio::runtime::Handle::current(),
+    let (queue, events, ids) = support::start_queue(
+        server,
+        files,
+        client_options,
         options,
         Some(history.clone()),
-        Arc::new(|| {}),
     );
-    let ids = queue.add(files);
-    queue.set_target(Some(Target {
-        client: client(server, client_options),
-        organization: OrganizationId::parse(ORG).unwrap(),
-    }));
     Run {
         queue,
         events,

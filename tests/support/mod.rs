@@ -16,6 +16,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sha2::{Digest, Sha256};
 
+use asteroid_stager::api::{ApiClient, ClientOptions};
+use asteroid_stager::endpoint::{BaseUrl, OrganizationId};
+use asteroid_stager::history::HistoryStore;
+use asteroid_stager::key_store::ApiKey;
+use asteroid_stager::local_file::LocalFile;
+use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, Target, UploadId, UploadQueue};
+
 pub const ORG: &str = "11111111-2222-3333-4444-555555555555";
 pub const KEY: &str = "test-key-0123456789";
 
@@ -403,4 +410,40 @@ pub fn quoted_filename(disposition: &[u8]) -> Option<String> {
         }
     }
     None
+}
+
+/// A client for `server` with the test key.
+pub fn client(server: &StagingServer, options: ClientOptions) -> ApiClient {
+    ApiClient::new(
+        BaseUrl::parse(&server.base_url).unwrap(),
+        &ApiKey::new(KEY).unwrap(),
+        options,
+    )
+    .unwrap()
+}
+
+/// A queue on the current runtime with `files` added and pointed at `server`.
+pub fn start_queue(
+    server: &StagingServer,
+    files: Vec<LocalFile>,
+    client_options: ClientOptions,
+    options: QueueOptions,
+    history: Option<HistoryStore>,
+) -> (
+    UploadQueue,
+    tokio::sync::mpsc::UnboundedReceiver<QueueEvent>,
+    Vec<UploadId>,
+) {
+    let (queue, events) = UploadQueue::start(
+        &tokio::runtime::Handle::current(),
+        options,
+        history,
+        std::sync::Arc::new(|| {}),
+    );
+    let ids = queue.add(files);
+    queue.set_target(Some(Target {
+        client: client(server, client_options),
+        organization: OrganizationId::parse(ORG).unwrap(),
+    }));
+    (queue, events, ids)
 }

@@ -69,7 +69,7 @@ async fn run(server: &StagingServer, s: &Scenario) -> Outcome {
         ..QueueOptions::default()
     };
     let (_queue, mut events, ids) = support::start_queue(
-        &server,
+        server,
         files.clone(),
         s.client.clone(),
         options,

@@ -442,6 +442,36 @@ impl StagerApp {
         self.history.path().to_path_buf()
     }
 
+    /// Runs blocking work (the disk, the keychain) on tokio's blocking pool, never in a
+    /// frame, and posts what `report` makes of its result to the inbox. A panic in `work`
+    /// arrives as `Err` with its message, so every request gets an answer.
+    fn in_background<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+        report: impl FnOnce(Result<T, String>) -> BackgroundEvent + Send + 'static,
+    ) {
+        let inbox = self.inbox.clone();
+        self.runtime.spawn(async move {
+            let result = tokio::task::spawn_blocking(work)
+                .await
+                .map_err(|e| format!("an internal error interrupted it ({e})"));
+            inbox.send(report(result));
+        });
+    }
+
+    /// One keychain call (a blocking D-Bus round trip on Linux) in the background.
+    fn with_keychain<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&dyn ApiKeyStore) -> Result<T, KeyStoreError> + Send + 'static,
+        report: impl FnOnce(Result<T, KeyStoreError>) -> BackgroundEvent + Send + 'static,
+    ) {
+        let store = self.key_store.clone();
+        self.in_background(
+            move || call(store.as_ref()),
+            move |result| report(result.unwrap_or_else(|e| Err(KeyStoreError::Refused(e)))),
+        );
+    }
+
     fn notice(&mut self, level: NoticeLevel, text: impl Into<String>) {
         let text = text.into();
         // The same message twice in a row (ten dropped folders…) is shown once.
@@ -483,15 +513,11 @@ impl StagerApp {
             return;
         }
         self.phase = Phase::LoadingKey;
-        let store = self.key_store.clone();
-        let inbox = self.inbox.clone();
         let generation = self.generation;
-        self.runtime.spawn(async move {
-            let result = tokio::task::spawn_blocking(move || store.load())
-                .await
-                .unwrap_or_else(|e| Err(KeyStoreError::Refused(e.to_string())));
-            inbox.send(BackgroundEvent::KeyLoaded { generation, result });
-        });
+        self.with_keychain(
+            |store| store.load(),
+            move |result| BackgroundEvent::KeyLoaded { generation, result },
+        );
     }
 
     /// Asks the server who `key` belongs to (`GET /context`).
@@ -530,21 +556,17 @@ impl StagerApp {
             Ok(context) if source == KeySource::Typed => {
                 // Accepted: now into the keychain, and nowhere else.
                 self.phase = Phase::SavingKey;
-                let store = self.key_store.clone();
-                let inbox = self.inbox.clone();
                 let generation = self.generation;
-                self.runtime.spawn(async move {
-                    let to_save = key.clone();
-                    let result = tokio::task::spawn_blocking(move || store.save(&to_save))
-                        .await
-                        .unwrap_or_else(|e| Err(KeyStoreError::Refused(e.to_string())));
-                    inbox.send(BackgroundEvent::KeySaved {
+                let to_save = key.clone();
+                self.with_keychain(
+                    move |store| store.save(&to_save),
+                    move |result| BackgroundEvent::KeySaved {
                         generation,
                         key,
                         context,
                         result,
-                    });
-                });
+                    },
+                );
             }
             Ok(context) => self.key_accepted(key, source, context),
             Err(error) => {
@@ -648,14 +670,10 @@ impl StagerApp {
     fn save_settings(&self) {
         let settings = self.settings.clone();
         let path = self.paths.settings_file();
-        let inbox = self.inbox.clone();
-        self.runtime.spawn(async move {
-            let result = tokio::task::spawn_blocking(move || settings.save(&path))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
-            inbox.send(BackgroundEvent::SettingsSaved(result));
-        });
+        self.in_background(
+            move || settings.save(&path).map_err(|e| e.to_string()),
+            |result| BackgroundEvent::SettingsSaved(result.and_then(|saved| saved)),
+        );
     }
 
     fn submit_key(&mut self) {
@@ -689,15 +707,11 @@ impl StagerApp {
         self.organization = None;
         self.key_form = KeyForm::default();
         self.phase = Phase::LoadingKey;
-        let store = self.key_store.clone();
-        let inbox = self.inbox.clone();
         let generation = self.generation;
-        self.runtime.spawn(async move {
-            let result = tokio::task::spawn_blocking(move || store.delete())
-                .await
-                .unwrap_or_else(|e| Err(KeyStoreError::Refused(e.to_string())));
-            inbox.send(BackgroundEvent::KeyDeleted { generation, result });
-        });
+        self.with_keychain(
+            |store| store.delete(),
+            move |result| BackgroundEvent::KeyDeleted { generation, result },
+        );
     }
 
     fn save_base_url(&mut self, input: Option<String>) {
@@ -734,9 +748,10 @@ impl StagerApp {
             return;
         }
         self.inspecting += paths.len();
-        let inbox = self.inbox.clone();
-        self.runtime.spawn(async move {
-            let inspected = tokio::task::spawn_blocking(move || {
+        // Kept to say what happened to each file should the inspection itself fail.
+        let added = paths.clone();
+        self.in_background(
+            move || {
                 paths
                     .into_iter()
                     .map(|p| {
@@ -744,11 +759,19 @@ impl StagerApp {
                         (p, result)
                     })
                     .collect()
-            })
-            .await
-            .unwrap_or_default();
-            inbox.send(BackgroundEvent::FilesInspected(inspected));
-        });
+            },
+            move |result| {
+                BackgroundEvent::FilesInspected(result.unwrap_or_else(|problem| {
+                    added
+                        .into_iter()
+                        .map(|p| {
+                            let shown = p.display().to_string();
+                            (p, Err(LocalFileError::Unreadable(shown, problem.clone())))
+                        })
+                        .collect()
+                }))
+            },
+        );
     }
 
     fn files_inspected(&mut self, inspected: Vec<(PathBuf, Result<LocalFile, LocalFileError>)>) {
@@ -885,21 +908,22 @@ impl StagerApp {
 
     fn change_history(&mut self, clear_all: bool) {
         let history = self.history.clone();
-        let inbox = self.inbox.clone();
-        self.runtime.spawn(async move {
-            let result = tokio::task::spawn_blocking(move || {
+        let unchanged = self.history.clone();
+        self.in_background(
+            move || {
                 let outcome = if clear_all {
                     history.clear_all()
                 } else {
                     history.clear_expired(SystemTime::now())
                 };
                 (history.entries(), outcome.err().map(|e| e.to_string()))
-            })
-            .await;
-            if let Ok((entries, problem)) = result {
-                inbox.send(BackgroundEvent::HistoryChanged { entries, problem });
-            }
-        });
+            },
+            move |result| {
+                let (entries, problem) =
+                    result.unwrap_or_else(|problem| (unchanged.entries(), Some(problem)));
+                BackgroundEvent::HistoryChanged { entries, problem }
+            },
+        );
     }
 
     // ---- The loop ----------------------------------------------------------------------

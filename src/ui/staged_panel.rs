@@ -27,45 +27,31 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
 
     ui.horizontal_wrapped(|ui| {
         let has_live = !unexpired.is_empty();
-        let all_ids: String = unexpired
-            .iter()
-            .map(|e| e.id.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
-        let label = if app.is_copied(&CopyWhat::AllIds) {
-            "Copied!"
-        } else {
-            "Copy all IDs"
-        };
-        let button = ui
-            .add_enabled(has_live, egui::Button::new(label))
-            .on_hover_text("The IDs of the files not yet expired, one per line");
-        button.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, has_live, label)
-        });
-        if button.clicked() {
-            app.commands.push(Command::Copy(CopyWhat::AllIds, all_ids));
-        }
-
-        let label = if app.is_copied(&CopyWhat::Json) {
-            "Copied!"
-        } else {
-            "Copy as tempFiles JSON"
-        };
-        let button = ui
-            .add_enabled(has_live, egui::Button::new(label))
-            .on_hover_text(
-                "The files not yet expired as [{\"id\":…,\"name\":…}], the array an agent execution's tempFiles takes",
-            );
-        button.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, has_live, label)
-        });
-        if button.clicked() {
-            app.commands.push(Command::Copy(
-                CopyWhat::Json,
-                StagerApp::temp_files_json(&unexpired),
-            ));
-        }
+        // The texts are built only on a click, not on every frame.
+        copy_button(
+            app,
+            ui,
+            CopyWhat::AllIds,
+            "Copy all IDs",
+            "The IDs of the files not yet expired, one per line",
+            has_live,
+            || {
+                unexpired
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            },
+        );
+        copy_button(
+            app,
+            ui,
+            CopyWhat::Json,
+            "Copy as tempFiles JSON",
+            "The files not yet expired as [{\"id\":…,\"name\":…}], the array an agent execution's tempFiles takes",
+            has_live,
+            || StagerApp::temp_files_json(&unexpired),
+        );
 
         ui.separator();
         if ui
@@ -176,4 +162,29 @@ fn staged_row(
             });
         });
     });
+}
+
+/// A button that copies `text` (built only when clicked) and says "Copied!" for a moment,
+/// under the same name for screen readers as on screen.
+fn copy_button(
+    app: &mut StagerApp,
+    ui: &mut egui::Ui,
+    what: CopyWhat,
+    idle_label: &str,
+    hover: &str,
+    enabled: bool,
+    text: impl FnOnce() -> String,
+) {
+    let label = if app.is_copied(&what) {
+        "Copied!"
+    } else {
+        idle_label
+    };
+    let button = ui
+        .add_enabled(enabled, egui::Button::new(label))
+        .on_hover_text(hover);
+    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, label));
+    if button.clicked() {
+        app.commands.push(Command::Copy(what, text()));
+    }
 }

@@ -92,8 +92,11 @@ mod tests {
 /// was lost: the bad file was kept aside and the app started fresh.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetAside {
+    /// The file that could not be used.
     pub original: PathBuf,
+    /// Where it was kept, when it could be moved.
     pub backup: Option<PathBuf>,
+    /// What was wrong with it, in plain words.
     pub reason: String,
 }
 

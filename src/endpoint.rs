@@ -14,7 +14,9 @@ use uuid::Uuid;
 #[derive(Clone, PartialEq, Eq)]
 pub struct BaseUrl(Url);
 
+/// Why a typed server address is not usable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[expect(missing_docs, reason = "each variant's message is its documentation")]
 pub enum BaseUrlError {
     #[error(
         "The server address is empty. Enter an address such as {}.",
@@ -39,6 +41,7 @@ pub enum BaseUrlError {
 }
 
 impl BaseUrl {
+    /// Parses what the operator typed or pasted.
     pub fn parse(input: &str) -> Result<Self, BaseUrlError> {
         let trimmed = input.trim();
         if trimmed.is_empty() {
@@ -85,8 +88,15 @@ impl BaseUrl {
         url
     }
 
+    /// The address as a URL.
     pub fn as_url(&self) -> &Url {
         &self.0
+    }
+
+    /// True when the server is this computer (where plain `http://` is allowed and no
+    /// proxy is ever used).
+    pub fn is_loopback(&self) -> bool {
+        is_loopback(&self.0)
     }
 
     /// True when `other` is the same scheme, host and port: only there may the key follow.
@@ -138,6 +148,7 @@ fn shorten(s: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OrganizationId(Uuid);
 
+/// What was typed instead of an organization ID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "\"{0}\" is not an organization ID. An organization ID looks like 11111111-2222-3333-4444-555555555555."
@@ -145,6 +156,7 @@ pub struct OrganizationId(Uuid);
 pub struct OrganizationIdError(String);
 
 impl OrganizationId {
+    /// Parses what the operator typed or pasted.
     pub fn parse(input: &str) -> Result<Self, OrganizationIdError> {
         let trimmed = input.trim();
         let inner = trimmed

@@ -1,6 +1,7 @@
+#![allow(missing_docs)] // A stand-in until the SQLite history lands.
 //! Every file staged from this computer: its ID, name, size, organization and when it was
 //! staged (so when it expires). Kept as JSON in the platform's data folder and rewritten
-//! atomically at each change, so a crash or a kill never loses what was already staged.
+//! atomically at each change (a stand-in until the SQLite history lands), so a crash or a kill never loses what was already staged.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,7 +23,31 @@ pub struct HistoryEntry {
     pub organization_id: String,
     #[serde(with = "rfc3339")]
     pub staged_at: SystemTime,
+    #[serde(skip)]
+    pub group: Option<StagedGroup>,
+    #[serde(skip)]
+    pub source: Option<SourceFile>,
 }
+
+/// The drop, pick or paste a staged file came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedGroup {
+    pub id: String,
+    pub label: String,
+    pub created_at: SystemTime,
+}
+
+/// The local file a staged file was staged from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub relative_path: String,
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+}
+
+pub type HistoryNotice = SetAside;
+pub type HistoryError = std::io::Error;
 
 impl HistoryEntry {
     pub fn expires_at(&self) -> SystemTime {
@@ -87,8 +112,30 @@ impl HistoryStore {
     }
 
     /// All entries, oldest first.
-    pub fn entries(&self) -> Vec<HistoryEntry> {
-        self.lock().clone()
+    pub fn entries(&self) -> Result<Vec<HistoryEntry>, HistoryError> {
+        Ok(self.lock().clone())
+    }
+
+    pub fn unexpired(&self, now: SystemTime) -> Result<Vec<HistoryEntry>, HistoryError> {
+        Ok(self
+            .lock()
+            .iter()
+            .filter(|e| !e.is_expired(now))
+            .cloned()
+            .collect())
+    }
+
+    pub fn replace(&self, old_id: &str, new: &HistoryEntry) -> Result<bool, HistoryError> {
+        let mut found = false;
+        self.update(|entries| {
+            if let Some(e) = entries.iter_mut().find(|e| e.id == old_id) {
+                let group = e.group.clone();
+                *e = new.clone();
+                e.group = group;
+                found = true;
+            }
+        })?;
+        Ok(found)
     }
 
     /// Appends and saves. The entries stay in memory even if the disk refuses, so the
@@ -98,12 +145,23 @@ impl HistoryStore {
     }
 
     /// Removes entries whose files the API has already deleted.
-    pub fn clear_expired(&self, now: SystemTime) -> std::io::Result<()> {
-        self.update(|entries| entries.retain(|e| !e.is_expired(now)))
+    pub fn clear_expired(&self, now: SystemTime) -> std::io::Result<usize> {
+        let mut n = 0;
+        self.update(|entries| {
+            let before = entries.len();
+            entries.retain(|e| !e.is_expired(now));
+            n = before - entries.len();
+        })?;
+        Ok(n)
     }
 
-    pub fn clear_all(&self) -> std::io::Result<()> {
-        self.update(Vec::clear)
+    pub fn clear_all(&self) -> std::io::Result<usize> {
+        let mut n = 0;
+        self.update(|entries| {
+            n = entries.len();
+            entries.clear();
+        })?;
+        Ok(n)
     }
 
     /// Applies `change` to the history as it is on disk now and writes it back, under a
@@ -195,6 +253,8 @@ mod tests {
             size: 3,
             organization_id: "11111111-2222-3333-4444-555555555555".into(),
             staged_at,
+            group: None,
+            source: None,
         }
     }
 
@@ -213,16 +273,16 @@ mod tests {
             .unwrap();
 
         let (reopened, _) = HistoryStore::open(&path);
-        assert_eq!(reopened.entries().len(), 2);
+        assert_eq!(reopened.entries().unwrap().len(), 2);
         assert_eq!(
-            reopened.entries()[1].time_left(now),
+            reopened.entries().unwrap()[1].time_left(now),
             Duration::from_secs(59 * 60)
         );
-        assert!(reopened.entries()[0].is_expired(now));
+        assert!(reopened.entries().unwrap()[0].is_expired(now));
 
         reopened.clear_expired(now).unwrap();
         let (again, _) = HistoryStore::open(&path);
-        let ids: Vec<_> = again.entries().into_iter().map(|e| e.id).collect();
+        let ids: Vec<_> = again.entries().unwrap().into_iter().map(|e| e.id).collect();
         assert_eq!(ids, ["new"]);
     }
 
@@ -237,7 +297,12 @@ mod tests {
         command_line.record(&[entry("from-cli", now)]).unwrap();
         window.record(&[entry("from-window-2", now)]).unwrap();
         let (reopened, _) = HistoryStore::open(&path);
-        let ids: Vec<_> = reopened.entries().into_iter().map(|e| e.id).collect();
+        let ids: Vec<_> = reopened
+            .entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
         assert_eq!(ids, ["from-window", "from-cli", "from-window-2"]);
     }
 }

@@ -4,21 +4,26 @@
 use std::fmt;
 use std::sync::Mutex;
 
+use zeroize::Zeroizing;
+
 /// The keychain service name; the account is the API host, so that a key for a test
 /// server never replaces the key for the real one.
 pub const KEYCHAIN_SERVICE: &str = "asteroid-stager";
 
-/// An API key. `Debug` and `Display` never show it; only [`ApiKey::expose`] does, and only
-/// the HTTP client calls that.
+/// An API key. `Debug` never shows it; only [`ApiKey::expose`] does, and only the HTTP
+/// client and the keychain call that. Its memory is wiped when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
+pub struct ApiKey(Zeroizing<String>);
 
+/// Why a pasted text is not a key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiKeyError {
+    /// Nothing but spaces.
     #[error(
         "The API key is empty. Copy it from platform.asteroid.ai → your profile → API Keys, then paste it here."
     )]
     Empty,
+    /// Spaces or line breaks inside: a copy accident.
     #[error(
         "That does not look like an API key: it contains spaces or line breaks in the middle. Copy the key again from platform.asteroid.ai → your profile → API Keys."
     )]
@@ -35,9 +40,10 @@ impl ApiKey {
         if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(ApiKeyError::HasInnerWhitespace);
         }
-        Ok(Self(trimmed.to_owned()))
+        Ok(Self(Zeroizing::new(trimmed.to_owned())))
     }
 
+    /// The key itself, for the request header and the keychain only.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -52,14 +58,18 @@ impl fmt::Debug for ApiKey {
 /// Why the keychain could not be used, in words an operator can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyStoreError {
+    /// No keychain on this computer (no Secret Service, no session bus…).
     #[error(
-        "No keychain is available on this computer ({0}). The key can still be used for this session only, or set in the ASTEROID_API_KEY environment variable."
+        "No keychain is available on this computer ({0}). The key can still be used for this session only, or set in the {env} environment variable.",
+        env = crate::session::ENV_API_KEY
     )]
     Unavailable(String),
+    /// The keychain is locked and nobody unlocked it.
     #[error(
         "The keychain is locked ({0}). Unlock it (log in to your desktop keyring) and try again, or use the key for this session only."
     )]
     Locked(String),
+    /// Any other refusal.
     #[error(
         "The keychain refused the request ({0}). Try again, or use the key for this session only."
     )]
@@ -70,6 +80,7 @@ pub enum KeyStoreError {
 pub trait ApiKeyStore: Send + Sync {
     /// The stored key, `Ok(None)` when there is none.
     fn load(&self) -> Result<Option<ApiKey>, KeyStoreError>;
+    /// Keeps `key`, replacing any earlier one.
     fn save(&self, key: &ApiKey) -> Result<(), KeyStoreError>;
     /// Returns whether a key was there to delete.
     fn delete(&self) -> Result<bool, KeyStoreError>;
@@ -84,6 +95,7 @@ pub struct KeychainStore {
 }
 
 impl KeychainStore {
+    /// The entry for a server: one key per API host.
     pub fn for_host(host: &str) -> Self {
         Self {
             account: host.to_owned(),
@@ -117,7 +129,7 @@ impl ApiKeyStore for KeychainStore {
     fn load(&self) -> Result<Option<ApiKey>, KeyStoreError> {
         match self.entry()?.get_password() {
             // A key stored by hand with stray whitespace is still the key.
-            Ok(secret) => Ok(ApiKey::new(&secret).ok()),
+            Ok(secret) => Ok(ApiKey::new(&Zeroizing::new(secret)).ok()),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(e)),
         }
@@ -159,6 +171,7 @@ pub struct MemoryKeyStore {
 }
 
 impl MemoryKeyStore {
+    /// A store that holds `key`.
     pub fn with_key(key: ApiKey) -> Self {
         Self {
             key: Mutex::new(Some(key)),
@@ -166,6 +179,7 @@ impl MemoryKeyStore {
         }
     }
 
+    /// A store whose every call fails with `failure`.
     pub fn failing(failure: KeyStoreError) -> Self {
         Self {
             key: Mutex::new(None),

@@ -1,18 +1,24 @@
 //! Asteroid Stager: stage files on the Asteroid Agents API and hand back their IDs.
 //!
-//! The library is the whole product minus its faces. It knows nothing of egui: the window
-//! (`ui`) and the command line (`cli`) are thin layers that send commands to the
-//! [`upload_queue::UploadQueue`] and fold the [`upload_queue::QueueEvent`]s it sends back.
+//! The library is the whole product minus its faces. Its core knows nothing of egui: the
+//! window (`ui`) and the command line (`cli`) are thin layers that find a key and an
+//! organization with [`session::KeyFlow`], send files to the [`upload_queue::UploadQueue`]
+//! and fold the [`upload_queue::QueueEvent`]s it sends back into an
+//! [`upload_queue::UploadTable`].
+
+#![warn(missing_docs)]
 
 pub mod api;
 pub mod atomic_file;
 pub mod cli;
-pub mod connection;
 pub mod endpoint;
+pub mod folder_scan;
+pub mod format;
 pub mod history;
 pub mod key_store;
 pub mod local_file;
 pub mod paths;
+pub mod session;
 pub mod settings;
 pub mod ui;
 pub mod upload_queue;

@@ -3,17 +3,29 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-/// A file that passed the checks, with the name the server will store and its size at
-/// the time it was checked.
+/// A file that passed the checks, with the name the server will store, and its size and
+/// modification time when it was checked (a file that differs when it is sent is not the
+/// file that was added).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalFile {
+    /// Where it is.
     pub path: PathBuf,
+    /// The file name, sent to the server (which stores one flat name).
     pub name: String,
+    /// Its path inside the folder it was found in, `/`-separated; the file name for a file
+    /// added alone. What the window shows, so that two `page1.pdf` can be told apart.
+    pub relative_path: String,
+    /// Its size in bytes.
     pub size: u64,
+    /// Its modification time, when the system gives one.
+    pub modified: Option<SystemTime>,
 }
 
+/// Why a path cannot be staged, in words that say what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[expect(missing_docs, reason = "each variant's message is its documentation")]
 pub enum LocalFileError {
     #[error("{0}: there is no such file. Check the name, or pick the file again.")]
     NotFound(String),
@@ -61,8 +73,10 @@ impl LocalFile {
             .unwrap_or_else(|| shown.clone());
         Ok(Self {
             path: path.to_path_buf(),
+            relative_path: name.clone(),
             name,
             size: meta.len(),
+            modified: meta.modified().ok(),
         })
     }
 }

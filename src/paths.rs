@@ -7,7 +7,9 @@ use std::path::PathBuf;
 /// The folders the app writes to. Tests point these at temporary folders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppPaths {
+    /// Where the settings are.
     pub config_dir: PathBuf,
+    /// Where the history is.
     pub data_dir: PathBuf,
 }
 
@@ -33,6 +35,7 @@ impl AppPaths {
         })
     }
 
+    /// Folders inside `dir` (for tests and portable use).
     pub fn in_dir(dir: impl Into<PathBuf>) -> Self {
         let dir = dir.into();
         Self {
@@ -41,10 +44,12 @@ impl AppPaths {
         }
     }
 
+    /// The settings file.
     pub fn settings_file(&self) -> PathBuf {
         self.config_dir.join("settings.json")
     }
 
+    /// The history file.
     pub fn history_file(&self) -> PathBuf {
         self.data_dir.join("history.json")
     }

@@ -14,13 +14,17 @@ pub const SETTINGS_VERSION: u32 = 1;
 /// Requests in flight at once unless the settings say otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
+/// What the operator chose, kept between runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Settings {
+    /// The file's format.
     pub version: u32,
     /// `None` means the public API.
     pub base_url: Option<String>,
+    /// The organization files are staged for; `None` means "ask the key".
     pub organization_id: Option<String>,
+    /// Requests in flight at once.
     pub concurrency: usize,
 }
 
@@ -36,6 +40,7 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Reads the settings; a damaged or newer file is kept aside and reported.
     pub fn load(path: &Path) -> (Self, Option<SetAside>) {
         let (mut s, problem): (Self, _) = atomic_file::read_document(path, SETTINGS_VERSION);
         s.version = SETTINGS_VERSION;
@@ -43,6 +48,7 @@ impl Settings {
         (s, problem)
     }
 
+    /// Writes the settings atomically.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         atomic_file::write(path, &json)

@@ -74,7 +74,8 @@ async fn run(server: &StagingServer, s: &Scenario) -> Outcome {
         s.client.clone(),
         options,
         Some(history),
-    );
+    )
+    .await;
     if let Some(meddle) = s.meddle {
         let path = files[0].path.clone();
         tokio::spawn(async move {
@@ -108,7 +109,12 @@ async fn run(server: &StagingServer, s: &Scenario) -> Outcome {
     // Reopen the history as a restarted app would: every staged ID must be there.
     let (reopened, problem) = HistoryStore::open(&history_path);
     assert!(problem.is_none());
-    let saved: HashSet<String> = reopened.entries().into_iter().map(|e| e.id).collect();
+    let saved: HashSet<String> = reopened
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
     outcome.lost = open.len() + staged_ids.iter().filter(|id| !saved.contains(*id)).count();
     outcome.bytes_received = server.requests()[before..]
         .iter()
@@ -122,7 +128,6 @@ async fn run(server: &StagingServer, s: &Scenario) -> Outcome {
 /// `cargo test --test reliability -- --nocapture` to see the table.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_ends_in_a_definite_state_and_loses_nothing() {
-    let server = StagingServer::start().await;
     let quick = |stall: bool| ClientOptions {
         stall_timeout: if stall {
             Duration::from_millis(400)
@@ -175,12 +180,14 @@ async fn every_fault_ends_in_a_definite_state_and_loses_nothing() {
             2,
         ),
         scenario(
+            // Staged (the server issued an ID for the file sent) under the server's name,
+            // with a note: failing it would send the file again and stage it twice.
             "200 naming another file",
             vec![Fault::Body200(format!(
                 r#"{{"tempFiles":[{{"id":"{}","name":"x.bin"}}]}}"#,
                 uuid::Uuid::new_v4()
             ))],
-            2,
+            3,
         ),
         scenario(
             "403 not a member",
@@ -196,9 +203,12 @@ async fn every_fault_ends_in_a_definite_state_and_loses_nothing() {
             3,
         ),
         scenario(
+            // On every try of every file: the redirect is answered before the body is
+            // read, so a try may also end as a broken connection (retried) before the
+            // redirect is seen; in the end each file fails and the key stays here.
             "redirect to another server",
-            vec![Fault::RedirectTo("https://elsewhere.example/steal".into())],
-            2,
+            vec![Fault::RedirectTo("https://elsewhere.example/steal".into()); 12],
+            0,
         ),
     ];
     let mut failing = scenario(
@@ -270,6 +280,8 @@ async fn every_fault_ends_in_a_definite_state_and_loses_nothing() {
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut total_lost = 0;
     for s in &scenarios {
+        // Each scenario has its own server: no fault or late request leaks into the next.
+        let server = StagingServer::start().await;
         let o = run(&server, s).await;
         let sent_once = (o.staged * s.file_size) as u64;
         println!(
@@ -312,7 +324,8 @@ async fn retry_after_is_honoured() {
         ClientOptions::default(),
         QueueOptions::default(),
         None,
-    );
+    )
+    .await;
     loop {
         match events.recv().await.unwrap() {
             QueueEvent::Retrying { delay, reason, .. } => {
@@ -345,7 +358,8 @@ async fn ten_thousand_files_at_once_are_all_staged_and_recorded() {
         ClientOptions::default(),
         QueueOptions::default(),
         Some(history),
-    );
+    )
+    .await;
     let mut staged = 0;
     while staged < ids.len() {
         match tokio::time::timeout(Duration::from_secs(60), events.recv())
@@ -364,7 +378,7 @@ async fn ten_thousand_files_at_once_are_all_staged_and_recorded() {
         "small files share requests"
     );
     let (reopened, _) = HistoryStore::open(&history_path);
-    assert_eq!(reopened.entries().len(), 10_000);
+    assert_eq!(reopened.entries().unwrap().len(), 10_000);
 }
 
 /// Names that could break a multipart header if sent raw: the bytes on the wire keep
@@ -396,7 +410,8 @@ async fn hostile_file_names_cannot_break_out_of_their_header() {
         ClientOptions::default(),
         QueueOptions::default(),
         None,
-    );
+    )
+    .await;
     let mut done = 0;
     while done < ids.len() {
         let e = events.recv().await.unwrap();
@@ -486,6 +501,8 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
             size: 1,
             organization_id: ORG.into(),
             staged_at: std::time::SystemTime::now(),
+            group: None,
+            source: None,
         })
         .collect();
     seed.record(&old).unwrap();

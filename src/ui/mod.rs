@@ -1,28 +1,24 @@
 //! The window: a thin layer that draws state and sends commands to the core.
 //!
-//! [`StagerApp`] holds what is shown and an inbox; the draw functions in the panel modules
-//! only push [`app::Command`]s, which [`eframe::App::logic`] handles. Everything slow (the
-//! keychain, `GET /context`, the file dialog, looking at dropped files, the uploads) runs on
-//! tokio and reports back over a channel, waking the window with `request_repaint`.
+//! [`StagerApp`] (in `app`) is the eframe shell; `state` holds what is shown, split by
+//! concern; `panels` draw it and only push `command::Command`s. Everything slow (the
+//! keychain, `GET /context`, the file dialog, the uploads, the disk) runs on tokio and
+//! reports back over one channel, waking the window with `request_repaint`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-mod about_panel;
 mod app;
-mod format;
-mod key_setup;
-mod queue_panel;
-mod settings_panel;
-mod staged_panel;
+pub mod command;
+mod panels;
+pub mod state;
 
-pub use app::{AppEnvironment, KeyStoreFactory, StagerApp};
+pub use app::{AppEnvironment, Clock, StagerApp};
+pub use state::KeyStoreFactory;
 
-use crate::api::ClientOptions;
-use crate::connection::Overrides;
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::paths::AppPaths;
-use crate::upload_queue::QueueOptions;
+use crate::session::Overrides;
 
 /// The window's icon, drawn by the packaging work in `assets/`.
 const ICON_PNG: &[u8] = include_bytes!("../../assets/asteroid-stager.png");
@@ -40,25 +36,17 @@ pub fn run_window(files: Vec<PathBuf>) -> Result<(), String> {
         .build()
         .map_err(|e| format!("could not start the background workers ({e})"))?;
 
-    let paths = AppPaths::platform_or_temp();
-    let settings = crate::settings::Settings::load(&paths.settings_file()).0;
-    let queue_options = QueueOptions {
-        concurrency: settings.concurrency,
-        ..QueueOptions::default()
-    };
     // The keychain account is the API host: a key for a test server never replaces the
     // key for the real one, and changing the server in Settings switches to its key.
     let key_store: KeyStoreFactory =
         Arc::new(|base| Arc::new(KeychainStore::for_host(&base.host())) as Arc<dyn ApiKeyStore>);
-    let environment = AppEnvironment {
-        runtime: runtime.handle().clone(),
+    let environment = AppEnvironment::load(
+        runtime.handle().clone(),
         key_store,
-        paths,
-        overrides: Overrides::from_env(),
-        initial_files: files,
-        queue_options,
-        client_options: ClientOptions::default(),
-    };
+        AppPaths::platform_or_temp(),
+        Overrides::from_env(),
+        files,
+    );
 
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Asteroid Stager")
@@ -92,7 +80,10 @@ pub fn run_window(files: Vec<PathBuf>) -> Result<(), String> {
 /// windows (winit issue #1881). On a Wayland desktop `DISPLAY` is set when XWayland runs,
 /// and starting on X11 there makes drag and drop work; without `DISPLAY` winit picks Wayland
 /// and the "Add files…" button still works.
-#[allow(unused_variables)]
+#[cfg_attr(
+    not(all(unix, not(target_os = "macos"))),
+    expect(unused_variables, reason = "only X11 platforms use the builder")
+)]
 fn prefer_x11_when_available(builder: &mut winit::event_loop::EventLoopBuilder<eframe::UserEvent>) {
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()) {

@@ -21,7 +21,9 @@ use asteroid_stager::endpoint::{BaseUrl, OrganizationId};
 use asteroid_stager::history::HistoryStore;
 use asteroid_stager::key_store::ApiKey;
 use asteroid_stager::local_file::LocalFile;
-use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, Target, UploadId, UploadQueue};
+use asteroid_stager::upload_queue::{
+    AddMode, QueueEvent, QueueOptions, Target, UploadId, UploadQueue,
+};
 
 pub const ORG: &str = "11111111-2222-3333-4444-555555555555";
 pub const KEY: &str = "test-key-0123456789";
@@ -422,8 +424,9 @@ pub fn client(server: &StagingServer, options: ClientOptions) -> ApiClient {
     .unwrap()
 }
 
-/// A queue on the current runtime with `files` added and pointed at `server`.
-pub fn start_queue(
+/// A queue on the current runtime with `files` added and pointed at `server`. Returns
+/// once the queue has looked at the files, with their IDs in the order given.
+pub async fn start_queue(
     server: &StagingServer,
     files: Vec<LocalFile>,
     client_options: ClientOptions,
@@ -434,16 +437,53 @@ pub fn start_queue(
     tokio::sync::mpsc::UnboundedReceiver<QueueEvent>,
     Vec<UploadId>,
 ) {
-    let (queue, events) = UploadQueue::start(
-        &tokio::runtime::Handle::current(),
-        options,
-        history,
-        std::sync::Arc::new(|| {}),
-    );
-    let ids = queue.add(files);
+    let (queue, events, ids) = start_paused_queue(files, options, history).await;
+    aim(&queue, server, client_options);
+    (queue, events, ids)
+}
+
+/// Points a queue at `server`: it starts sending.
+pub fn aim(queue: &UploadQueue, server: &StagingServer, client_options: ClientOptions) {
     queue.set_target(Some(Target {
         client: client(server, client_options),
         organization: OrganizationId::parse(ORG).unwrap(),
     }));
+}
+
+/// A queue with `files` added (and looked at) that sends nothing until [`aim`]ed.
+pub async fn start_paused_queue(
+    files: Vec<LocalFile>,
+    options: QueueOptions,
+    history: Option<HistoryStore>,
+) -> (
+    UploadQueue,
+    tokio::sync::mpsc::UnboundedReceiver<QueueEvent>,
+    Vec<UploadId>,
+) {
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let queue = UploadQueue::start(
+        &tokio::runtime::Handle::current(),
+        options,
+        history,
+        std::sync::Arc::new(move |event| {
+            let _ = tx.send(event);
+        }),
+    );
+    let paths = files.into_iter().map(|f| f.path).collect();
+    let batch = queue.add_paths(paths, None, AddMode::All);
+    let mut ids = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .expect("the queue looked at the files in time")
+            .expect("the queue is alive");
+        match event {
+            QueueEvent::Added { id, .. } => ids.push(id),
+            QueueEvent::Refused { shown, error, .. } => panic!("{shown} was refused: {error}"),
+            QueueEvent::Inspected { batch: b, .. } if b == batch => break,
+            _ => {}
+        }
+    }
     (queue, events, ids)
 }

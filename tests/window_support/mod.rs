@@ -6,17 +6,16 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use asteroid_stager::api::ClientOptions;
-use asteroid_stager::connection::Overrides;
 use asteroid_stager::key_store::{ApiKeyStore, MemoryKeyStore};
 use asteroid_stager::paths::AppPaths;
+use asteroid_stager::session::Overrides;
 use asteroid_stager::ui::{AppEnvironment, StagerApp};
-use asteroid_stager::upload_queue::QueueOptions;
 
 pub use crate::support::{Fault, KEY as GOOD_KEY, ORG as ORG_ID, StagingServer as TestServer};
 
@@ -40,6 +39,8 @@ pub struct World {
     pub server: TestServer,
     pub store: Arc<MemoryKeyStore>,
     pub dir: tempfile::TempDir,
+    /// Seconds added to the real time: the app's test clock.
+    pub clock_skew: Arc<AtomicU64>,
 }
 
 impl World {
@@ -55,6 +56,7 @@ impl World {
             server,
             store: Arc::new(store),
             dir: tempfile::tempdir().expect("temp dir"),
+            clock_skew: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -70,25 +72,32 @@ impl World {
         path
     }
 
+    /// The app's environment, made by the real start-up path (settings and history read
+    /// once, problems turned into notices), with fast retries and the test clock.
     pub fn environment(&self, initial_files: Vec<PathBuf>) -> AppEnvironment {
         let store: Arc<dyn ApiKeyStore> = self.store.clone();
-        AppEnvironment {
-            runtime: self.runtime.handle().clone(),
-            key_store: Arc::new(move |_| store.clone()),
-            paths: AppPaths::in_dir(self.dir.path().join("app")),
-            overrides: Overrides {
+        let mut env = AppEnvironment::load(
+            self.runtime.handle().clone(),
+            Arc::new(move |_| store.clone()),
+            AppPaths::in_dir(self.dir.path().join("app")),
+            Overrides {
                 api_key: None,
                 base_url: Some(self.server.base_url.clone()),
                 organization: None,
             },
             initial_files,
-            queue_options: QueueOptions {
-                backoff: Duration::from_millis(10),
-                max_backoff: Duration::from_millis(20),
-                ..QueueOptions::default()
-            },
-            client_options: ClientOptions::default(),
-        }
+        );
+        env.queue_options.backoff = Duration::from_millis(10);
+        env.queue_options.max_backoff = Duration::from_millis(20);
+        let skew = self.clock_skew.clone();
+        env.clock =
+            Arc::new(move || SystemTime::now() + Duration::from_secs(skew.load(Ordering::Relaxed)));
+        env
+    }
+
+    /// Moves the app's clock forward (staged files expire without waiting an hour).
+    pub fn advance_clock(&self, by: Duration) {
+        self.clock_skew.fetch_add(by.as_secs(), Ordering::Relaxed);
     }
 
     pub fn harness(&self, initial_files: Vec<PathBuf>) -> Harness<'static, StagerApp> {

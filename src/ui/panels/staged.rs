@@ -1,82 +1,83 @@
-//! The staged files: the persisted history, newest first, each with its ID, a Copy button
-//! and the time left before the API deletes it.
-
-use std::time::SystemTime;
+//! The staged files: the history, newest first, each with its ID, a Copy button and the
+//! time left before the API deletes it.
 
 use egui::RichText;
 
-use super::app::{Command, CopyWhat, StagerApp};
-use super::format;
+use super::fixed_cell;
+use crate::format;
 use crate::history::HistoryEntry;
+use crate::ui::command::{Command, CopyWhat, StagedCommand};
+use crate::ui::state::State;
 
-pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
-    let now = SystemTime::now();
-    let unexpired = app.unexpired(now);
-    let expired_count = app.staged.len() - unexpired.len();
+fn send(commands: &mut Vec<Command>, command: StagedCommand) {
+    commands.push(Command::Staged(command));
+}
+
+/// The staged list with its buttons.
+pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let staged = &state.staged;
+    let now = state.now;
+    let live = staged.unexpired(now).count();
+    let expired_count = staged.entries.len() - live;
 
     ui.horizontal(|ui| {
         ui.heading("Staged files");
         ui.label(
-            RichText::new("Each file is kept by Asteroid for 60 minutes after staging.").weak(),
+            RichText::new(format!(
+                "Each file is kept by Asteroid for {} after staging.",
+                format::lifetime()
+            ))
+            .weak(),
         );
     });
-    if app.staged.is_empty() {
+    if staged.entries.is_empty() {
         ui.label("Files you stage appear here with their IDs, ready to copy.");
         return;
     }
 
     ui.horizontal_wrapped(|ui| {
-        let has_live = !unexpired.is_empty();
-        // The texts are built only on a click, not on every frame.
         copy_button(
-            app,
             ui,
+            state,
+            commands,
             CopyWhat::AllIds,
             "Copy all IDs",
             "The IDs of the files not yet expired, one per line",
-            has_live,
-            || {
-                unexpired
-                    .iter()
-                    .map(|e| e.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            },
+            live > 0,
         );
         copy_button(
-            app,
             ui,
+            state,
+            commands,
             CopyWhat::Json,
             "Copy as tempFiles JSON",
             "The files not yet expired as [{\"id\":…,\"name\":…}], the array an agent execution's tempFiles takes",
-            has_live,
-            || StagerApp::temp_files_json(&unexpired),
+            live > 0,
         );
-
         ui.separator();
         if ui
             .add_enabled(expired_count > 0, egui::Button::new("Clear expired"))
             .on_hover_text("Remove the files Asteroid has already deleted from this list")
             .clicked()
         {
-            app.commands.push(Command::ClearExpired);
+            send(commands, StagedCommand::ClearExpired);
         }
-        if !app.confirm_clear_all && ui.button("Clear all…").clicked() {
-            app.commands.push(Command::AskClearAll);
+        if !staged.confirm_clear_all && ui.button("Clear all…").clicked() {
+            send(commands, StagedCommand::AskClearAll);
         }
     });
-    if app.confirm_clear_all {
+    if staged.confirm_clear_all {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(format!(
                 "Remove all {} entries from this list? Files not yet expired stay on the server, but their IDs will no longer be shown here.",
-                app.staged.len()
+                staged.entries.len()
             ));
             ui.horizontal(|ui| {
                 if ui.button("Yes, clear the list").clicked() {
-                    app.commands.push(Command::ClearAll);
+                    send(commands, StagedCommand::ClearAll);
                 }
                 if ui.button("Keep the list").clicked() {
-                    app.commands.push(Command::KeepAll);
+                    send(commands, StagedCommand::KeepAll);
                 }
             });
         });
@@ -84,10 +85,7 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
     ui.add_space(4.0);
 
     let row_height = ui.spacing().interact_size.y;
-    let total = app.staged.len();
-    let entries = &app.staged;
-    let copied = app.copied.clone();
-    let commands = &mut app.commands;
+    let total = staged.entries.len();
     egui::ScrollArea::vertical()
         .id_salt("staged_rows")
         .auto_shrink([false, false])
@@ -96,27 +94,21 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
                 // Newest first.
                 let Some(entry) = total
                     .checked_sub(row + 1)
-                    .and_then(|index| entries.get(index))
+                    .and_then(|index| staged.entries.get(index))
                 else {
                     continue;
                 };
-                let is_copied = copied.as_ref().is_some_and(|(what, at)| {
-                    *what == CopyWhat::Id(entry.id.clone())
-                        && at.elapsed() < super::app::COPIED_FEEDBACK
-                });
-                staged_row(ui, entry, now, is_copied, commands);
+                staged_row(ui, state, entry, commands);
             }
         });
 }
 
-fn staged_row(
-    ui: &mut egui::Ui,
-    entry: &HistoryEntry,
-    now: SystemTime,
-    is_copied: bool,
-    commands: &mut Vec<Command>,
-) {
+fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: &mut Vec<Command>) {
+    let now = state.now;
     let expired = entry.is_expired(now);
+    let is_copied = state
+        .staged
+        .is_copied(&CopyWhat::Id(entry.id.clone()), state.instant);
     ui.horizontal(|ui| {
         let width = ui.available_width();
         let name_width = (width * 0.28).max(100.0);
@@ -125,7 +117,7 @@ fn staged_row(
         } else {
             RichText::new(&entry.name).strong()
         };
-        super::queue_panel::name_cell(ui, name_width, name).on_hover_text(format!(
+        fixed_cell(ui, name_width, name).on_hover_text(format!(
             "{} · {}",
             entry.name,
             format::human_bytes(entry.size)
@@ -148,10 +140,10 @@ fn staged_row(
                 };
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
                 if button.clicked() {
-                    commands.push(Command::Copy(
-                        CopyWhat::Id(entry.id.clone()),
-                        entry.id.clone(),
-                    ));
+                    send(
+                        commands,
+                        StagedCommand::Copy(CopyWhat::Id(entry.id.clone())),
+                    );
                 }
                 ui.label(format::expires_in(entry.time_left(now)));
             }
@@ -164,18 +156,18 @@ fn staged_row(
     });
 }
 
-/// A button that copies `text` (built only when clicked) and says "Copied!" for a moment,
-/// under the same name for screen readers as on screen.
+/// A button that copies (the text is built by the state on the click) and says "Copied!"
+/// for a moment, under the same name for screen readers as on screen.
 fn copy_button(
-    app: &mut StagerApp,
     ui: &mut egui::Ui,
+    state: &State,
+    commands: &mut Vec<Command>,
     what: CopyWhat,
     idle_label: &str,
     hover: &str,
     enabled: bool,
-    text: impl FnOnce() -> String,
 ) {
-    let label = if app.is_copied(&what) {
+    let label = if state.staged.is_copied(&what, state.instant) {
         "Copied!"
     } else {
         idle_label
@@ -185,6 +177,6 @@ fn copy_button(
         .on_hover_text(hover);
     button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, label));
     if button.clicked() {
-        app.commands.push(Command::Copy(what, text()));
+        send(commands, StagedCommand::Copy(what));
     }
 }

@@ -3,10 +3,17 @@
 
 use egui::RichText;
 
-use super::app::{Command, KeySource, Phase, StagerApp};
-use crate::connection;
+use super::text_field;
+use crate::session::{self, KeySource};
+use crate::ui::command::{Command, ConnectionCommand};
+use crate::ui::state::{Phase, State};
 
-pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
+fn send(commands: &mut Vec<Command>, command: ConnectionCommand) {
+    commands.push(Command::Connection(command));
+}
+
+/// The settings panel, on the right.
+pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     egui::Panel::right("settings")
         .resizable(true)
         .default_size(320.0)
@@ -14,81 +21,86 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 ui.heading("Settings");
                 ui.add_space(6.0);
-                key_section(app, ui);
+                key_section(ui, state, commands);
                 ui.separator();
-                organization_section(app, ui);
+                organization_section(ui, state, commands);
                 ui.separator();
-                server_section(app, ui);
+                server_section(ui, state, commands);
                 ui.separator();
                 ui.label(RichText::new("Files").strong());
                 ui.label(format!(
                     "Staged files are listed in {}",
-                    app.history_path().display()
+                    state.staged.history_path.display()
                 ));
                 ui.label(format!(
                     "Settings are kept in {}",
-                    app.paths.settings_file().display()
+                    state.settings_path.display()
                 ));
             });
         });
 }
 
-fn key_section(app: &mut StagerApp, ui: &mut egui::Ui) {
+fn key_section(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let connection = &state.connection;
     ui.label(RichText::new("API key").strong());
-    match &app.key {
-        Some((_, KeySource::Environment)) => {
+    match connection.key_source() {
+        Some(KeySource::Environment) => {
             ui.label(format!(
                 "Taken from the {} environment variable; it is not stored by this app.",
-                connection::ENV_API_KEY
+                session::ENV_API_KEY
             ));
         }
         Some(_) => {
-            ui.label(format!("Kept in: {}", app.key_store_description()));
+            ui.label(format!("Kept in: {}", connection.key_store.describe()));
         }
         None => {
             ui.label("No key yet.");
             ui.label(format!(
                 "A key you enter is kept in: {}",
-                app.key_store_description()
+                connection.key_store.describe()
             ));
         }
     }
-    if let Some(email) = &app.account_email {
+    if let Some(email) = connection
+        .connection
+        .as_ref()
+        .and_then(|c| c.email.as_ref())
+    {
         ui.label(format!("Account: {email}"));
     }
-    let from_env = app.overrides.api_key.is_some();
+    let from_env = connection.overrides.api_key.is_some();
     ui.horizontal_wrapped(|ui| {
-        if app.phase != Phase::NeedKey
+        if connection.phase != Phase::NeedKey
             && ui
                 .add_enabled(!from_env, egui::Button::new("Replace key…"))
                 .on_disabled_hover_text(format!(
                     "The key comes from {}; change it there",
-                    connection::ENV_API_KEY
+                    session::ENV_API_KEY
                 ))
                 .on_hover_text(
                     "Enter another API key; it replaces the saved one once the server accepts it",
                 )
                 .clicked()
         {
-            app.commands.push(Command::ReplaceKey);
+            send(commands, ConnectionCommand::ReplaceKey);
         }
         if ui
             .add_enabled(!from_env, egui::Button::new("Sign out"))
             .on_hover_text("Remove the saved key from this computer")
             .on_disabled_hover_text(format!(
                 "The key comes from {}; unset it to sign out",
-                connection::ENV_API_KEY
+                session::ENV_API_KEY
             ))
             .clicked()
         {
-            app.commands.push(Command::SignOut);
+            send(commands, ConnectionCommand::SignOut);
         }
     });
 }
 
-fn organization_section(app: &mut StagerApp, ui: &mut egui::Ui) {
+fn organization_section(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     ui.label(RichText::new("Organization").strong());
-    match &app.organization {
+    match state.connection.organization() {
         Some((id, name)) if !name.is_empty() => {
             ui.label(name);
             ui.label(RichText::new(id.to_string()).monospace());
@@ -100,49 +112,51 @@ fn organization_section(app: &mut StagerApp, ui: &mut egui::Ui) {
             ui.label("Not chosen yet.");
         }
     }
-    if app.overrides.organization.is_some() {
-        ui.label(format!("Set by {}.", connection::ENV_ORG_ID));
-    } else if app.key.is_some()
+    if state.connection.overrides.organization.is_some() {
+        ui.label(format!("Set by {}.", session::ENV_ORG_ID));
+    } else if state.connection.connection.is_some()
         && ui
             .button("Choose another organization")
             .on_hover_text("Ask the server again which organizations the key belongs to")
             .clicked()
     {
-        app.commands.push(Command::ChangeOrganization);
+        send(commands, ConnectionCommand::ChangeOrganization);
     }
 }
 
-fn server_section(app: &mut StagerApp, ui: &mut egui::Ui) {
-    let open = app.phase == Phase::BadServer;
+fn server_section(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let connection = &state.connection;
+    let open = connection.phase == Phase::BadServer;
     egui::CollapsingHeader::new("Server address (advanced)")
         .default_open(open)
         .show(ui, |ui| {
             ui.label(
                 "Only change this if Asteroid support asked you to. Each server has its own saved key.",
             );
-            if app.overrides.base_url.is_some() {
+            if connection.overrides.base_url.is_some() {
                 ui.label(format!(
                     "Set by {}: {}",
-                    connection::ENV_BASE_URL,
-                    app.base_url
+                    session::ENV_BASE_URL,
+                    connection.base_url
                 ));
                 return;
             }
             let label = ui.label("Server address");
-            ui.add(
-                egui::TextEdit::singleline(&mut app.settings_form.base_url_input)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            let (changed, entered, _) = text_field(ui, label.id, &connection.base_url_input, |edit| {
+                edit.desired_width(f32::INFINITY)
+            });
+            if let Some(text) = changed {
+                send(commands, ConnectionCommand::EditBaseUrl(text));
+            }
             ui.horizontal(|ui| {
-                if ui.button("Save address").clicked() {
-                    app.commands.push(Command::SaveBaseUrl);
+                if ui.button("Save address").clicked() || entered {
+                    send(commands, ConnectionCommand::SaveBaseUrl);
                 }
                 if ui.button("Use the default").clicked() {
-                    app.commands.push(Command::ResetBaseUrl);
+                    send(commands, ConnectionCommand::ResetBaseUrl);
                 }
             });
-            if let Some(error) = &app.settings_form.base_url_error {
+            if let Some(error) = &connection.base_url_error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
         });

@@ -3,12 +3,14 @@
 
 use egui::RichText;
 
-use super::app::{Command, StagerApp};
+use crate::ui::command::{Command, ViewCommand};
+use crate::ui::state::State;
 
 /// Where operators read about staged files and execute calls.
 pub const DOCS_URL: &str = "https://docs.asteroid.ai";
 
-pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
+/// The About window.
+pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let mut open = true;
     egui::Window::new("About Asteroid Stager")
         .open(&mut open)
@@ -27,26 +29,26 @@ pub fn show(app: &mut StagerApp, ui: &mut egui::Ui) {
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
                     ui.label("Server");
-                    ui.label(RichText::new(app.base_url.to_string()).monospace());
+                    ui.label(RichText::new(state.connection.base_url.to_string()).monospace());
                     ui.end_row();
                     ui.label("API key kept in");
-                    ui.label(app.key_store_description());
+                    ui.label(state.connection.key_store.describe());
                     ui.end_row();
                     ui.label("History");
-                    ui.label(app.history_path().display().to_string());
+                    ui.label(state.staged.history_path.display().to_string());
                     ui.end_row();
                     ui.label("Settings");
-                    ui.label(app.paths.settings_file().display().to_string());
+                    ui.label(state.settings_path.display().to_string());
                     ui.end_row();
                 });
             ui.add_space(6.0);
             ui.hyperlink_to("Asteroid documentation", DOCS_URL);
             ui.add_space(4.0);
             if ui.button("Close").clicked() {
-                app.commands.push(Command::ToggleAbout);
+                commands.push(Command::View(ViewCommand::ToggleAbout));
             }
         });
     if !open {
-        app.commands.push(Command::ToggleAbout);
+        commands.push(Command::View(ViewCommand::ToggleAbout));
     }
 }

@@ -1,8 +1,37 @@
-//! Numbers as people read them: sizes, speeds and times left.
+//! Numbers as people read them: sizes, speeds and times left. Shared by the window and
+//! the command line, so both say the same thing the same way.
 
 use std::time::Duration;
 
-pub use crate::cli::human_bytes;
+/// Sizes as people read them: 1.5 MB, 320 KB (decimal units, as file managers show).
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// "60 minutes": how long a staged file lives, as said to the operator.
+pub fn lifetime() -> String {
+    let minutes = crate::STAGED_FILE_LIFETIME.as_secs() / 60;
+    format!("{minutes} minutes")
+}
+
+/// "3 files", "1 file".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
 
 /// "2.4 MB/s"; empty before anything was measured.
 pub fn speed(bytes_per_second: f64) -> String {
@@ -38,6 +67,16 @@ pub fn expires_in(left: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(human_bytes(999), "999 bytes");
+        assert_eq!(human_bytes(1500), "1.5 KB");
+        assert_eq!(human_bytes(1_073_741_824), "1.1 GB");
+        assert_eq!(lifetime(), "60 minutes");
+        assert_eq!(count(1, "file", "files"), "1 file");
+        assert_eq!(count(0, "file", "files"), "0 files");
+    }
 
     #[test]
     fn times_read_naturally() {

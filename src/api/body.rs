@@ -1,0 +1,543 @@
+//! The streamed `multipart/form-data` body of a staging request: each file is read from
+//! disk a little ahead of the connection, checked against the length declared in the
+//! request, and watched for progress, so memory stays flat whatever the size and a file
+//! that changes while it is sent never arrives as if it were the file.
+
+use std::io::Read;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use futures_util::Stream;
+use reqwest::multipart;
+use tokio::sync::mpsc;
+
+use super::error::ApiError;
+use crate::local_file::LocalFile;
+
+/// Called with (index of the file in the request, bytes of it handed to the connection),
+/// at most every [`PROGRESS_INTERVAL`] per request and once more when a file is all sent.
+pub type ProgressFn = Arc<dyn Fn(usize, u64) + Send + Sync>;
+
+/// How often progress is reported at most.
+pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Bytes read from a file at a time.
+const CHUNK_SIZE: usize = 256 * 1024;
+
+/// Bytes handed to the connection at a time: slices of a read chunk (no copy). Small, so
+/// that the connection asks for more every few KB and a slow but moving link is seen
+/// moving: at 1 KB/s a slice still goes out in well under the stall timeout.
+const SLICE_SIZE: usize = 16 * 1024;
+
+/// Chunks read ahead of the connection, per file being sent (1 MiB at [`CHUNK_SIZE`]).
+const READ_AHEAD_CHUNKS: usize = 4;
+
+/// The smallest read: once the declared length is reached, one more read tells whether
+/// the file ended there or grew.
+const MIN_READ: usize = 4 * 1024;
+
+/// Shared between the body streams of one request and the code awaiting it: when bytes
+/// last moved, whether all were handed over, and a file fault if one was found.
+pub(super) struct RequestWatch {
+    started: Instant,
+    last_activity_ms: AtomicU64,
+    body_done_ms: AtomicU64,
+    body_done: AtomicBool,
+    parts_left: AtomicU64,
+    fault: Mutex<Option<ApiError>>,
+}
+
+impl RequestWatch {
+    fn new(parts: usize) -> Self {
+        Self {
+            started: Instant::now(),
+            last_activity_ms: AtomicU64::new(0),
+            body_done_ms: AtomicU64::new(0),
+            body_done: AtomicBool::new(false),
+            parts_left: AtomicU64::new(parts as u64),
+            fault: Mutex::new(None),
+        }
+    }
+
+    fn touch(&self) {
+        self.last_activity_ms
+            .store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    fn part_finished(&self) {
+        if self.parts_left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.body_done_ms
+                .store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+            self.body_done.store(true, Ordering::Release);
+        }
+    }
+
+    fn set_fault(&self, e: ApiError) {
+        let mut slot = self.fault.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.get_or_insert(e);
+    }
+
+    /// The file fault found while sending, if any: it explains a broken request better
+    /// than the transport error it caused.
+    pub(super) fn fault(&self) -> Option<ApiError> {
+        self.fault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Resolves when the request should be given up: nothing sent for `stall`, or no
+    /// answer `answer` after the last byte.
+    pub(super) async fn watchdog(&self, stall: Duration, answer: Duration) -> ApiError {
+        let tick = (stall.min(answer) / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+        loop {
+            tokio::time::sleep(tick).await;
+            let now = self.started.elapsed();
+            if self.body_done.load(Ordering::Acquire) {
+                let done = Duration::from_millis(self.body_done_ms.load(Ordering::Relaxed));
+                if now.saturating_sub(done) > answer {
+                    return ApiError::NoAnswer(answer);
+                }
+            } else {
+                let last = Duration::from_millis(self.last_activity_ms.load(Ordering::Relaxed));
+                if now.saturating_sub(last) > stall {
+                    return ApiError::Stalled(stall);
+                }
+            }
+        }
+    }
+}
+
+/// Builds the form for one try. A streamed body cannot be replayed: every try (and every
+/// redirect) builds it anew, opening each file again and checking it is still the file
+/// that was added (same size, same modification time).
+pub(super) async fn build_form(
+    files: &[LocalFile],
+    progress: ProgressFn,
+) -> Result<(multipart::Form, Arc<RequestWatch>), ApiError> {
+    let watch = Arc::new(RequestWatch::new(files.len()));
+    let last_report = Arc::new(Mutex::new(Instant::now()));
+    let mut form = multipart::Form::new().percent_encode_noop();
+    for (index, file) in files.iter().enumerate() {
+        let handle = tokio::fs::File::open(&file.path).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                ApiError::FileChanged {
+                    name: file.name.clone(),
+                    what: "it was deleted or moved".into(),
+                }
+            } else {
+                ApiError::FileUnreadable {
+                    name: file.name.clone(),
+                    source: e.into(),
+                }
+            }
+        })?;
+        let meta = handle
+            .metadata()
+            .await
+            .map_err(|e| ApiError::FileUnreadable {
+                name: file.name.clone(),
+                source: e.into(),
+            })?;
+        check_unchanged(file, meta.len(), meta.modified().ok())?;
+        let body = FileBody {
+            inner: FileChunks::new(handle.into_std().await, file.size, file.modified),
+            pending: Bytes::new(),
+            file: file.clone(),
+            index,
+            sent: 0,
+            finished: false,
+            watch: watch.clone(),
+            progress: progress.clone(),
+            last_report: last_report.clone(),
+        };
+        let part = multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), file.size)
+            .file_name(encode_filename(&file.name))
+            .mime_str(&guess_content_type(&file.name))
+            .map_err(|e| ApiError::Setup(e.to_string()))?;
+        form = form.part("files", part);
+    }
+    Ok((form, watch))
+}
+
+/// A file whose size or modification time differs from when it was added is not the
+/// file the operator added (a same-size rewrite still changes the modification time).
+fn check_unchanged(
+    file: &LocalFile,
+    size: u64,
+    modified: Option<SystemTime>,
+) -> Result<(), ApiError> {
+    if size != file.size {
+        return Err(ApiError::FileChanged {
+            name: file.name.clone(),
+            what: format!(
+                "its size is now {size} bytes, it was {} when added",
+                file.size
+            ),
+        });
+    }
+    if let (Some(then), Some(now)) = (file.modified, modified)
+        && then != now
+    {
+        return Err(ApiError::FileChanged {
+            name: file.name.clone(),
+            what: "it was modified after it was added".into(),
+        });
+    }
+    Ok(())
+}
+
+/// One file's bytes, checked against the length declared in the request: a file that
+/// shrinks, grows or is rewritten while being read ends the request with a fault instead
+/// of sending bytes that are not the file.
+struct FileBody {
+    inner: FileChunks,
+    /// What is left of the chunk being handed out in slices.
+    pending: Bytes,
+    file: LocalFile,
+    index: usize,
+    sent: u64,
+    finished: bool,
+    watch: Arc<RequestWatch>,
+    progress: ProgressFn,
+    last_report: Arc<Mutex<Instant>>,
+}
+
+impl FileBody {
+    fn fail(&mut self, what: String) -> Poll<Option<Result<Bytes, std::io::Error>>> {
+        self.finished = true;
+        let fault = ApiError::FileChanged {
+            name: self.file.name.clone(),
+            what,
+        };
+        let message = fault.to_string();
+        self.watch.set_fault(fault);
+        Poll::Ready(Some(Err(std::io::Error::other(message))))
+    }
+
+    fn report(&self, force: bool) {
+        let mut last = self
+            .last_report
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if force || last.elapsed() >= PROGRESS_INTERVAL {
+            *last = Instant::now();
+            (self.progress)(self.index, self.sent);
+        }
+    }
+
+    /// Hands out the next slice of the pending chunk.
+    fn next_slice(&mut self) -> Poll<Option<Result<Bytes, std::io::Error>>> {
+        let take = self.pending.len().min(SLICE_SIZE);
+        let slice = self.pending.split_to(take);
+        self.sent += slice.len() as u64;
+        self.watch.touch();
+        // At the declared length, report it: the stream is still read to its end, which
+        // is where a file that grew is caught.
+        self.report(self.sent == self.file.size);
+        Poll::Ready(Some(Ok(slice)))
+    }
+}
+
+impl Stream for FileBody {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.finished {
+            return Poll::Ready(None);
+        }
+        if !self.pending.is_empty() {
+            return self.next_slice();
+        }
+        match Pin::new(&mut self.inner).poll_next(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Ok(chunk))) => {
+                let total = self.sent + chunk.len() as u64;
+                if total > self.file.size {
+                    let expected = self.file.size;
+                    return self.fail(format!("it grew beyond the {expected} bytes it had"));
+                }
+                self.pending = chunk;
+                self.next_slice()
+            }
+            Poll::Ready(Some(Err(e)))
+                if e.get_ref().is_some_and(|inner| inner.is::<Rewritten>()) =>
+            {
+                self.fail("it was modified while it was being sent".into())
+            }
+            Poll::Ready(Some(Err(e))) => {
+                self.finished = true;
+                let fault = ApiError::FileUnreadable {
+                    name: self.file.name.clone(),
+                    source: std::io::Error::new(e.kind(), e.to_string()).into(),
+                };
+                self.watch.set_fault(fault);
+                Poll::Ready(Some(Err(e)))
+            }
+            Poll::Ready(None) => {
+                if self.sent < self.file.size {
+                    let (sent, expected) = (self.sent, self.file.size);
+                    return self.fail(format!(
+                        "it shrank: only {sent} of its {expected} bytes were left to read"
+                    ));
+                }
+                self.finished = true;
+                self.watch.part_finished();
+                Poll::Ready(None)
+            }
+        }
+    }
+}
+
+/// A file read on a blocking thread, a few chunks ahead of the connection: reading the next
+/// chunk overlaps sending this one, the worker threads never wait on the disk, and each byte
+/// is copied once on its way from the file to the socket. The chunks' buffers come back to
+/// the reader once sent ([`Recycled`]), so a large file is read through the same few
+/// buffers. Reading starts when the part is first polled (when it is its turn to be sent)
+/// and stops at the end of the file, at a read error (passed on), or when the body is
+/// dropped.
+struct FileChunks {
+    /// Until the first poll: the file, its declared length and modification time.
+    unstarted: Option<(std::fs::File, u64, Option<SystemTime>)>,
+    chunks: Option<mpsc::Receiver<std::io::Result<Bytes>>>,
+}
+
+impl FileChunks {
+    fn new(file: std::fs::File, expected: u64, modified: Option<SystemTime>) -> Self {
+        Self {
+            unstarted: Some((file, expected, modified)),
+            chunks: None,
+        }
+    }
+}
+
+/// Sent in place of the last chunk when the file was rewritten while it was read: a
+/// rewrite of the same size changes the modification time, and the bytes read may be a
+/// mix of old and new.
+#[derive(Debug)]
+struct Rewritten;
+
+impl std::fmt::Display for Rewritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the file was modified while it was read")
+    }
+}
+
+impl std::error::Error for Rewritten {}
+
+impl Stream for FileChunks {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if let Some((file, expected, modified)) = self.unstarted.take() {
+            let (tx, rx) = mpsc::channel(READ_AHEAD_CHUNKS);
+            tokio::task::spawn_blocking(move || read_ahead(file, expected, modified, tx));
+            self.chunks = Some(rx);
+        }
+        match self.chunks.as_mut() {
+            Some(chunks) => chunks.poll_recv(cx),
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+/// Sends the file's chunks until its end. Chunks are sized to what is left of the declared
+/// length, so a small file costs a small buffer; reading goes on past that length to the
+/// real end, which is how [`FileBody`] notices a file that grew. At the end, the open file's
+/// modification time tells whether it was rewritten meanwhile (a file replaced by a rename
+/// is not: the open handle still reads the old one whole).
+fn read_ahead(
+    mut file: std::fs::File,
+    expected: u64,
+    modified: Option<SystemTime>,
+    tx: mpsc::Sender<std::io::Result<Bytes>>,
+) {
+    let (give_back, returned) = std::sync::mpsc::channel::<Vec<u8>>();
+    let mut read = 0u64;
+    loop {
+        let left = usize::try_from(expected.saturating_sub(read)).unwrap_or(usize::MAX);
+        let want = left.clamp(MIN_READ, CHUNK_SIZE);
+        let mut buf = match returned.try_recv() {
+            Ok(buf) if buf.len() >= want => buf,
+            _ => vec![0u8; want],
+        };
+        let chunk = &mut buf[..want];
+        let mut filled = 0;
+        let mut at_end = false;
+        while filled < chunk.len() {
+            match file.read(&mut chunk[filled..]) {
+                Ok(0) => {
+                    at_end = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            }
+        }
+        read += filled as u64;
+        if filled > 0 {
+            let chunk = Bytes::from_owner(Recycled {
+                buf,
+                len: filled,
+                home: give_back.clone(),
+            });
+            // A failed send means the body was dropped: nobody wants the rest.
+            if tx.blocking_send(Ok(chunk)).is_err() {
+                return;
+            }
+        }
+        if at_end {
+            // A file that shrank or grew is told by its length; one of the same length
+            // by its modification time.
+            let now = file.metadata().and_then(|m| m.modified()).ok();
+            if let (Some(then), Some(now)) = (modified, now)
+                && then != now
+                && read == expected
+            {
+                let _ = tx.blocking_send(Err(std::io::Error::other(Rewritten)));
+            }
+            return;
+        }
+    }
+}
+
+/// The first `len` bytes of `buf`, sent as a chunk; when the connection drops the last
+/// slice of it, `buf` goes back to the reader that filled it (or is freed, if that reader
+/// is done).
+struct Recycled {
+    buf: Vec<u8>,
+    len: usize,
+    home: std::sync::mpsc::Sender<Vec<u8>>,
+}
+
+impl AsRef<[u8]> for Recycled {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl Drop for Recycled {
+    fn drop(&mut self) {
+        let _ = self.home.send(std::mem::take(&mut self.buf));
+    }
+}
+
+/// The `filename` parameter as browsers (WHATWG) and the official Python SDK encode it:
+/// `"` → `%22`, control characters (CR and LF among them) → `%XX`. reqwest then escapes
+/// backslashes as `\\` (and would put a raw CR or LF in the header, which is why they never
+/// reach it). Nothing in a name can end the quoted string or the header line, so no name
+/// can forge a part.
+pub fn encode_filename(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("%22"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Content-Type for a file name, as the SDKs guess it.
+pub fn guess_content_type(name: &str) -> String {
+    mime_guess::from_path(name)
+        .first()
+        .map(|m| m.essence_str().to_owned())
+        .unwrap_or_else(|| "application/octet-stream".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filenames_cannot_break_out_of_their_header() {
+        assert_eq!(encode_filename("a \"b\".pdf"), "a %22b%22.pdf");
+        assert_eq!(
+            encode_filename("x\r\nContent-Type: evil"),
+            "x%0D%0AContent-Type: evil"
+        );
+        assert_eq!(encode_filename("back\\slash"), "back\\slash");
+        assert_eq!(encode_filename("résumé; v2.txt"), "résumé; v2.txt");
+    }
+
+    #[test]
+    fn content_types_are_guessed_from_names() {
+        assert_eq!(guess_content_type("a.pdf"), "application/pdf");
+        assert_eq!(guess_content_type("data.csv"), "text/csv");
+        assert_eq!(guess_content_type("noext"), "application/octet-stream");
+    }
+
+    #[tokio::test]
+    async fn files_are_read_whole_through_recycled_buffers() {
+        use futures_util::StreamExt;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("f.bin");
+        // Two full chunks and a short one, so the last read reuses a returned buffer.
+        let bytes: Vec<u8> = (0..2 * CHUNK_SIZE + 100).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).expect("writing the file");
+        let read = |expected: u64| {
+            let path = path.clone();
+            async move {
+                let file = std::fs::File::open(&path).expect("opening the file");
+                let mut chunks = FileChunks::new(file, expected, None);
+                let mut got = Vec::new();
+                while let Some(chunk) = chunks.next().await {
+                    // Each chunk is dropped here, so its buffer goes back to the reader.
+                    got.extend_from_slice(&chunk.expect("a chunk"));
+                }
+                got
+            }
+        };
+        assert_eq!(read(bytes.len() as u64).await, bytes);
+        // Read to the real end, past a declared length that is too short.
+        assert_eq!(read(10).await, bytes);
+    }
+
+    #[tokio::test]
+    async fn the_body_is_handed_out_in_small_slices_with_every_byte() {
+        use futures_util::StreamExt;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("f.bin");
+        let bytes: Vec<u8> = (0..CHUNK_SIZE + 5).map(|i| (i % 13) as u8).collect();
+        std::fs::write(&path, &bytes).expect("writing the file");
+        let file = LocalFile::inspect(&path).expect("inspect");
+        let watch = Arc::new(RequestWatch::new(1));
+        let mut body = FileBody {
+            inner: FileChunks::new(
+                std::fs::File::open(&path).expect("open"),
+                file.size,
+                file.modified,
+            ),
+            pending: Bytes::new(),
+            file,
+            index: 0,
+            sent: 0,
+            finished: false,
+            watch: watch.clone(),
+            progress: Arc::new(|_, _| {}),
+            last_report: Arc::new(Mutex::new(Instant::now())),
+        };
+        let mut got = Vec::new();
+        let mut largest = 0;
+        while let Some(slice) = body.next().await {
+            let slice = slice.expect("a slice");
+            largest = largest.max(slice.len());
+            got.extend_from_slice(&slice);
+        }
+        assert_eq!(got, bytes);
+        assert!(largest <= SLICE_SIZE, "{largest}");
+        assert!(watch.fault().is_none());
+    }
+}

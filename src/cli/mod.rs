@@ -1,0 +1,168 @@
+//! The command line: a thin layer over the same core as the window. `stage` prints the
+//! `{"tempFiles":[…]}` envelope on stdout (ready to paste into an execute call) and
+//! everything meant for a person on stderr.
+
+mod key;
+mod stage;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::endpoint::BaseUrl;
+use crate::paths::AppPaths;
+use crate::session::{self, Overrides};
+use crate::settings::Settings;
+
+/// Exit status when every file was staged (or the command did what it said).
+pub const EXIT_OK: u8 = 0;
+/// Some file failed, or the server could not be used; staged ones were still printed.
+pub const EXIT_FAILED: u8 = 1;
+/// The input was wrong (a file, an option, no key); nothing was uploaded.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "asteroid-stager",
+    version,
+    about = "Stage files on the Asteroid Agents API and copy their IDs.",
+    long_about = "Stage files on the Asteroid Agents API and copy their IDs.\n\n\
+        With no command, opens the window (with FILEs already added).",
+    args_conflicts_with_subcommands = true
+)]
+/// The command line's arguments.
+pub struct Cli {
+    /// What to do; none opens the window.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+    /// Files to add in the window, as a file manager's "Open with" passes them.
+    pub files: Vec<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Stage files and print {"tempFiles":[…]} for an execute call.
+    Stage(StageArgs),
+    /// Store, check or remove the API key in the system keychain.
+    Key {
+        /// What to do with the key.
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+}
+
+/// `stage`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct StageArgs {
+    /// Organization ID (default: ASTEROID_ORG_ID, the settings, or the key's only organization).
+    #[arg(long, value_name = "UUID")]
+    pub org: Option<String>,
+    /// API address (default: ASTEROID_BASE_URL, the settings, or https://odyssey.asteroid.ai/agents/v2).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The files (or folders) to stage.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// `key`'s subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Read the key from standard input (not shown on a terminal) and store it.
+    Set(KeyArgs),
+    /// Say whether a key is stored for the server.
+    Status(KeyArgs),
+    /// Remove the stored key for the server.
+    Delete(KeyArgs),
+}
+
+/// `key`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct KeyArgs {
+    /// The API address whose key this is (the keychain keeps one key per server).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// A failure with what the operator sees and the exit status it warrants.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Self {
+            code: EXIT_BAD_INPUT,
+            message: message.into(),
+        }
+    }
+
+    fn failed(message: impl Into<String>) -> Self {
+        Self {
+            code: EXIT_FAILED,
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a command needs from the machine, gathered once.
+struct Environment {
+    overrides: Overrides,
+    paths: AppPaths,
+    settings: Settings,
+}
+
+impl Environment {
+    fn load() -> Self {
+        let paths = AppPaths::platform_or_temp();
+        let (settings, problem) = Settings::load(&paths.settings_file());
+        if let Some(p) = problem {
+            eprintln!("Note: the settings file could not be used. {p}");
+        }
+        Self {
+            overrides: Overrides::from_env(),
+            paths,
+            settings,
+        }
+    }
+
+    fn base_url(&self, flag: Option<&str>) -> Result<BaseUrl, Failure> {
+        session::resolve_base_url(flag, &self.overrides, &self.settings)
+            .map_err(|e| Failure::input(e.to_string()))
+    }
+}
+
+/// Runs a subcommand and returns the process exit status.
+pub fn run(command: CliCommand) -> ExitCode {
+    let env = Environment::load();
+    let result = match command {
+        CliCommand::Stage(args) => stage::run(&env, args),
+        CliCommand::Key { action } => key::run(&env, action),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("{}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_parses_as_documented() {
+        let cli =
+            Cli::try_parse_from(["asteroid-stager", "stage", "--org", "x", "a.pdf", "b c.csv"])
+                .unwrap();
+        assert!(matches!(cli.command, Some(CliCommand::Stage(ref a)) if a.files.len() == 2));
+        let cli = Cli::try_parse_from(["asteroid-stager", "a.pdf"]).unwrap();
+        assert!(cli.command.is_none() && cli.files.len() == 1);
+        assert!(Cli::try_parse_from(["asteroid-stager", "stage"]).is_err());
+    }
+}

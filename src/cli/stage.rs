@@ -1,0 +1,345 @@
+//! `asteroid-stager stage FILE…`: checks every input, finds the key and organization
+//! (the same flow as the window), stages through the upload queue, and prints the
+//! `{"tempFiles":[…]}` envelope in input order.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::mpsc;
+
+use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArgs};
+use crate::api::{ClientOptions, TempFile, TempFiles, clean_server_text};
+use crate::endpoint::BaseUrl;
+use crate::format::{self, human_bytes};
+use crate::history::{HistoryStore, StagedGroup};
+use crate::key_store::{ApiKeyStore, KeychainStore};
+use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
+use crate::upload_queue::{
+    AddMode, QueueEvent, QueueOptions, Target, UploadId, UploadQueue, UploadStatus, UploadTable,
+};
+
+/// Runs `stage`; returns the exit status.
+pub(super) fn run(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
+    let base = env.base_url(args.base_url.as_deref())?;
+    // Everything the operator typed is checked before a single byte is sent.
+    session::resolve_organization(args.org.as_deref(), &env.overrides, &env.settings)
+        .map_err(|e| Failure::input(format!("{e}\nNothing was uploaded.")))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .worker_threads(2)
+        .build()
+        .map_err(|e| Failure::failed(format!("Could not start: {e}")))?;
+    runtime.block_on(stage(env, args, base))
+}
+
+async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, Failure> {
+    let (history, notice) = HistoryStore::open(&env.paths.history_file());
+    if let Some(notice) = notice {
+        eprintln!("Note: the history file could not be used. {notice}");
+    }
+    let (tx, mut events) = mpsc::unbounded_channel();
+    let queue = UploadQueue::start(
+        &tokio::runtime::Handle::current(),
+        QueueOptions {
+            concurrency: env.settings.concurrency,
+            ..QueueOptions::default()
+        },
+        Some(history),
+        Arc::new(move |event| {
+            let _ = tx.send(event);
+        }),
+    );
+    let group = StagedGroup {
+        id: uuid::Uuid::new_v4().to_string(),
+        label: "Command line".to_owned(),
+        created_at: SystemTime::now(),
+    };
+    let batch = queue.add_paths(args.files, Some(group), AddMode::All);
+
+    // What the inputs hold; nothing is sent before the target is set below.
+    let mut table = UploadTable::default();
+    let mut named_problems = Vec::new();
+    let mut found_problems = Vec::new();
+    loop {
+        let Some(event) = events.recv().await else {
+            return Err(Failure::failed("The upload queue stopped unexpectedly."));
+        };
+        table.apply(&event, Instant::now());
+        match event {
+            QueueEvent::Refused {
+                error, named: true, ..
+            } => named_problems.push(error.to_string()),
+            QueueEvent::Refused { error, .. } => found_problems.push(error.to_string()),
+            QueueEvent::Inspected { batch: b, summary } if b == batch => {
+                for folder in &summary.folders {
+                    eprintln!("{folder}");
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    if !named_problems.is_empty() {
+        return Err(Failure::input(format!(
+            "{}\nNothing was uploaded.",
+            named_problems.join("\n")
+        )));
+    }
+    for problem in &found_problems {
+        eprintln!("Skipped: {problem}");
+    }
+    let files: Vec<UploadId> = table
+        .rows()
+        .iter()
+        .filter(|r| r.status.is_active())
+        .map(|r| r.id)
+        .collect();
+    if files.is_empty() {
+        return Err(Failure::input(
+            "There is no file to stage in what was given.\nNothing was uploaded.",
+        ));
+    }
+
+    let flow = KeyFlow::new(
+        base.clone(),
+        args.org.as_deref(),
+        &env.overrides,
+        &env.settings,
+    );
+    let store: Arc<dyn ApiKeyStore> = Arc::new(KeychainStore::for_host(&base.host()));
+    let connection = session::connect_unattended(flow, store, ClientOptions::default())
+        .await
+        .map_err(|stop| unanswered(stop, &base))?;
+    let client = connection
+        .client(ClientOptions::default())
+        .map_err(|e| Failure::input(e.to_string()))?;
+
+    let total_bytes: u64 = table.totals().bytes;
+    eprintln!(
+        "Staging {}, {}, for organization {} on {}…",
+        format::count(files.len(), "file", "files"),
+        human_bytes(total_bytes),
+        connection.organization,
+        base.host()
+    );
+    if total_bytes > crate::EXECUTION_UPLOAD_LIMIT {
+        eprintln!(
+            "Note: an execution takes at most {} of files in all; these are {}.",
+            human_bytes(crate::EXECUTION_UPLOAD_LIMIT),
+            human_bytes(total_bytes)
+        );
+    }
+    queue.set_target(Some(Target {
+        client,
+        organization: connection.organization,
+    }));
+    follow(&queue, &mut events, &mut table, &files).await;
+
+    let mut staged: HashMap<UploadId, TempFile> = HashMap::new();
+    for row in table.rows() {
+        if let UploadStatus::Staged { entry } = &row.status {
+            staged.insert(row.id, entry.temp_file());
+        }
+    }
+    let count = staged.len();
+    let envelope = TempFiles {
+        temp_files: files.iter().filter_map(|id| staged.remove(id)).collect(),
+    };
+    if count < files.len() {
+        eprintln!("{count} of {} file(s) staged.", files.len());
+    } else {
+        eprintln!(
+            "All {count} file(s) staged. They expire in {}; pass the JSON below as \"tempFiles\" of an execute call.",
+            format::lifetime()
+        );
+    }
+    let json = serde_json::to_string(&envelope)
+        .map_err(|e| Failure::failed(format!("Could not write the result: {e}")))?;
+    let mut out = std::io::stdout().lock();
+    // A closed stdout (a pipe that went away) is not worth a panic; the IDs are in the history.
+    let _ = writeln!(out, "{json}");
+    let _ = out.flush();
+    let all = count == files.len() && found_problems.is_empty();
+    Ok(if all { EXIT_OK } else { EXIT_FAILED })
+}
+
+/// Prints what happens until every file is staged, failed or cancelled. The first Ctrl-C
+/// cancels what is left (what was staged is still printed); a second one exits at once.
+async fn follow(
+    queue: &UploadQueue,
+    events: &mut mpsc::UnboundedReceiver<QueueEvent>,
+    table: &mut UploadTable,
+    files: &[UploadId],
+) {
+    let mut progress = ProgressLine::new(table.totals().bytes);
+    let mut open = files.len();
+    let mut interrupted = false;
+    while open > 0 {
+        let event = tokio::select! {
+            e = events.recv() => e,
+            _ = tokio::signal::ctrl_c() => {
+                progress.clear();
+                if interrupted {
+                    eprintln!("Stopped. What was staged is in the history (asteroid-stager history).");
+                    std::process::exit(130);
+                }
+                interrupted = true;
+                eprintln!("Interrupted: cancelling the uploads in progress… (press Ctrl-C again to quit at once)");
+                queue.cancel_all();
+                continue;
+            }
+        };
+        let Some(event) = event else { break };
+        let was_open = event
+            .id()
+            .and_then(|id| table.get(id))
+            .is_some_and(|r| r.status.is_active());
+        table.apply(&event, Instant::now());
+        let shown = |id: &UploadId| {
+            table
+                .get(*id)
+                .map(|r| r.shown.clone())
+                .unwrap_or_else(|| "a file".to_owned())
+        };
+        match &event {
+            QueueEvent::Progress { .. } => progress.update(table.totals().sent),
+            QueueEvent::Retrying {
+                id,
+                attempt,
+                delay,
+                reason,
+            } => {
+                progress.clear();
+                eprintln!(
+                    "Retrying {} in {} s (try {attempt} failed): {reason}",
+                    shown(id),
+                    delay.as_secs_f32().ceil(),
+                );
+            }
+            QueueEvent::Requeued { id, reason } => {
+                progress.clear();
+                eprintln!("{}: {reason}", shown(id));
+            }
+            QueueEvent::Staged {
+                id, entry, note, ..
+            } => {
+                progress.clear();
+                eprintln!("Staged {} → {}", shown(id), entry.id);
+                if let Some(note) = note {
+                    eprintln!("  {note}");
+                }
+            }
+            QueueEvent::Failed { id, error } => {
+                progress.clear();
+                eprintln!("Failed: {}: {error}", shown(id));
+            }
+            QueueEvent::Cancelled { id } => {
+                progress.clear();
+                eprintln!("Cancelled: {}", shown(id));
+            }
+            QueueEvent::HistoryNotSaved { reason } => {
+                progress.clear();
+                eprintln!(
+                    "Warning: the history could not be saved ({reason}). The IDs printed below are still valid."
+                );
+            }
+            _ => {}
+        }
+        if was_open && event.is_final() {
+            open -= 1;
+        }
+    }
+    progress.clear();
+}
+
+/// Where the key flow stopped, as the command line says it.
+fn unanswered(stop: Unanswered, base: &BaseUrl) -> Failure {
+    let how = format!(
+        "Run `asteroid-stager key set` and paste your key (from platform.asteroid.ai → profile → API Keys), or set {}.",
+        session::ENV_API_KEY
+    );
+    match stop {
+        Unanswered::Key(None) => Failure::input(format!(
+            "No API key is stored for {}. {how}\nNothing was uploaded.",
+            base.host()
+        )),
+        Unanswered::Key(Some(problem @ KeyProblem::EnvironmentKeyUnusable(_))) => {
+            Failure::input(format!("{problem}\nNothing was uploaded."))
+        }
+        Unanswered::Key(Some(KeyProblem::Keychain(e))) => {
+            Failure::input(format!("No API key: {e}\n{how}\nNothing was uploaded."))
+        }
+        Unanswered::Key(Some(problem)) => Failure::failed(format!(
+            "Could not find your organization from the key: {problem}\nNothing was uploaded."
+        )),
+        Unanswered::Organization(question) if question.choices.len() > 1 => {
+            let list: Vec<String> = question
+                .choices
+                .iter()
+                .map(|o| format!("  --org {}   ({})", o.id, clean_server_text(&o.name)))
+                .collect();
+            Failure::input(format!(
+                "The key belongs to {} organizations; say which one with --org (or {}):\n{}\nNothing was uploaded.",
+                question.choices.len(),
+                session::ENV_ORG_ID,
+                list.join("\n")
+            ))
+        }
+        Unanswered::Organization(question) => Failure {
+            code: if question.choices.is_empty() {
+                EXIT_FAILED
+            } else {
+                EXIT_BAD_INPUT
+            },
+            message: format!(
+                "The key does not belong to any organization, so it cannot stage files. Check the key, or give --org.\n{}\nNothing was uploaded.",
+                question.message
+            ),
+        },
+    }
+}
+
+/// One overwritten line of overall progress, only when stderr is a terminal.
+struct ProgressLine {
+    enabled: bool,
+    total: u64,
+    shown: bool,
+    last: Instant,
+}
+
+impl ProgressLine {
+    fn new(total: u64) -> Self {
+        Self {
+            enabled: std::io::stderr().is_terminal(),
+            total,
+            shown: false,
+            last: Instant::now() - Duration::from_secs(1),
+        }
+    }
+
+    fn update(&mut self, done: u64) {
+        if !self.enabled || self.last.elapsed() < Duration::from_millis(200) {
+            return;
+        }
+        self.last = Instant::now();
+        let pct = done
+            .saturating_mul(100)
+            .checked_div(self.total)
+            .unwrap_or(100);
+        eprint!(
+            "\r{pct:>3}%  {} of {}   ",
+            human_bytes(done),
+            human_bytes(self.total)
+        );
+        self.shown = true;
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            eprint!("\r{:60}\r", "");
+            self.shown = false;
+        }
+    }
+}

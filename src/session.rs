@@ -1,0 +1,731 @@
+//! Which server, key and organization a run uses, and the one flow that finds them: used
+//! the same way by the window and the command line.
+//!
+//! Each value is taken from a flag first, then the environment (`ASTEROID_BASE_URL`,
+//! `ASTEROID_API_KEY`, `ASTEROID_ORG_ID`), then the saved settings (the keychain for the
+//! key), then the default or what the key itself says (`GET /context`).
+//!
+//! [`KeyFlow`] is plain state: it says what it needs next ([`Step`]), the face does that
+//! (a keychain call, a request, a question to the operator) and hands the result back.
+//! The window does it on tokio and the command line in place, so both follow the same
+//! rules: a stored or environment key with a known organization goes straight to work; a
+//! typed key is checked with the server before it is stored; an organization is taken
+//! from the key when it has only one.
+
+use std::sync::Arc;
+
+use crate::api::{ApiClient, ApiError, ClientOptions, Organization, UserContext};
+use crate::endpoint::{BaseUrl, BaseUrlError, OrganizationId, OrganizationIdError};
+use crate::key_store::{ApiKey, ApiKeyError, ApiKeyStore, KeyStoreError};
+use crate::settings::Settings;
+
+/// The environment variable that supplies the API key (never stored).
+pub const ENV_API_KEY: &str = "ASTEROID_API_KEY";
+/// The environment variable that supplies the API address.
+pub const ENV_BASE_URL: &str = "ASTEROID_BASE_URL";
+/// The environment variable that supplies the organization ID.
+pub const ENV_ORG_ID: &str = "ASTEROID_ORG_ID";
+
+/// Values from the environment, read once at start so tests can supply their own.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `ASTEROID_API_KEY`.
+    pub api_key: Option<String>,
+    /// `ASTEROID_BASE_URL`.
+    pub base_url: Option<String>,
+    /// `ASTEROID_ORG_ID`.
+    pub organization: Option<String>,
+}
+
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("organization", &self.organization)
+            .finish()
+    }
+}
+
+impl Overrides {
+    /// Reads the three variables; an empty one counts as unset.
+    pub fn from_env() -> Self {
+        // An empty variable is as good as unset: `ASTEROID_ORG_ID= cmd` is a common way
+        // to switch one off.
+        let read = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
+        Self {
+            api_key: read(ENV_API_KEY),
+            base_url: read(ENV_BASE_URL),
+            organization: read(ENV_ORG_ID),
+        }
+    }
+
+    /// The key from the environment, if one is set.
+    pub fn api_key(&self) -> Option<Result<ApiKey, ApiKeyError>> {
+        self.api_key.as_deref().map(ApiKey::new)
+    }
+}
+
+/// Flag, environment, settings, default.
+pub fn resolve_base_url(
+    flag: Option<&str>,
+    overrides: &Overrides,
+    settings: &Settings,
+) -> Result<BaseUrl, BaseUrlError> {
+    match flag
+        .or(overrides.base_url.as_deref())
+        .or(settings.base_url.as_deref())
+    {
+        Some(s) => BaseUrl::parse(s),
+        None => Ok(BaseUrl::default()),
+    }
+}
+
+/// Flag, environment, settings; `Ok(None)` means "ask the key" (`GET /context`).
+pub fn resolve_organization(
+    flag: Option<&str>,
+    overrides: &Overrides,
+    settings: &Settings,
+) -> Result<Option<OrganizationId>, OrganizationIdError> {
+    flag.or(overrides.organization.as_deref())
+        .or(settings.organization_id.as_deref())
+        .map(OrganizationId::parse)
+        .transpose()
+}
+
+/// What the key's account says about organizations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrganizationChoice {
+    /// Exactly one: use it.
+    One(OrganizationId, String),
+    /// Several: the operator must pick.
+    Several(Vec<Organization>),
+    /// None at all: the key cannot stage anything.
+    NoneFound,
+}
+
+/// Which organization the key's account decides, if any.
+pub fn choose_organization(context: &UserContext) -> OrganizationChoice {
+    let valid: Vec<_> = context
+        .organizations
+        .iter()
+        .filter(|o| OrganizationId::parse(&o.id).is_ok())
+        .cloned()
+        .collect();
+    match valid.as_slice() {
+        [] => OrganizationChoice::NoneFound,
+        [only] => match OrganizationId::parse(&only.id) {
+            Ok(id) => OrganizationChoice::One(id, only.name.clone()),
+            Err(_) => OrganizationChoice::NoneFound,
+        },
+        _ => OrganizationChoice::Several(valid),
+    }
+}
+
+/// Where the key in use came from; decides what may be done with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// `ASTEROID_API_KEY`: never stored, cannot be signed out of here.
+    Environment,
+    /// Loaded from the key store.
+    Stored,
+    /// Typed or pasted, to be stored once the server accepts it.
+    Typed,
+}
+
+/// A key and an organization that go together: everything a staging request needs.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// The server.
+    pub base: BaseUrl,
+    /// The key, and where it came from.
+    pub key: ApiKey,
+    /// Where the key came from.
+    pub key_source: KeySource,
+    /// The organization files are staged for.
+    pub organization: OrganizationId,
+    /// Its name when the server said it; empty otherwise.
+    pub organization_name: String,
+    /// The account's email, when the key was checked with the server.
+    pub email: Option<String>,
+    /// The organization was decided just now (from the key or by the operator), not
+    /// taken from a flag, the environment or the settings: worth remembering.
+    pub organization_is_new: bool,
+}
+
+impl Connection {
+    /// A client for this server and key.
+    pub fn client(&self, options: ClientOptions) -> Result<ApiClient, ApiError> {
+        ApiClient::new(self.base.clone(), &self.key, options)
+    }
+}
+
+/// Why there is no usable key; `Display` says it in plain words for either face.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum KeyProblem {
+    /// `ASTEROID_API_KEY` is set but cannot be a key.
+    #[error("{ENV_API_KEY} is set but not usable: {0} Or unset it to use the key stored here.")]
+    EnvironmentKeyUnusable(#[source] ApiKeyError),
+    /// The key store could not be used.
+    #[error("{0}")]
+    Keychain(#[source] KeyStoreError),
+    /// The server refused the key.
+    #[error("{}", refused_message(*.from, .error))]
+    Refused {
+        /// Where the refused key came from.
+        from: KeySource,
+        /// What the server said.
+        error: ApiError,
+    },
+    /// The server could not be asked about the key; it is kept for another try.
+    #[error("{0}")]
+    Unreachable(#[source] ApiError),
+}
+
+fn refused_message(source: KeySource, error: &ApiError) -> String {
+    match source {
+        KeySource::Environment => format!("The key in {ENV_API_KEY} was refused. {error}"),
+        KeySource::Stored => format!(
+            "The saved key no longer works. {error} Entering a new key replaces the old one."
+        ),
+        KeySource::Typed => error.to_string(),
+    }
+}
+
+/// The operator must say which organization to stage for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationQuestion {
+    /// The organizations the key belongs to (may be empty: then an ID must be typed).
+    pub choices: Vec<Organization>,
+    /// Why the question is asked, in plain words.
+    pub message: String,
+}
+
+/// What the flow needs done next.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Read the stored key (a blocking keychain call) and give the result to
+    /// [`KeyFlow::key_loaded`].
+    LoadStoredKey,
+    /// Ask the server who the key belongs to (`GET /context`) and give the result to
+    /// [`KeyFlow::key_checked`].
+    CheckKey(ApiKey),
+    /// Put the accepted key in the store and give the result to [`KeyFlow::key_saved`].
+    SaveKey(ApiKey),
+    /// Ask the operator for a key ([`KeyFlow::key_entered`]); the problem says why, when
+    /// there is one beyond "no key yet".
+    AskForKey(Option<KeyProblem>),
+    /// Ask which organization ([`KeyFlow::organization_chosen`]).
+    AskForOrganization(OrganizationQuestion),
+    /// Ready to stage.
+    Ready(Connection),
+}
+
+/// From "no key" to "ready to stage", as plain state. See the module's documentation.
+#[derive(Debug, Clone)]
+pub struct KeyFlow {
+    base: BaseUrl,
+    environment_key: Option<Result<ApiKey, ApiKeyError>>,
+    /// A flag's, the environment's or the settings' organization.
+    preset: Result<Option<OrganizationId>, OrganizationIdError>,
+    key: Option<(ApiKey, KeySource)>,
+    context: Option<UserContext>,
+    /// Accepted by the server, refused by the store: waiting for "this session only".
+    unsaved: Option<ApiKey>,
+}
+
+impl KeyFlow {
+    /// A flow for `base`, with the organization from `flag`, the environment or the
+    /// settings (in that order) when one is set.
+    pub fn new(
+        base: BaseUrl,
+        flag: Option<&str>,
+        overrides: &Overrides,
+        settings: &Settings,
+    ) -> Self {
+        Self {
+            base,
+            environment_key: overrides.api_key(),
+            preset: resolve_organization(flag, overrides, settings),
+            key: None,
+            context: None,
+            unsaved: None,
+        }
+    }
+
+    /// The server this flow connects to.
+    pub fn base(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    /// The key in hand, if any (checked or not).
+    pub fn key_source(&self) -> Option<KeySource> {
+        self.key.as_ref().map(|(_, source)| *source)
+    }
+
+    /// Whether a key accepted by the server waits for the operator to keep it for this
+    /// session only (the store refused it).
+    pub fn has_unsaved_key(&self) -> bool {
+        self.unsaved.is_some()
+    }
+
+    /// The first step: the environment's key, else the stored one.
+    pub fn start(&mut self) -> Step {
+        self.key = None;
+        self.context = None;
+        self.unsaved = None;
+        match self.environment_key.clone() {
+            Some(Ok(key)) => self.have_key(key, KeySource::Environment),
+            Some(Err(e)) => Step::AskForKey(Some(KeyProblem::EnvironmentKeyUnusable(e))),
+            None => Step::LoadStoredKey,
+        }
+    }
+
+    /// What the store held.
+    pub fn key_loaded(&mut self, result: Result<Option<ApiKey>, KeyStoreError>) -> Step {
+        match result {
+            Ok(Some(key)) => self.have_key(key, KeySource::Stored),
+            Ok(None) => Step::AskForKey(None),
+            Err(e) => Step::AskForKey(Some(KeyProblem::Keychain(e))),
+        }
+    }
+
+    /// The operator typed or pasted a key: it is checked before it is stored.
+    pub fn key_entered(&mut self, key: ApiKey) -> Step {
+        self.unsaved = None;
+        self.key = Some((key.clone(), KeySource::Typed));
+        Step::CheckKey(key)
+    }
+
+    /// What the server said about the key.
+    pub fn key_checked(&mut self, result: Result<UserContext, ApiError>) -> Step {
+        let Some((key, source)) = self.key.clone() else {
+            return Step::AskForKey(None);
+        };
+        match result {
+            Ok(context) => {
+                self.context = Some(context);
+                if source == KeySource::Typed {
+                    // Accepted: now into the store, and nowhere else.
+                    Step::SaveKey(key)
+                } else {
+                    self.decide_organization()
+                }
+            }
+            Err(error @ ApiError::BadKey { .. }) => {
+                self.key = None;
+                Step::AskForKey(Some(KeyProblem::Refused {
+                    from: source,
+                    error,
+                }))
+            }
+            Err(error) => {
+                // A stored or environment key that only failed to connect is still good:
+                // kept, so "check again" does not need it typed.
+                if source == KeySource::Typed {
+                    self.key = None;
+                }
+                Step::AskForKey(Some(KeyProblem::Unreachable(error)))
+            }
+        }
+    }
+
+    /// Whether the store took the accepted key.
+    pub fn key_saved(&mut self, result: Result<(), KeyStoreError>) -> Step {
+        let Some((key, _)) = self.key.clone() else {
+            return Step::AskForKey(None);
+        };
+        match result {
+            Ok(()) => {
+                self.key = Some((key, KeySource::Stored));
+                self.decide_organization()
+            }
+            Err(e) => {
+                self.unsaved = Some(key);
+                self.key = None;
+                Step::AskForKey(Some(KeyProblem::Keychain(e)))
+            }
+        }
+    }
+
+    /// No keychain: use the key the server accepted until the app closes. Without such a
+    /// key, asks for one (which will then be kept the same way by the caller's store).
+    pub fn keep_for_session(&mut self) -> Step {
+        match self.unsaved.take() {
+            Some(key) => {
+                self.key = Some((key, KeySource::Stored));
+                self.decide_organization()
+            }
+            None => Step::AskForKey(None),
+        }
+    }
+
+    /// Tries again after a problem: the kept key is checked again, else from the top.
+    pub fn retry(&mut self) -> Step {
+        if let Some(key) = self.unsaved.clone() {
+            self.key = Some((key.clone(), KeySource::Typed));
+            self.unsaved = None;
+            return Step::CheckKey(key);
+        }
+        match self.key.clone() {
+            Some((key, _)) => Step::CheckKey(key),
+            None => self.start(),
+        }
+    }
+
+    /// The operator picked or typed an organization.
+    pub fn organization_chosen(&mut self, organization: OrganizationId) -> Step {
+        self.ready(organization, true)
+    }
+
+    /// Forget the preset organization and ask the key's account again.
+    pub fn change_organization(&mut self) -> Step {
+        self.preset = Ok(None);
+        match self.key.clone() {
+            Some((key, _)) => Step::CheckKey(key),
+            None => self.start(),
+        }
+    }
+
+    fn have_key(&mut self, key: ApiKey, source: KeySource) -> Step {
+        self.key = Some((key.clone(), source));
+        match self.preset {
+            // Later runs go straight to work: the key was checked when it was saved (or
+            // the environment vouches for it), and the organization is known.
+            Ok(Some(organization)) => self.ready(organization, false),
+            _ => Step::CheckKey(key),
+        }
+    }
+
+    fn decide_organization(&mut self) -> Step {
+        let bad_preset = match &self.preset {
+            Ok(Some(organization)) => return self.ready(*organization, false),
+            Ok(None) => None,
+            Err(e) => Some(e.clone()),
+        };
+        let Some(context) = self.context.clone() else {
+            return Step::AskForOrganization(OrganizationQuestion {
+                choices: Vec::new(),
+                message: "Enter the organization ID to stage files for.".into(),
+            });
+        };
+        let prefix = bad_preset
+            .map(|e| format!("The saved organization is not usable ({e}). "))
+            .unwrap_or_default();
+        match choose_organization(&context) {
+            OrganizationChoice::One(id, _) if prefix.is_empty() => self.ready(id, true),
+            OrganizationChoice::One(_, _) | OrganizationChoice::Several(_) => {
+                let choices: Vec<Organization> = context
+                    .organizations
+                    .iter()
+                    .filter(|o| OrganizationId::parse(&o.id).is_ok())
+                    .cloned()
+                    .collect();
+                let message = if choices.len() > 1 {
+                    "This key belongs to several organizations. Choose the one to stage files for."
+                } else {
+                    "Choose the organization to stage files for."
+                };
+                Step::AskForOrganization(OrganizationQuestion {
+                    choices,
+                    message: format!("{prefix}{message}"),
+                })
+            }
+            OrganizationChoice::NoneFound => Step::AskForOrganization(OrganizationQuestion {
+                choices: Vec::new(),
+                message: format!(
+                    "{prefix}The server did not list any organization for this key. Enter the organization ID (ask your Asteroid administrator)."
+                ),
+            }),
+        }
+    }
+
+    fn ready(&mut self, organization: OrganizationId, is_new: bool) -> Step {
+        let Some((key, key_source)) = self.key.clone() else {
+            return Step::AskForKey(None);
+        };
+        let name = self
+            .context
+            .iter()
+            .flat_map(|c| &c.organizations)
+            .find(|o| OrganizationId::parse(&o.id).ok() == Some(organization))
+            .map(|o| o.name.clone())
+            .unwrap_or_default();
+        Step::Ready(Connection {
+            base: self.base.clone(),
+            key,
+            key_source,
+            organization,
+            organization_name: name,
+            email: self
+                .context
+                .as_ref()
+                .map(|c| c.email.clone())
+                .filter(|e| !e.is_empty()),
+            organization_is_new: is_new,
+        })
+    }
+}
+
+/// Where the flow stopped when nobody can be asked (the command line).
+#[derive(Debug, Clone)]
+pub enum Unanswered {
+    /// No usable key; the problem, if any beyond "none stored".
+    Key(Option<KeyProblem>),
+    /// The organization must be given.
+    Organization(OrganizationQuestion),
+}
+
+/// Runs the flow to its end without asking anyone: the command line's way. Keychain calls
+/// run on the blocking pool; nothing is ever stored.
+pub async fn connect_unattended(
+    mut flow: KeyFlow,
+    store: Arc<dyn ApiKeyStore>,
+    options: ClientOptions,
+) -> Result<Connection, Unanswered> {
+    let mut step = flow.start();
+    loop {
+        step = match step {
+            Step::LoadStoredKey => {
+                let store = store.clone();
+                let loaded = tokio::task::spawn_blocking(move || store.load())
+                    .await
+                    .unwrap_or_else(|e| Err(KeyStoreError::Refused(e.to_string())));
+                flow.key_loaded(loaded)
+            }
+            Step::CheckKey(key) => {
+                let checked = match ApiClient::new(flow.base().clone(), &key, options.clone()) {
+                    Ok(client) => client.context().await,
+                    Err(e) => Err(e),
+                };
+                flow.key_checked(checked)
+            }
+            // Only typed keys are saved, and nothing is typed here.
+            Step::SaveKey(_) => flow.key_saved(Ok(())),
+            Step::AskForKey(problem) => return Err(Unanswered::Key(problem)),
+            Step::AskForOrganization(question) => return Err(Unanswered::Organization(question)),
+            Step::Ready(connection) => return Ok(connection),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_beats_environment_beats_settings() {
+        let settings = Settings {
+            base_url: Some("https://settings.example/v2".into()),
+            organization_id: Some("33333333-2222-3333-4444-555555555555".into()),
+            ..Settings::default()
+        };
+        let env = Overrides {
+            base_url: Some("https://env.example/v2".into()),
+            organization: Some("22222222-2222-3333-4444-555555555555".into()),
+            ..Overrides::default()
+        };
+        let none = Overrides::default();
+        let url = |f, o: &Overrides, s: &Settings| resolve_base_url(f, o, s).unwrap().host();
+        assert_eq!(
+            url(Some("https://flag.example"), &env, &settings),
+            "flag.example"
+        );
+        assert_eq!(url(None, &env, &settings), "env.example");
+        assert_eq!(url(None, &none, &settings), "settings.example");
+        assert_eq!(
+            url(None, &none, &Settings::default()),
+            "odyssey.asteroid.ai"
+        );
+        let org = resolve_organization(None, &env, &settings)
+            .unwrap()
+            .unwrap();
+        assert_eq!(org.to_string(), "22222222-2222-3333-4444-555555555555");
+        assert_eq!(
+            resolve_organization(None, &none, &Settings::default()),
+            Ok(None)
+        );
+        assert!(resolve_organization(Some("acme"), &none, &settings).is_err());
+    }
+
+    #[test]
+    fn the_key_decides_when_it_has_one_organization() {
+        let org = |id: &str| Organization {
+            id: id.into(),
+            name: "Acme".into(),
+        };
+        let ctx = |orgs| UserContext {
+            user_id: "u".into(),
+            email: "e".into(),
+            organizations: orgs,
+        };
+        assert!(matches!(
+            choose_organization(&ctx(vec![org("11111111-2222-3333-4444-555555555555")])),
+            OrganizationChoice::One(_, name) if name == "Acme"
+        ));
+        assert_eq!(
+            choose_organization(&ctx(vec![])),
+            OrganizationChoice::NoneFound
+        );
+        assert!(matches!(
+            choose_organization(&ctx(vec![
+                org("11111111-2222-3333-4444-555555555555"),
+                org("21111111-2222-3333-4444-555555555555")
+            ])),
+            OrganizationChoice::Several(v) if v.len() == 2
+        ));
+    }
+
+    fn context(orgs: &[(&str, &str)]) -> UserContext {
+        UserContext {
+            user_id: "u".into(),
+            email: "op@example.com".into(),
+            organizations: orgs
+                .iter()
+                .map(|(id, name)| Organization {
+                    id: (*id).into(),
+                    name: (*name).into(),
+                })
+                .collect(),
+        }
+    }
+
+    const ORG_A: &str = "11111111-2222-3333-4444-555555555555";
+    const ORG_B: &str = "21111111-2222-3333-4444-555555555555";
+
+    fn refused() -> ApiError {
+        ApiError::BadKey {
+            status: 401,
+            text: "Unauthorized".into(),
+        }
+    }
+
+    #[test]
+    fn a_typed_key_is_checked_then_stored_then_its_only_organization_used() {
+        let mut flow = KeyFlow::new(
+            BaseUrl::default(),
+            None,
+            &Overrides::default(),
+            &Settings::default(),
+        );
+        assert!(matches!(flow.start(), Step::LoadStoredKey));
+        assert!(matches!(flow.key_loaded(Ok(None)), Step::AskForKey(None)));
+        let key = ApiKey::new("k-1").unwrap();
+        assert!(matches!(flow.key_entered(key), Step::CheckKey(_)));
+        assert!(matches!(
+            flow.key_checked(Ok(context(&[(ORG_A, "Acme")]))),
+            Step::SaveKey(_)
+        ));
+        let Step::Ready(connection) = flow.key_saved(Ok(())) else {
+            panic!("not ready");
+        };
+        assert_eq!(connection.organization.to_string(), ORG_A);
+        assert_eq!(connection.organization_name, "Acme");
+        assert_eq!(connection.key_source, KeySource::Stored);
+        assert!(connection.organization_is_new);
+        assert_eq!(connection.email.as_deref(), Some("op@example.com"));
+    }
+
+    #[test]
+    fn a_key_the_server_refuses_is_dropped_and_asked_again() {
+        let mut flow = KeyFlow::new(
+            BaseUrl::default(),
+            None,
+            &Overrides::default(),
+            &Settings::default(),
+        );
+        flow.start();
+        flow.key_loaded(Ok(Some(ApiKey::new("old").unwrap())));
+        let step = flow.key_checked(Err(refused()));
+        let Step::AskForKey(Some(problem)) = step else {
+            panic!("expected a key problem");
+        };
+        assert!(
+            problem
+                .to_string()
+                .starts_with("The saved key no longer works."),
+            "{problem}"
+        );
+        assert_eq!(flow.key_source(), None);
+        // Unreachable is different: the stored key is kept for another try.
+        flow.key_loaded(Ok(Some(ApiKey::new("old").unwrap())));
+        let offline = ApiError::NoAnswer(std::time::Duration::from_secs(1));
+        assert!(matches!(
+            flow.key_checked(Err(offline)),
+            Step::AskForKey(Some(KeyProblem::Unreachable(_)))
+        ));
+        assert!(matches!(flow.retry(), Step::CheckKey(_)));
+    }
+
+    #[test]
+    fn several_organizations_are_asked_and_the_pick_is_used() {
+        let mut flow = KeyFlow::new(
+            BaseUrl::default(),
+            None,
+            &Overrides::default(),
+            &Settings::default(),
+        );
+        flow.start();
+        flow.key_loaded(Ok(Some(ApiKey::new("k").unwrap())));
+        let Step::AskForOrganization(question) =
+            flow.key_checked(Ok(context(&[(ORG_A, "Acme"), (ORG_B, "Beta")])))
+        else {
+            panic!("expected a question");
+        };
+        assert_eq!(question.choices.len(), 2);
+        let picked = OrganizationId::parse(ORG_B).unwrap();
+        let Step::Ready(connection) = flow.organization_chosen(picked) else {
+            panic!("not ready");
+        };
+        assert_eq!(connection.organization_name, "Beta");
+    }
+
+    #[test]
+    fn a_known_organization_and_a_stored_key_skip_the_server() {
+        let settings = Settings {
+            organization_id: Some(ORG_A.into()),
+            ..Settings::default()
+        };
+        let mut flow = KeyFlow::new(BaseUrl::default(), None, &Overrides::default(), &settings);
+        flow.start();
+        let Step::Ready(connection) = flow.key_loaded(Ok(Some(ApiKey::new("k").unwrap()))) else {
+            panic!("not ready");
+        };
+        assert!(!connection.organization_is_new);
+        // The environment's key wins over the store, and a bad one is said plainly.
+        let env = Overrides {
+            api_key: Some("a b".into()),
+            ..Overrides::default()
+        };
+        let mut flow = KeyFlow::new(BaseUrl::default(), None, &env, &settings);
+        let Step::AskForKey(Some(problem)) = flow.start() else {
+            panic!("expected a problem");
+        };
+        assert!(problem.to_string().contains(ENV_API_KEY));
+    }
+
+    #[test]
+    fn a_keychain_that_refuses_the_key_offers_this_session_only() {
+        let mut flow = KeyFlow::new(
+            BaseUrl::default(),
+            Some(ORG_A),
+            &Overrides::default(),
+            &Settings::default(),
+        );
+        flow.start();
+        flow.key_loaded(Ok(None));
+        flow.key_entered(ApiKey::new("k").unwrap());
+        flow.key_checked(Ok(context(&[(ORG_A, "Acme")])));
+        let locked = KeyStoreError::Locked("locked".into());
+        assert!(matches!(
+            flow.key_saved(Err(locked)),
+            Step::AskForKey(Some(KeyProblem::Keychain(_)))
+        ));
+        assert!(flow.has_unsaved_key());
+        assert!(matches!(flow.keep_for_session(), Step::Ready(_)));
+    }
+}

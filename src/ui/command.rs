@@ -1,0 +1,300 @@
+//! What the panels ask for ([`Command`]), what the states ask the app to do ([`Effect`]),
+//! and what comes back from the background ([`Event`]). The one data path: a panel pushes
+//! a command → the state that owns it folds it and returns effects → the app runs them on
+//! the runtime → results come back as events → the owning state folds them → the frame
+//! draws the state.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use zeroize::Zeroizing;
+
+use crate::api::{ApiError, ClientOptions, Organization, UserContext};
+use crate::endpoint::BaseUrl;
+use crate::history::StagedGroup;
+use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError};
+use crate::settings::Settings;
+use crate::upload_queue::{AddMode, BatchId, QueueEvent, Restage, Target, UploadId};
+
+/// Everything a panel can ask for, grouped by the state that handles it.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Key, organization and server.
+    Connection(ConnectionCommand),
+    /// Files being added and sent.
+    Uploads(UploadsCommand),
+    /// The staged list.
+    Staged(StagedCommand),
+    /// Notices and panels.
+    View(ViewCommand),
+}
+
+/// Key, organization and server.
+#[derive(Clone)]
+pub enum ConnectionCommand {
+    /// The key field's text changed.
+    EditKey(Zeroizing<String>),
+    /// Show or hide the key's characters.
+    ToggleShowKey,
+    /// Check the typed key with the server, then store it.
+    SubmitKey,
+    /// No keychain: keep the key in memory until the window closes.
+    UseKeyForSessionOnly,
+    /// Try the keychain (or the server) again.
+    RetryKeychain,
+    /// Enter another key in place of the working one.
+    ReplaceKey,
+    /// Keep the working key after all.
+    CancelReplaceKey,
+    /// Remove the stored key.
+    SignOut,
+    /// The operator picked one of the key's organizations.
+    ChooseOrganization(Organization),
+    /// The organization ID field's text changed.
+    EditOrganization(String),
+    /// Use the typed organization ID.
+    SubmitManualOrganization,
+    /// Ask the key's account again which organization.
+    ChangeOrganization,
+    /// The server address field's text changed.
+    EditBaseUrl(String),
+    /// Use the typed server address.
+    SaveBaseUrl,
+    /// Go back to the public API.
+    ResetBaseUrl,
+}
+
+impl std::fmt::Debug for ConnectionCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            // The typed key never reaches a log.
+            ConnectionCommand::EditKey(_) => f.write_str("EditKey(<redacted>)"),
+            ConnectionCommand::ToggleShowKey => f.write_str("ToggleShowKey"),
+            ConnectionCommand::SubmitKey => f.write_str("SubmitKey"),
+            ConnectionCommand::UseKeyForSessionOnly => f.write_str("UseKeyForSessionOnly"),
+            ConnectionCommand::RetryKeychain => f.write_str("RetryKeychain"),
+            ConnectionCommand::ReplaceKey => f.write_str("ReplaceKey"),
+            ConnectionCommand::CancelReplaceKey => f.write_str("CancelReplaceKey"),
+            ConnectionCommand::SignOut => f.write_str("SignOut"),
+            ConnectionCommand::ChooseOrganization(o) => write!(f, "ChooseOrganization({o:?})"),
+            ConnectionCommand::EditOrganization(t) => write!(f, "EditOrganization({t:?})"),
+            ConnectionCommand::SubmitManualOrganization => f.write_str("SubmitManualOrganization"),
+            ConnectionCommand::ChangeOrganization => f.write_str("ChangeOrganization"),
+            ConnectionCommand::EditBaseUrl(t) => write!(f, "EditBaseUrl({t:?})"),
+            ConnectionCommand::SaveBaseUrl => f.write_str("SaveBaseUrl"),
+            ConnectionCommand::ResetBaseUrl => f.write_str("ResetBaseUrl"),
+        }
+    }
+}
+
+/// How files arrived: names the group they form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Dropped on the window.
+    Dropped,
+    /// Chosen in the file or folder dialog.
+    Picked,
+    /// Given on the command line ("Open with").
+    OpenedWith,
+    /// Pasted from the clipboard.
+    Pasted,
+}
+
+impl Origin {
+    /// The group's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::Dropped => "Dropped",
+            Origin::Picked => "Added",
+            Origin::OpenedWith => "Opened with Asteroid Stager",
+            Origin::Pasted => "Pasted",
+        }
+    }
+}
+
+/// Files being added and sent.
+#[derive(Debug, Clone)]
+pub enum UploadsCommand {
+    /// Stage these files or folders.
+    AddPaths(Vec<PathBuf>, Origin),
+    /// Open the file dialog.
+    PickFiles,
+    /// Answer a batch's question.
+    Confirm(BatchId, bool),
+    /// Stop one upload.
+    Cancel(UploadId),
+    /// Stop all uploads.
+    CancelAll,
+    /// Send one failed or cancelled file again.
+    Retry(UploadId),
+    /// Send every failed file again.
+    RetryAllFailed,
+    /// Remove a finished row.
+    Remove(UploadId),
+    /// Remove staged, cancelled and refused rows.
+    ClearFinished,
+}
+
+/// What a copy button copied, for its "Copied!" feedback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopyWhat {
+    /// One file's ID.
+    Id(String),
+    /// All unexpired IDs, one per line.
+    AllIds,
+    /// All unexpired files as the `tempFiles` array.
+    Json,
+}
+
+/// The staged list.
+#[derive(Debug, Clone)]
+pub enum StagedCommand {
+    /// Copy something to the clipboard.
+    Copy(CopyWhat),
+    /// Remove the files the API has already deleted from the list.
+    ClearExpired,
+    /// Ask before clearing everything.
+    AskClearAll,
+    /// Clear everything.
+    ClearAll,
+    /// Do not clear after all.
+    KeepAll,
+}
+
+/// Notices and panels.
+#[derive(Debug, Clone)]
+pub enum ViewCommand {
+    /// Close a notice.
+    DismissNotice(u64),
+    /// Open or close Settings.
+    ToggleSettings,
+    /// Open or close About.
+    ToggleAbout,
+}
+
+/// A change to the stored history.
+#[derive(Debug, Clone)]
+pub enum HistoryChange {
+    /// Remove what expired by then.
+    ClearExpired(SystemTime),
+    /// Remove everything.
+    ClearAll,
+}
+
+/// What a state asks the app to do. The app runs it, on the runtime when it may block.
+pub enum Effect {
+    /// Read the stored key.
+    LoadKey {
+        /// The store.
+        store: Arc<dyn ApiKeyStore>,
+        /// Answers about an older attempt are ignored.
+        generation: u64,
+    },
+    /// Store an accepted key.
+    SaveKey {
+        /// The store.
+        store: Arc<dyn ApiKeyStore>,
+        /// The key.
+        key: ApiKey,
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+    },
+    /// Remove the stored key.
+    DeleteKey {
+        /// The store.
+        store: Arc<dyn ApiKeyStore>,
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+    },
+    /// Ask the server who the key belongs to.
+    CheckKey {
+        /// The server.
+        base: BaseUrl,
+        /// The key.
+        key: ApiKey,
+        /// Timeouts.
+        options: ClientOptions,
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+    },
+    /// Write the settings file.
+    SaveSettings(Settings),
+    /// Point the queue somewhere, or pause it.
+    SetTarget(Option<Target>),
+    /// Look at and queue files or folders.
+    AddPaths {
+        /// What was added.
+        paths: Vec<PathBuf>,
+        /// The group they form.
+        group: StagedGroup,
+        /// Ask first when large.
+        mode: AddMode,
+    },
+    /// Stage expired files again.
+    Restage(Vec<Restage>),
+    /// Answer a batch's question.
+    Confirm(BatchId, bool),
+    /// Stop one upload.
+    Cancel(UploadId),
+    /// Stop all uploads.
+    CancelAll,
+    /// Send a file again.
+    Retry(UploadId),
+    /// Open the file dialog.
+    PickFiles,
+    /// Put text on the clipboard.
+    CopyText(String),
+    /// Change the stored history.
+    ChangeHistory(HistoryChange),
+    /// Say something to the operator.
+    Notice(crate::ui::state::NoticeLevel, String),
+    /// Open the settings panel.
+    ShowSettings,
+}
+
+/// What the background reports.
+pub enum Event {
+    /// The store's answer.
+    KeyLoaded {
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+        /// The key, if one is stored.
+        result: Result<Option<ApiKey>, KeyStoreError>,
+    },
+    /// The server's answer about the key.
+    KeyChecked {
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+        /// Who the key belongs to.
+        result: Result<UserContext, ApiError>,
+    },
+    /// Whether the store took the key.
+    KeySaved {
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+        /// The store's answer.
+        result: Result<(), KeyStoreError>,
+    },
+    /// Whether the key was removed.
+    KeyDeleted {
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+        /// Whether there was one.
+        result: Result<bool, KeyStoreError>,
+    },
+    /// Whether the settings were written.
+    SettingsSaved(Result<(), String>),
+    /// What the file dialog returned, and how long it was open.
+    FilesPicked {
+        /// The files, or `None` for a cancel.
+        paths: Option<Vec<PathBuf>>,
+        /// How long the dialog took.
+        took: Duration,
+    },
+    /// Whether the history change was written.
+    HistoryChanged(Result<usize, String>),
+    /// The upload queue's news (boxed: it is the largest event and the most frequent
+    /// ones, progress, are small).
+    Queue(Box<QueueEvent>),
+}

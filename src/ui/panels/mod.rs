@@ -1,0 +1,66 @@
+//! The panels: free functions that draw from `&State` and only push [`Command`]s. No panel
+//! changes state; a text field edits a copy and sends the new text as a command.
+
+pub mod about;
+pub mod key_setup;
+pub mod settings;
+pub mod staged;
+pub mod top_bar;
+pub mod uploads;
+
+use egui::RichText;
+
+use super::command::Command;
+use super::state::{Phase, State};
+
+/// The whole window, in drawing order.
+pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    top_bar::show(ui, state, commands);
+    if state.view.settings_open {
+        settings::show(ui, state, commands);
+    }
+    egui::CentralPanel::default().show(ui, |ui| match state.connection.phase {
+        Phase::Ready => {
+            uploads::show(ui, state, commands);
+            staged::show(ui, state, commands);
+        }
+        _ => key_setup::show(ui, state, commands),
+    });
+    uploads::question(ui, state, commands);
+    if state.view.about_open {
+        about::show(ui, state, commands);
+    }
+    uploads::drop_overlay(ui.ctx());
+}
+
+/// A left-aligned, truncated label of a fixed width, so the columns line up.
+pub(crate) fn fixed_cell(ui: &mut egui::Ui, width: f32, text: RichText) -> egui::Response {
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        egui::Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_width(width);
+            ui.add(egui::Label::new(text).truncate())
+        },
+    )
+    .inner
+}
+
+/// A single-line text field over a copy of `text`; returns the new text when it changed
+/// and whether Enter was pressed in it.
+pub(crate) fn text_field(
+    ui: &mut egui::Ui,
+    label: egui::Id,
+    text: &str,
+    configure: impl FnOnce(egui::TextEdit<'_>) -> egui::TextEdit<'_>,
+) -> (Option<String>, bool, egui::Response) {
+    // Wiped when dropped: the field may hold the API key.
+    let mut copy = zeroize::Zeroizing::new(text.to_owned());
+    let response = ui
+        .add(configure(egui::TextEdit::singleline(&mut *copy)))
+        .labelled_by(label);
+    let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    let changed = response.changed().then(|| copy.to_string());
+    (changed, entered, response)
+}

@@ -1,0 +1,655 @@
+//! The window's side of the key-to-organization flow: which step it is at, the forms the
+//! operator fills in, and the effects that move it on. The rules themselves are the core's
+//! [`KeyFlow`]; this only says what the window shows and asks the app to do.
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use super::NoticeLevel;
+use crate::api::{ApiError, ClientOptions, Organization, UserContext};
+use crate::endpoint::{BaseUrl, OrganizationId};
+use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError, MemoryKeyStore};
+use crate::session::{self, Connection, KeyFlow, KeyProblem, KeySource, Overrides, Step};
+use crate::settings::Settings;
+use crate::ui::command::{ConnectionCommand, Effect};
+use crate::upload_queue::Target;
+
+/// Makes the key store for a server. In the app: the OS keychain, account = API host, so a
+/// new server address means another store. In tests: one shared [`MemoryKeyStore`].
+pub type KeyStoreFactory = Arc<dyn Fn(&BaseUrl) -> Arc<dyn ApiKeyStore> + Send + Sync>;
+
+/// The steps from "no key" to "ready to stage", as the window shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading the keychain.
+    LoadingKey,
+    /// Asking for a key.
+    NeedKey,
+    /// Asking the server who the key belongs to.
+    CheckingKey,
+    /// Putting an accepted key in the keychain.
+    SavingKey,
+    /// Several organizations (or none readable): the operator picks or types one.
+    ChooseOrganization,
+    /// Key and organization known: files are sent as soon as they are added.
+    Ready,
+    /// The server address from the environment or the settings is not valid.
+    BadServer,
+}
+
+/// The key entry form. The typed key lives here (wiped when dropped) until the server
+/// accepted it and the store took it.
+#[derive(Default)]
+pub struct KeyForm {
+    /// What is typed.
+    pub input: Zeroizing<String>,
+    /// Show the characters.
+    pub show: bool,
+    /// Why the last key did not work.
+    pub error: Option<String>,
+    /// The keychain could not be used: offer the key for this session only.
+    pub keychain_problem: Option<KeyStoreError>,
+    /// A key the server accepted waits for "this session only": the form is not needed.
+    pub accepted_waiting: bool,
+    /// Replacing a working key: offer to go back to it.
+    pub replacing: bool,
+}
+
+/// The organization picker.
+#[derive(Debug, Default)]
+pub struct OrganizationForm {
+    /// The key's organizations.
+    pub choices: Vec<Organization>,
+    /// A typed ID.
+    pub input: String,
+    /// Why the typed ID is not one.
+    pub error: Option<String>,
+    /// Why the question is asked.
+    pub message: Option<String>,
+}
+
+/// Key, organization and server.
+pub struct ConnectionState {
+    /// The step the window is at.
+    pub phase: Phase,
+    /// The server in use.
+    pub base_url: BaseUrl,
+    /// Why the configured server address is not usable.
+    pub base_url_problem: Option<String>,
+    /// The server address field.
+    pub base_url_input: String,
+    /// Why the typed server address is not one.
+    pub base_url_error: Option<String>,
+    /// The environment's values.
+    pub overrides: Overrides,
+    /// The operator's settings (this state owns them: the server and organization live here).
+    pub settings: Settings,
+    /// The key and organization in use, once ready (kept while another key is entered).
+    pub connection: Option<Connection>,
+    /// The key form.
+    pub key_form: KeyForm,
+    /// The organization picker.
+    pub organization_form: OrganizationForm,
+    /// Where the key is kept.
+    pub key_store: Arc<dyn ApiKeyStore>,
+    key_store_factory: KeyStoreFactory,
+    client_options: ClientOptions,
+    flow: KeyFlow,
+    /// Bumped whenever the server or key changes: late answers about an old one are ignored.
+    generation: u64,
+}
+
+impl ConnectionState {
+    /// The state at start-up, from the settings and the environment.
+    pub fn new(
+        settings: Settings,
+        overrides: Overrides,
+        key_store_factory: KeyStoreFactory,
+        client_options: ClientOptions,
+    ) -> Self {
+        let (base_url, base_url_problem) =
+            match session::resolve_base_url(None, &overrides, &settings) {
+                Ok(url) => (url, None),
+                Err(e) if overrides.base_url.is_some() => (
+                    BaseUrl::default(),
+                    Some(format!("{e} (from {})", session::ENV_BASE_URL)),
+                ),
+                Err(e) => (BaseUrl::default(), Some(e.to_string())),
+            };
+        let key_store = key_store_factory(&base_url);
+        let flow = KeyFlow::new(base_url.clone(), None, &overrides, &settings);
+        Self {
+            phase: Phase::LoadingKey,
+            base_url_input: base_url.to_string(),
+            base_url_error: base_url_problem.clone(),
+            base_url,
+            base_url_problem,
+            overrides,
+            settings,
+            connection: None,
+            key_form: KeyForm::default(),
+            organization_form: OrganizationForm::default(),
+            key_store,
+            key_store_factory,
+            client_options,
+            flow,
+            generation: 0,
+        }
+    }
+
+    /// From the top: the environment's key, or the stored one, or ask.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.generation += 1;
+        self.connection = None;
+        let mut effects = vec![Effect::SetTarget(None)];
+        if self.base_url_problem.is_some() {
+            self.phase = Phase::BadServer;
+            effects.push(Effect::ShowSettings);
+            return effects;
+        }
+        let step = self.flow.start();
+        effects.extend(self.step(step));
+        effects
+    }
+
+    /// Where the key in use came from, if there is one.
+    pub fn key_source(&self) -> Option<KeySource> {
+        self.connection.as_ref().map(|c| c.key_source)
+    }
+
+    /// The organization in use, with its name when known.
+    pub fn organization(&self) -> Option<(OrganizationId, &str)> {
+        self.connection
+            .as_ref()
+            .map(|c| (c.organization, c.organization_name.as_str()))
+    }
+
+    /// Folds a command in.
+    pub fn handle(&mut self, command: ConnectionCommand) -> Vec<Effect> {
+        match command {
+            ConnectionCommand::EditKey(text) => {
+                self.key_form.input = text;
+                Vec::new()
+            }
+            ConnectionCommand::ToggleShowKey => {
+                self.key_form.show = !self.key_form.show;
+                Vec::new()
+            }
+            ConnectionCommand::SubmitKey => match ApiKey::new(&self.key_form.input) {
+                Ok(key) => {
+                    self.key_form.keychain_problem = None;
+                    self.generation += 1;
+                    let step = self.flow.key_entered(key);
+                    self.step(step)
+                }
+                Err(e) => {
+                    self.key_form.error = Some(e.to_string());
+                    Vec::new()
+                }
+            },
+            ConnectionCommand::UseKeyForSessionOnly => {
+                self.key_store = Arc::new(MemoryKeyStore::default());
+                self.key_form.keychain_problem = None;
+                self.key_form.accepted_waiting = false;
+                self.key_form.error = None;
+                self.generation += 1;
+                let step = self.flow.keep_for_session();
+                self.step(step)
+            }
+            ConnectionCommand::RetryKeychain => {
+                self.key_form.keychain_problem = None;
+                self.key_form.accepted_waiting = false;
+                self.generation += 1;
+                let step = self.flow.retry();
+                self.step(step)
+            }
+            ConnectionCommand::ReplaceKey => {
+                self.key_form = KeyForm {
+                    replacing: true,
+                    ..KeyForm::default()
+                };
+                self.phase = Phase::NeedKey;
+                Vec::new()
+            }
+            ConnectionCommand::CancelReplaceKey => {
+                self.key_form = KeyForm::default();
+                self.phase = if self.connection.is_some() {
+                    Phase::Ready
+                } else {
+                    Phase::NeedKey
+                };
+                Vec::new()
+            }
+            ConnectionCommand::SignOut => {
+                self.generation += 1;
+                self.connection = None;
+                self.key_form = KeyForm::default();
+                self.phase = Phase::LoadingKey;
+                vec![
+                    Effect::SetTarget(None),
+                    Effect::DeleteKey {
+                        store: self.key_store.clone(),
+                        generation: self.generation,
+                    },
+                ]
+            }
+            ConnectionCommand::ChooseOrganization(organization) => {
+                match OrganizationId::parse(&organization.id) {
+                    Ok(id) => {
+                        let step = self.flow.organization_chosen(id);
+                        self.step(step)
+                    }
+                    Err(e) => {
+                        self.organization_form.error = Some(e.to_string());
+                        Vec::new()
+                    }
+                }
+            }
+            ConnectionCommand::EditOrganization(text) => {
+                self.organization_form.input = text;
+                Vec::new()
+            }
+            ConnectionCommand::SubmitManualOrganization => {
+                match OrganizationId::parse(&self.organization_form.input) {
+                    Ok(id) => {
+                        let step = self.flow.organization_chosen(id);
+                        self.step(step)
+                    }
+                    Err(e) => {
+                        self.organization_form.error = Some(e.to_string());
+                        Vec::new()
+                    }
+                }
+            }
+            ConnectionCommand::ChangeOrganization => {
+                if self.connection.is_none() {
+                    return Vec::new();
+                }
+                // Forget the remembered one so the key's list is offered again.
+                self.settings.organization_id = None;
+                self.generation += 1;
+                self.connection = None;
+                let mut effects = vec![
+                    Effect::SetTarget(None),
+                    Effect::SaveSettings(self.settings.clone()),
+                ];
+                let step = self.flow.change_organization();
+                effects.extend(self.step(step));
+                effects
+            }
+            ConnectionCommand::EditBaseUrl(text) => {
+                self.base_url_input = text;
+                Vec::new()
+            }
+            ConnectionCommand::SaveBaseUrl => {
+                let input = self.base_url_input.clone();
+                self.save_base_url(BaseUrl::parse(&input))
+            }
+            ConnectionCommand::ResetBaseUrl => self.save_base_url(Ok(BaseUrl::default())),
+        }
+    }
+
+    /// The store's answer.
+    pub fn key_loaded(
+        &mut self,
+        generation: u64,
+        result: Result<Option<ApiKey>, KeyStoreError>,
+    ) -> Vec<Effect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let step = self.flow.key_loaded(result);
+        self.step(step)
+    }
+
+    /// The server's answer about the key.
+    pub fn key_checked(
+        &mut self,
+        generation: u64,
+        result: Result<UserContext, ApiError>,
+    ) -> Vec<Effect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let step = self.flow.key_checked(result);
+        self.step(step)
+    }
+
+    /// Whether the store took the key.
+    pub fn key_saved(&mut self, generation: u64, result: Result<(), KeyStoreError>) -> Vec<Effect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        let step = self.flow.key_saved(result);
+        self.step(step)
+    }
+
+    /// Whether the key was removed.
+    pub fn key_deleted(
+        &mut self,
+        generation: u64,
+        result: Result<bool, KeyStoreError>,
+    ) -> Vec<Effect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        self.phase = Phase::NeedKey;
+        self.flow = KeyFlow::new(
+            self.base_url.clone(),
+            None,
+            &Overrides::default(),
+            &self.settings,
+        );
+        let mut effects = vec![match result {
+            Ok(_) => Effect::Notice(
+                NoticeLevel::Info,
+                "Signed out: the API key was removed from this computer. Enter a key to stage files again.".into(),
+            ),
+            Err(e) => Effect::Notice(
+                NoticeLevel::Warning,
+                format!("The key could not be removed from the keychain. {e}"),
+            ),
+        }];
+        if self.overrides.api_key.is_some() {
+            effects.push(Effect::Notice(
+                NoticeLevel::Info,
+                format!(
+                    "{} is still set in the environment; unset it to stop using that key.",
+                    session::ENV_API_KEY
+                ),
+            ));
+        }
+        effects
+    }
+
+    /// The settings file could not be written.
+    pub fn settings_saved(
+        &self,
+        result: Result<(), String>,
+        path: &std::path::Path,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(()) => Vec::new(),
+            Err(reason) => vec![Effect::Notice(
+                NoticeLevel::Warning,
+                format!(
+                    "Settings could not be saved to {} ({reason}); they apply until the window closes.",
+                    path.display()
+                ),
+            )],
+        }
+    }
+
+    /// Turns the flow's next step into what the window shows and the effects that run it.
+    fn step(&mut self, step: Step) -> Vec<Effect> {
+        let generation = self.generation;
+        match step {
+            Step::LoadStoredKey => {
+                self.phase = Phase::LoadingKey;
+                vec![Effect::LoadKey {
+                    store: self.key_store.clone(),
+                    generation,
+                }]
+            }
+            Step::CheckKey(key) => {
+                self.phase = Phase::CheckingKey;
+                self.key_form.error = None;
+                vec![Effect::CheckKey {
+                    base: self.base_url.clone(),
+                    key,
+                    options: self.client_options.clone(),
+                    generation,
+                }]
+            }
+            Step::SaveKey(key) => {
+                self.phase = Phase::SavingKey;
+                vec![Effect::SaveKey {
+                    store: self.key_store.clone(),
+                    key,
+                    generation,
+                }]
+            }
+            Step::AskForKey(problem) => {
+                self.phase = Phase::NeedKey;
+                match problem {
+                    Some(KeyProblem::Keychain(e)) => {
+                        self.key_form.keychain_problem = Some(e);
+                        self.key_form.accepted_waiting = self.flow.has_unsaved_key();
+                    }
+                    Some(problem) => self.key_form.error = Some(problem.to_string()),
+                    None => {}
+                }
+                Vec::new()
+            }
+            Step::AskForOrganization(question) => {
+                self.phase = Phase::ChooseOrganization;
+                self.organization_form = OrganizationForm {
+                    choices: question.choices,
+                    message: Some(question.message),
+                    ..OrganizationForm::default()
+                };
+                Vec::new()
+            }
+            Step::Ready(connection) => self.ready(connection),
+        }
+    }
+
+    /// The last step: with key and organization known, the queue starts sending.
+    fn ready(&mut self, connection: Connection) -> Vec<Effect> {
+        let client = match connection.client(self.client_options.clone()) {
+            Ok(client) => client,
+            Err(e) => {
+                self.phase = Phase::NeedKey;
+                self.key_form.error = Some(e.to_string());
+                return Vec::new();
+            }
+        };
+        let mut effects = vec![Effect::SetTarget(Some(Target {
+            client,
+            organization: connection.organization,
+        }))];
+        if connection.organization_is_new && self.overrides.organization.is_none() {
+            self.settings.organization_id = Some(connection.organization.to_string());
+            effects.push(Effect::SaveSettings(self.settings.clone()));
+        }
+        self.key_form = KeyForm::default();
+        self.organization_form = OrganizationForm::default();
+        self.connection = Some(connection);
+        self.phase = Phase::Ready;
+        effects
+    }
+
+    fn save_base_url(
+        &mut self,
+        parsed: Result<BaseUrl, crate::endpoint::BaseUrlError>,
+    ) -> Vec<Effect> {
+        let url = match parsed {
+            Ok(url) => url,
+            Err(e) => {
+                self.base_url_error = Some(e.to_string());
+                return Vec::new();
+            }
+        };
+        self.settings.base_url = (url != BaseUrl::default()).then(|| url.to_string());
+        self.base_url_input = url.to_string();
+        self.base_url_error = None;
+        let changed = url != self.base_url || self.phase == Phase::BadServer;
+        self.base_url_problem = None;
+        self.base_url = url;
+        let mut effects = vec![Effect::SaveSettings(self.settings.clone())];
+        if changed {
+            // Another server, another keychain entry: start again from it.
+            self.key_store = (self.key_store_factory)(&self.base_url);
+            self.key_form = KeyForm::default();
+            self.flow = KeyFlow::new(self.base_url.clone(), None, &self.overrides, &self.settings);
+            effects.extend(self.start());
+        }
+        effects
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORG: &str = "11111111-2222-3333-4444-555555555555";
+
+    fn state(store: MemoryKeyStore) -> ConnectionState {
+        let store: Arc<dyn ApiKeyStore> = Arc::new(store);
+        ConnectionState::new(
+            Settings::default(),
+            Overrides::default(),
+            Arc::new(move |_| store.clone()),
+            ClientOptions::default(),
+        )
+    }
+
+    fn generation_of(effects: &[Effect]) -> u64 {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::LoadKey { generation, .. }
+                | Effect::CheckKey { generation, .. }
+                | Effect::SaveKey { generation, .. } => Some(*generation),
+                _ => None,
+            })
+            .expect("an effect with a generation")
+    }
+
+    fn context() -> UserContext {
+        UserContext {
+            user_id: "u".into(),
+            email: "op@example.com".into(),
+            organizations: vec![Organization {
+                id: ORG.into(),
+                name: "Acme".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn a_key_the_server_refuses_stays_unsaved_and_says_why() {
+        let mut state = state(MemoryKeyStore::default());
+        let effects = state.start();
+        let g = generation_of(&effects);
+        state.key_loaded(g, Ok(None));
+        assert_eq!(state.phase, Phase::NeedKey);
+        state.handle(ConnectionCommand::EditKey(Zeroizing::new(
+            "sk-wrong".into(),
+        )));
+        let effects = state.handle(ConnectionCommand::SubmitKey);
+        assert_eq!(state.phase, Phase::CheckingKey);
+        let g = generation_of(&effects);
+        let refused = ApiError::BadKey {
+            status: 401,
+            text: "Unauthorized".into(),
+        };
+        let effects = state.key_checked(g, Err(refused));
+        assert!(effects.is_empty(), "nothing is saved");
+        assert_eq!(state.phase, Phase::NeedKey);
+        let error = state.key_form.error.clone().unwrap_or_default();
+        assert!(error.contains("did not accept the API key"), "{error}");
+    }
+
+    #[test]
+    fn an_accepted_key_is_saved_then_its_organization_used_and_remembered() {
+        let mut state = state(MemoryKeyStore::default());
+        let g = generation_of(&state.start());
+        state.key_loaded(g, Ok(None));
+        state.handle(ConnectionCommand::EditKey(Zeroizing::new(
+            " sk-good \n".into(),
+        )));
+        let g = generation_of(&state.handle(ConnectionCommand::SubmitKey));
+        let effects = state.key_checked(g, Ok(context()));
+        assert!(
+            matches!(effects.as_slice(), [Effect::SaveKey { key, .. }] if key.expose() == "sk-good")
+        );
+        let effects = state.key_saved(g, Ok(()));
+        assert_eq!(state.phase, Phase::Ready);
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::SetTarget(Some(_))))
+        );
+        assert!(effects.iter().any(
+            |e| matches!(e, Effect::SaveSettings(s) if s.organization_id.as_deref() == Some(ORG))
+        ));
+        assert_eq!(
+            state.organization().map(|(_, name)| name.to_owned()),
+            Some("Acme".into())
+        );
+        assert!(state.key_form.input.is_empty(), "the typed key is wiped");
+    }
+
+    #[test]
+    fn late_answers_about_an_old_key_are_ignored() {
+        let mut state = state(MemoryKeyStore::default());
+        let old = generation_of(&state.start());
+        state.handle(ConnectionCommand::SignOut);
+        assert!(
+            state
+                .key_loaded(old, Ok(Some(ApiKey::new("k").unwrap())))
+                .is_empty()
+        );
+        assert_eq!(state.phase, Phase::LoadingKey);
+    }
+
+    #[test]
+    fn an_organization_picked_from_several_is_used() {
+        let mut state = state(MemoryKeyStore::default());
+        let g = generation_of(&state.start());
+        let g = generation_of(&state.key_loaded(g, Ok(Some(ApiKey::new("k").unwrap()))));
+        let mut two = context();
+        two.organizations.push(Organization {
+            id: "22222222-2222-3333-4444-555555555555".into(),
+            name: "Beta".into(),
+        });
+        state.key_checked(g, Ok(two.clone()));
+        assert_eq!(state.phase, Phase::ChooseOrganization);
+        state.handle(ConnectionCommand::EditOrganization("acme".into()));
+        state.handle(ConnectionCommand::SubmitManualOrganization);
+        assert!(
+            state
+                .organization_form
+                .error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("is not an organization ID")
+        );
+        state.handle(ConnectionCommand::ChooseOrganization(
+            two.organizations[1].clone(),
+        ));
+        assert_eq!(state.phase, Phase::Ready);
+        assert_eq!(
+            state.organization().map(|(_, n)| n.to_owned()),
+            Some("Beta".into())
+        );
+    }
+
+    #[test]
+    fn a_bad_server_address_opens_settings_and_a_good_one_starts_over() {
+        let overrides = Overrides::default();
+        let settings = Settings {
+            base_url: Some("http://example.com/v2".into()),
+            ..Settings::default()
+        };
+        let store: Arc<dyn ApiKeyStore> = Arc::new(MemoryKeyStore::default());
+        let mut state = ConnectionState::new(
+            settings,
+            overrides,
+            Arc::new(move |_| store.clone()),
+            ClientOptions::default(),
+        );
+        let effects = state.start();
+        assert_eq!(state.phase, Phase::BadServer);
+        assert!(effects.iter().any(|e| matches!(e, Effect::ShowSettings)));
+        state.handle(ConnectionCommand::EditBaseUrl(
+            "https://staging.example/agents/v2".into(),
+        ));
+        let effects = state.handle(ConnectionCommand::SaveBaseUrl);
+        assert_eq!(state.phase, Phase::LoadingKey);
+        assert!(effects.iter().any(|e| matches!(e, Effect::LoadKey { .. })));
+        assert_eq!(state.base_url.host(), "staging.example");
+    }
+}

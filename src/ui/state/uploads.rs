@@ -1,0 +1,173 @@
+//! The files being added and sent: the core's [`UploadTable`], plus what only the window
+//! needs (batches being looked at, questions waiting for an answer, the file dialog).
+
+use std::time::{Duration, Instant, SystemTime};
+
+use super::NoticeLevel;
+use crate::history::StagedGroup;
+use crate::ui::command::{Effect, Origin, UploadsCommand};
+use crate::upload_queue::{AddMode, BatchId, QueueEvent, UploadStatus, UploadTable};
+
+/// A file dialog that returns nothing faster than this was most likely never shown (no
+/// portal and no zenity): then say so, instead of looking as if the button did nothing.
+pub const DIALOG_TOO_FAST: Duration = Duration::from_millis(700);
+
+/// A batch that waits for the operator's yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// The batch.
+    pub batch: BatchId,
+    /// What to ask.
+    pub text: String,
+}
+
+/// Files being added and sent.
+#[derive(Debug, Default)]
+pub struct UploadsState {
+    /// Every added item.
+    pub table: UploadTable,
+    /// Batches being looked at.
+    pub inspecting: usize,
+    /// Batches waiting for an answer, oldest first.
+    pub questions: Vec<Question>,
+    /// The file dialog is open.
+    pub dialog_open: bool,
+}
+
+impl UploadsState {
+    /// Folds a command in.
+    pub fn handle(&mut self, command: UploadsCommand, now: SystemTime) -> Vec<Effect> {
+        match command {
+            UploadsCommand::AddPaths(paths, origin) => self.add(paths, origin, now),
+            UploadsCommand::PickFiles => {
+                if self.dialog_open {
+                    return Vec::new();
+                }
+                self.dialog_open = true;
+                vec![Effect::PickFiles]
+            }
+            UploadsCommand::Confirm(batch, accept) => {
+                self.questions.retain(|q| q.batch != batch);
+                if accept {
+                    self.table.hold_batch(batch, false);
+                } else {
+                    self.table.retain(|row| row.batch != batch);
+                }
+                vec![Effect::Confirm(batch, accept)]
+            }
+            UploadsCommand::Cancel(id) => vec![Effect::Cancel(id)],
+            UploadsCommand::CancelAll => vec![Effect::CancelAll],
+            UploadsCommand::Retry(id) => {
+                self.table.mark_retrying(id);
+                vec![Effect::Retry(id)]
+            }
+            UploadsCommand::RetryAllFailed => {
+                let failed: Vec<_> = self
+                    .table
+                    .rows()
+                    .iter()
+                    .filter(|r| matches!(r.status, UploadStatus::Failed(_)))
+                    .map(|r| r.id)
+                    .collect();
+                failed
+                    .into_iter()
+                    .flat_map(|id| self.handle(UploadsCommand::Retry(id), now))
+                    .collect()
+            }
+            UploadsCommand::Remove(id) => {
+                self.table
+                    .retain(|row| row.id != id || row.status.is_active());
+                Vec::new()
+            }
+            UploadsCommand::ClearFinished => {
+                self.table.retain(|row| !row.status.is_finished());
+                Vec::new()
+            }
+        }
+    }
+
+    /// What the file dialog returned.
+    pub fn files_picked(
+        &mut self,
+        paths: Option<Vec<std::path::PathBuf>>,
+        took: Duration,
+        now: SystemTime,
+    ) -> Vec<Effect> {
+        self.dialog_open = false;
+        match paths {
+            Some(paths) => self.add(paths, Origin::Picked, now),
+            None if took < DIALOG_TOO_FAST => vec![Effect::Notice(
+                NoticeLevel::Info,
+                "No file was chosen. If no file dialog appeared, drop the files on this window instead.".into(),
+            )],
+            // A cancel is normal: nothing to say.
+            None => Vec::new(),
+        }
+    }
+
+    /// Folds a queue event in; says what the operator should hear of it.
+    pub fn on_event(&mut self, event: &QueueEvent, now: Instant) -> Vec<Effect> {
+        self.table.apply(event, now);
+        match event {
+            QueueEvent::Inspected { batch, summary } => {
+                self.inspecting = self.inspecting.saturating_sub(1);
+                let mut effects: Vec<Effect> = summary
+                    .folders
+                    .iter()
+                    .map(|line| Effect::Notice(NoticeLevel::Info, line.clone()))
+                    .collect();
+                if summary.refused > 0 {
+                    let text = if summary.refused == 1 {
+                        "1 item could not be added; the list below says why.".to_owned()
+                    } else {
+                        format!(
+                            "{} items could not be added; the list below says why.",
+                            summary.refused
+                        )
+                    };
+                    effects.push(Effect::Notice(NoticeLevel::Warning, text));
+                }
+                if let Some(text) = &summary.question {
+                    self.table.hold_batch(*batch, true);
+                    self.questions.push(Question {
+                        batch: *batch,
+                        text: text.clone(),
+                    });
+                }
+                effects
+            }
+            QueueEvent::Discarded { batch } => {
+                self.table.retain(|row| row.batch != *batch);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Files not yet staged, failed or cancelled, including those still being looked at.
+    pub fn waiting(&self) -> usize {
+        self.table.totals().active + self.inspecting
+    }
+
+    fn add(
+        &mut self,
+        paths: Vec<std::path::PathBuf>,
+        origin: Origin,
+        now: SystemTime,
+    ) -> Vec<Effect> {
+        if paths.is_empty() {
+            return Vec::new();
+        }
+        self.inspecting += 1;
+        let group = StagedGroup {
+            id: uuid::Uuid::new_v4().to_string(),
+            label: origin.label().to_owned(),
+            created_at: now,
+        };
+        vec![Effect::AddPaths {
+            paths,
+            group,
+            mode: AddMode::AskIfLarge,
+        }]
+    }
+}

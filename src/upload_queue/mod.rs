@@ -1,0 +1,374 @@
+//! The upload queue: paths go in, events come out. It looks at what was added (on the
+//! blocking pool: folders are walked, each file checked), sends a few requests at once,
+//! lets small files share a request, retries transient faults with backoff, records each
+//! staged file in the history before announcing it, and can cancel or retry any file.
+//!
+//! Both faces use it the same way: send commands through [`UploadQueue`], fold the
+//! [`QueueEvent`]s it hands to their sink into an [`UploadTable`].
+
+mod actor;
+mod history_writer;
+mod table;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::api::{ApiClient, ApiError};
+use crate::endpoint::OrganizationId;
+use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
+use crate::local_file::{LocalFile, LocalFileError};
+
+pub use table::{Totals, UploadRecord, UploadStatus, UploadTable};
+
+/// Identifies one added item (a file, or something refused) for the life of the process.
+pub type UploadId = u64;
+
+/// Identifies one `add_paths` call, for its summary and its confirmation.
+pub type BatchId = u64;
+
+/// Receives every event, on the queue's task: keep it quick (send it on a channel).
+pub type EventSink = Arc<dyn Fn(QueueEvent) + Send + Sync>;
+
+/// Where staged files go: a client (server and key) and an organization.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The server and key.
+    pub client: ApiClient,
+    /// The organization the files are staged for.
+    pub organization: OrganizationId,
+}
+
+/// How the queue behaves; the defaults are what the app uses.
+#[derive(Debug, Clone)]
+pub struct QueueOptions {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Tries per file, the first included.
+    pub max_attempts: u32,
+    /// First retry delay; doubled for each further retry, up to `max_backoff`.
+    pub backoff: Duration,
+    /// The longest wait before a retry, also for a server's `Retry-After`.
+    pub max_backoff: Duration,
+    /// Files up to this size may share a request with others.
+    pub small_file_limit: u64,
+    /// At most this many files in one shared request.
+    pub batch_max_files: usize,
+    /// At most this many bytes in one shared request.
+    pub batch_max_bytes: u64,
+    /// After the history could not be written, try again this often.
+    pub history_retry: Duration,
+}
+
+impl Default for QueueOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: crate::settings::DEFAULT_CONCURRENCY,
+            max_attempts: 4,
+            backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            small_file_limit: 1024 * 1024,
+            batch_max_files: 32,
+            batch_max_bytes: 8 * 1024 * 1024,
+            history_retry: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why a file did not get staged.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum UploadError {
+    /// The server or the connection.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The local file.
+    #[error(transparent)]
+    File(#[from] LocalFileError),
+}
+
+/// Whether a large folder is staged at once or waits for the operator's yes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddMode {
+    /// Hold a batch that found many files (or more than an execution may use) until
+    /// [`UploadQueue::confirm`].
+    AskIfLarge,
+    /// Queue whatever was found.
+    All,
+}
+
+/// What one `add_paths` found, said once all of it was looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSummary {
+    /// Files queued (or held for confirmation).
+    pub files: usize,
+    /// Their bytes.
+    pub bytes: u64,
+    /// Items refused, each also reported as [`QueueEvent::Refused`].
+    pub refused: usize,
+    /// One line per folder given: "12 files from Scans; 3 hidden items skipped".
+    pub folders: Vec<String>,
+    /// Set when the batch waits for [`UploadQueue::confirm`]: the question to ask.
+    pub question: Option<String>,
+}
+
+/// What the queue reports.
+#[derive(Debug, Clone)]
+pub enum QueueEvent {
+    /// A file was found and queued (or held, when its batch asks first).
+    Added {
+        /// Its ID.
+        id: UploadId,
+        /// The batch it came with.
+        batch: BatchId,
+        /// The file.
+        file: LocalFile,
+        /// The group it belongs to.
+        group: Option<StagedGroup>,
+    },
+    /// An item cannot be staged; nothing was sent.
+    Refused {
+        /// Its ID.
+        id: UploadId,
+        /// The batch it came with.
+        batch: BatchId,
+        /// Its path as shown (inside its folder, when found in one).
+        shown: String,
+        /// Why.
+        error: LocalFileError,
+        /// True when the operator named it; false when it was found inside a folder.
+        named: bool,
+    },
+    /// Everything in a batch was looked at.
+    Inspected {
+        /// The batch.
+        batch: BatchId,
+        /// What it found.
+        summary: BatchSummary,
+    },
+    /// A batch that asked first was declined: its files are gone from the queue.
+    Discarded {
+        /// The batch.
+        batch: BatchId,
+    },
+    /// The file is part of a request being sent.
+    Sending {
+        /// Its ID.
+        id: UploadId,
+    },
+    /// Bytes of this file handed to the connection so far.
+    Progress {
+        /// Its ID.
+        id: UploadId,
+        /// Bytes handed over.
+        sent: u64,
+        /// Its size.
+        total: u64,
+    },
+    /// All bytes are sent; the server has not answered yet.
+    WaitingForServer {
+        /// Its ID.
+        id: UploadId,
+    },
+    /// A try failed and another will follow after `delay`.
+    Retrying {
+        /// Its ID.
+        id: UploadId,
+        /// Tries so far.
+        attempt: u32,
+        /// The wait before the next.
+        delay: Duration,
+        /// What went wrong.
+        reason: ApiError,
+    },
+    /// The file goes again from the start, through no fault of its own (a file it shared a
+    /// request with was cancelled or changed). No try is counted.
+    Requeued {
+        /// Its ID.
+        id: UploadId,
+        /// Why, in plain words.
+        reason: String,
+    },
+    /// Staged, and recorded in the history (or kept for it, see `HistoryNotSaved`).
+    Staged {
+        /// Its ID.
+        id: UploadId,
+        /// The record, with the name the server stored.
+        entry: HistoryEntry,
+        /// What the operator should know (a renamed file, a possible earlier copy).
+        note: Option<String>,
+        /// The ID this one replaces (a file staged again after it expired).
+        replaces: Option<String>,
+    },
+    /// Given up on; the operator may retry.
+    Failed {
+        /// Its ID.
+        id: UploadId,
+        /// Why.
+        error: UploadError,
+    },
+    /// Cancelled by the operator.
+    Cancelled {
+        /// Its ID.
+        id: UploadId,
+    },
+    /// The history could not be written; said once until it works again. The staged
+    /// IDs are kept in memory and written at the next chance.
+    HistoryNotSaved {
+        /// Why.
+        reason: String,
+    },
+    /// The history works again: everything kept in memory is now on disk.
+    HistorySaved {
+        /// How many records had waited.
+        recovered: usize,
+    },
+}
+
+impl QueueEvent {
+    /// The file the event is about, if any.
+    pub fn id(&self) -> Option<UploadId> {
+        match self {
+            QueueEvent::Added { id, .. }
+            | QueueEvent::Refused { id, .. }
+            | QueueEvent::Sending { id }
+            | QueueEvent::Progress { id, .. }
+            | QueueEvent::WaitingForServer { id }
+            | QueueEvent::Retrying { id, .. }
+            | QueueEvent::Requeued { id, .. }
+            | QueueEvent::Staged { id, .. }
+            | QueueEvent::Failed { id, .. }
+            | QueueEvent::Cancelled { id } => Some(*id),
+            QueueEvent::Inspected { .. }
+            | QueueEvent::Discarded { .. }
+            | QueueEvent::HistoryNotSaved { .. }
+            | QueueEvent::HistorySaved { .. } => None,
+        }
+    }
+
+    /// True for the events after which the file is no longer in the queue.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            QueueEvent::Staged { .. }
+                | QueueEvent::Failed { .. }
+                | QueueEvent::Cancelled { .. }
+                | QueueEvent::Refused { .. }
+        )
+    }
+}
+
+/// A staged file to stage again (it expired): its record and where its file is.
+#[derive(Debug, Clone)]
+pub struct Restage {
+    /// The expired record; its ID is replaced by the new one in the history.
+    pub entry: HistoryEntry,
+    /// The local file it was staged from.
+    pub source: SourceFile,
+}
+
+enum Command {
+    AddPaths {
+        batch: BatchId,
+        paths: Vec<PathBuf>,
+        group: Option<StagedGroup>,
+        mode: AddMode,
+    },
+    Restage {
+        batch: BatchId,
+        items: Vec<Restage>,
+    },
+    Confirm {
+        batch: BatchId,
+        accept: bool,
+    },
+    SetTarget(Box<Option<Target>>),
+    Cancel(UploadId),
+    CancelAll,
+    Retry(UploadId),
+}
+
+/// The handle the faces hold. Cheap to clone; the queue stops when every handle is gone
+/// and nothing is left in flight.
+#[derive(Clone)]
+pub struct UploadQueue {
+    commands: mpsc::UnboundedSender<Command>,
+    next_batch: Arc<AtomicU64>,
+}
+
+impl UploadQueue {
+    /// Starts the queue on `runtime`; every event goes to `sink`.
+    pub fn start(
+        runtime: &tokio::runtime::Handle,
+        options: QueueOptions,
+        history: Option<HistoryStore>,
+        sink: EventSink,
+    ) -> Self {
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        runtime.spawn(actor::run(options, history, sink, command_rx));
+        Self {
+            commands,
+            next_batch: Arc::new(AtomicU64::new(1)),
+        }
+    }
+
+    /// Looks at `paths` on the blocking pool (folders are walked) and queues the files
+    /// found; they are sent as soon as a target is set. Returns the batch's ID, which its
+    /// events carry.
+    pub fn add_paths(
+        &self,
+        paths: Vec<PathBuf>,
+        group: Option<StagedGroup>,
+        mode: AddMode,
+    ) -> BatchId {
+        let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
+        self.send(Command::AddPaths {
+            batch,
+            paths,
+            group,
+            mode,
+        });
+        batch
+    }
+
+    /// Stages expired files again from their local files; each new ID replaces the old
+    /// one in the history (same group). A file that is gone is refused; one that changed
+    /// is staged as it is now, with a note.
+    pub fn restage(&self, items: Vec<Restage>) -> BatchId {
+        let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
+        self.send(Command::Restage { batch, items });
+        batch
+    }
+
+    /// Answers a batch's question: `true` queues its files, `false` drops them.
+    pub fn confirm(&self, batch: BatchId, accept: bool) {
+        self.send(Command::Confirm { batch, accept });
+    }
+
+    /// Sets (or clears, pausing new requests) where files go.
+    pub fn set_target(&self, target: Option<Target>) {
+        self.send(Command::SetTarget(Box::new(target)));
+    }
+
+    /// Stops one file: waiting, it is dropped; sending, its request is stopped.
+    pub fn cancel(&self, id: UploadId) {
+        self.send(Command::Cancel(id));
+    }
+
+    /// Stops every file not yet finished.
+    pub fn cancel_all(&self) {
+        self.send(Command::CancelAll);
+    }
+
+    /// Sends a failed or cancelled file again, and only it (looked at again first).
+    pub fn retry(&self, id: UploadId) {
+        self.send(Command::Retry(id));
+    }
+
+    fn send(&self, command: Command) {
+        // Fails only when the runtime is shutting down, when nothing can be done anyway.
+        let _ = self.commands.send(command);
+    }
+}

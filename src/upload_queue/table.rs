@@ -1,0 +1,414 @@
+//! The state of every upload, folded from the queue's events: one fold for the window and
+//! the command line, so both agree on what happened to each file.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::{BatchId, QueueEvent, UploadId};
+use crate::history::HistoryEntry;
+
+/// Where one added item is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadStatus {
+    /// Queued, not yet sent.
+    Waiting,
+    /// Its bytes are being sent.
+    Sending,
+    /// All sent; the server has not answered since `since`.
+    WaitingForServer {
+        /// When the last byte was handed over.
+        since: Instant,
+    },
+    /// A try failed; another follows at `at`.
+    Retrying {
+        /// Tries so far.
+        attempt: u32,
+        /// What went wrong, in plain words.
+        reason: String,
+        /// When the next try starts.
+        at: Instant,
+    },
+    /// Staged.
+    Staged {
+        /// Its record, with the name the server stored.
+        entry: HistoryEntry,
+    },
+    /// Given up on, with the reason in plain words.
+    Failed(String),
+    /// Cancelled by the operator.
+    Cancelled,
+    /// Refused before it was queued (a folder's unreadable file, an empty file…).
+    Refused(String),
+}
+
+impl UploadStatus {
+    /// Still on its way.
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self,
+            UploadStatus::Waiting
+                | UploadStatus::Sending
+                | UploadStatus::WaitingForServer { .. }
+                | UploadStatus::Retrying { .. }
+        )
+    }
+
+    /// Done with, needing nothing more from the operator.
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self,
+            UploadStatus::Staged { .. } | UploadStatus::Cancelled | UploadStatus::Refused(_)
+        )
+    }
+
+    /// Can be sent again by the operator.
+    pub fn can_retry(&self) -> bool {
+        matches!(self, UploadStatus::Failed(_) | UploadStatus::Cancelled)
+    }
+}
+
+/// One added item as the faces show it.
+#[derive(Debug, Clone)]
+pub struct UploadRecord {
+    /// Its ID in the queue.
+    pub id: UploadId,
+    /// The batch it was added with.
+    pub batch: BatchId,
+    /// Its batch waits for the operator's yes.
+    pub held: bool,
+    /// The name sent to the server.
+    pub name: String,
+    /// Its path inside its folder (or its name): what the operator recognises.
+    pub shown: String,
+    /// Its size.
+    pub size: u64,
+    /// Bytes handed to the connection in the current try.
+    pub sent: u64,
+    /// Where it is.
+    pub status: UploadStatus,
+    /// What else the operator should know (sent again because…, renamed by the server…).
+    pub note: Option<String>,
+    /// Bytes per second, smoothed so the number is readable.
+    pub speed: f64,
+    last_sample: Option<(Instant, u64)>,
+}
+
+impl UploadRecord {
+    fn sample(&mut self, sent: u64, now: Instant) {
+        match self.last_sample {
+            Some((at, before)) if sent >= before => {
+                let dt = now.duration_since(at).as_secs_f64();
+                if dt >= 0.05 {
+                    let current = (sent - before) as f64 / dt;
+                    self.speed = if self.speed == 0.0 {
+                        current
+                    } else {
+                        0.7 * self.speed + 0.3 * current
+                    };
+                    self.last_sample = Some((now, sent));
+                }
+            }
+            _ => {
+                self.last_sample = Some((now, sent));
+                self.speed = 0.0;
+            }
+        }
+    }
+
+    /// The estimated time left, when the speed is known.
+    pub fn time_left(&self) -> Option<Duration> {
+        (self.speed > 0.0).then(|| {
+            let left = self.size.saturating_sub(self.sent) as f64 / self.speed;
+            Duration::from_secs_f64(left.min(1e7))
+        })
+    }
+}
+
+/// Counts over all items, for the overall progress line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Items counted (refused and cancelled ones are not).
+    pub files: usize,
+    /// Staged among them.
+    pub staged: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Still on their way.
+    pub active: usize,
+    /// Bytes of the counted items.
+    pub bytes: u64,
+    /// Bytes of them sent (staged ones whole).
+    pub sent: u64,
+}
+
+/// Every item, in the order added.
+#[derive(Debug, Default)]
+pub struct UploadTable {
+    rows: Vec<UploadRecord>,
+    index: HashMap<UploadId, usize>,
+}
+
+impl UploadTable {
+    /// The rows, oldest first.
+    pub fn rows(&self) -> &[UploadRecord] {
+        &self.rows
+    }
+
+    /// One row.
+    pub fn get(&self, id: UploadId) -> Option<&UploadRecord> {
+        self.index.get(&id).and_then(|&i| self.rows.get(i))
+    }
+
+    /// Folds one event in; `now` times speeds and waits. Returns whether a row changed.
+    pub fn apply(&mut self, event: &QueueEvent, now: Instant) -> bool {
+        match event {
+            QueueEvent::Added {
+                id, batch, file, ..
+            } => {
+                self.push(UploadRecord {
+                    id: *id,
+                    batch: *batch,
+                    held: false,
+                    name: file.name.clone(),
+                    shown: file.relative_path.clone(),
+                    size: file.size,
+                    sent: 0,
+                    status: UploadStatus::Waiting,
+                    note: None,
+                    speed: 0.0,
+                    last_sample: None,
+                });
+                return true;
+            }
+            QueueEvent::Refused {
+                id,
+                batch,
+                shown,
+                error,
+                ..
+            } => {
+                self.push(UploadRecord {
+                    id: *id,
+                    batch: *batch,
+                    held: false,
+                    name: shown.rsplit('/').next().unwrap_or(shown).to_owned(),
+                    shown: shown.clone(),
+                    size: 0,
+                    sent: 0,
+                    status: UploadStatus::Refused(error.to_string()),
+                    note: None,
+                    speed: 0.0,
+                    last_sample: None,
+                });
+                return true;
+            }
+            _ => {}
+        }
+        let Some(row) = event
+            .id()
+            .and_then(|id| self.index.get(&id).copied())
+            .and_then(|i| self.rows.get_mut(i))
+        else {
+            return false;
+        };
+        match event {
+            QueueEvent::Sending { .. } => {
+                row.status = UploadStatus::Sending;
+                row.sent = 0;
+                row.speed = 0.0;
+                row.last_sample = None;
+            }
+            QueueEvent::Progress { sent, total, .. } => {
+                row.sent = *sent;
+                row.size = *total;
+                row.sample(*sent, now);
+                if !matches!(row.status, UploadStatus::WaitingForServer { .. }) {
+                    row.status = UploadStatus::Sending;
+                }
+            }
+            QueueEvent::WaitingForServer { .. } => {
+                row.status = UploadStatus::WaitingForServer { since: now };
+            }
+            QueueEvent::Retrying {
+                attempt,
+                delay,
+                reason,
+                ..
+            } => {
+                row.status = UploadStatus::Retrying {
+                    attempt: *attempt,
+                    reason: reason.to_string(),
+                    at: now + *delay,
+                };
+                row.sent = 0;
+            }
+            QueueEvent::Requeued { reason, .. } => {
+                row.status = UploadStatus::Waiting;
+                row.sent = 0;
+                row.note = Some(reason.clone());
+            }
+            QueueEvent::Staged { entry, note, .. } => {
+                row.status = UploadStatus::Staged {
+                    entry: entry.clone(),
+                };
+                row.sent = row.size;
+                row.note = note.clone();
+            }
+            QueueEvent::Failed { error, .. } => {
+                row.status = UploadStatus::Failed(error.to_string())
+            }
+            QueueEvent::Cancelled { .. } => row.status = UploadStatus::Cancelled,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Marks a row as about to be sent again (the operator clicked Retry).
+    pub fn mark_retrying(&mut self, id: UploadId) {
+        if let Some(row) = self.index.get(&id).and_then(|&i| self.rows.get_mut(i))
+            && row.status.can_retry()
+        {
+            row.status = UploadStatus::Waiting;
+            row.sent = 0;
+            row.note = None;
+        }
+    }
+
+    /// Marks a batch's rows as waiting for the operator's answer, or no longer.
+    pub fn hold_batch(&mut self, batch: BatchId, held: bool) {
+        for row in self.rows.iter_mut().filter(|r| r.batch == batch) {
+            row.held = held;
+        }
+    }
+
+    /// Drops the rows for which `keep` is false.
+    pub fn retain(&mut self, keep: impl Fn(&UploadRecord) -> bool) {
+        self.rows.retain(|row| keep(row));
+        self.reindex();
+    }
+
+    /// Counts for the overall progress.
+    pub fn totals(&self) -> Totals {
+        let mut totals = Totals::default();
+        for row in &self.rows {
+            match &row.status {
+                UploadStatus::Refused(_) | UploadStatus::Cancelled => continue,
+                UploadStatus::Staged { .. } => totals.staged += 1,
+                UploadStatus::Failed(_) => totals.failed += 1,
+                _ => {}
+            }
+            if row.status.is_active() {
+                totals.active += 1;
+            }
+            totals.files += 1;
+            totals.bytes += row.size;
+            totals.sent += row.sent.min(row.size);
+        }
+        totals
+    }
+
+    fn push(&mut self, row: UploadRecord) {
+        self.index.insert(row.id, self.rows.len());
+        self.rows.push(row);
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (row.id, i))
+            .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::local_file::LocalFile;
+    use crate::upload_queue::UploadError;
+
+    fn added(id: UploadId, name: &str) -> QueueEvent {
+        QueueEvent::Added {
+            id,
+            batch: 1,
+            file: LocalFile {
+                path: name.into(),
+                name: name.into(),
+                relative_path: format!("Scans/{name}"),
+                size: 100,
+                modified: None,
+            },
+            group: None,
+        }
+    }
+
+    #[test]
+    fn an_upload_that_failed_then_was_retried_ends_staged() {
+        let mut table = UploadTable::default();
+        let now = Instant::now();
+        table.apply(&added(1, "a.pdf"), now);
+        assert_eq!(table.rows()[0].shown, "Scans/a.pdf");
+        table.apply(&QueueEvent::Sending { id: 1 }, now);
+        table.apply(
+            &QueueEvent::Progress {
+                id: 1,
+                sent: 50,
+                total: 100,
+            },
+            now,
+        );
+        assert_eq!(table.totals().sent, 50);
+        let refused = ApiError::Rejected("Invalid file upload request.".into());
+        table.apply(
+            &QueueEvent::Failed {
+                id: 1,
+                error: UploadError::Api(refused),
+            },
+            now,
+        );
+        assert!(
+            matches!(&table.rows()[0].status, UploadStatus::Failed(m) if m.contains("refused the upload"))
+        );
+        assert_eq!(table.totals().failed, 1);
+        table.mark_retrying(1);
+        assert_eq!(table.rows()[0].status, UploadStatus::Waiting);
+        let entry = HistoryEntry {
+            id: "00000000-0000-4000-8000-000000000001".into(),
+            name: "a.pdf".into(),
+            size: 100,
+            organization_id: "o".into(),
+            staged_at: std::time::SystemTime::now(),
+            group: None,
+            source: None,
+        };
+        table.apply(
+            &QueueEvent::Staged {
+                id: 1,
+                entry,
+                note: None,
+                replaces: None,
+            },
+            now,
+        );
+        let totals = table.totals();
+        assert_eq!((totals.staged, totals.failed, totals.sent), (1, 0, 100));
+    }
+
+    #[test]
+    fn waiting_for_the_server_remembers_since_when() {
+        let mut table = UploadTable::default();
+        let start = Instant::now();
+        table.apply(&added(7, "b.txt"), start);
+        table.apply(&QueueEvent::WaitingForServer { id: 7 }, start);
+        assert_eq!(
+            table.get(7).map(|r| r.status.clone()),
+            Some(UploadStatus::WaitingForServer { since: start })
+        );
+        // Events about unknown items change nothing.
+        assert!(!table.apply(&QueueEvent::Cancelled { id: 99 }, start));
+        table.retain(|r| r.id != 7);
+        assert!(table.rows().is_empty() && table.get(7).is_none());
+    }
+}

@@ -3,14 +3,23 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// A file that passed the checks, with the name the server will store and its size at
 /// the time it was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalFile {
     pub path: PathBuf,
+    /// The name sent to the server, which stores one flat name: the file name.
     pub name: String,
     pub size: u64,
+    /// What the operator is shown: for a file found in a folder they added, its path from
+    /// that folder, '/'-separated and starting with the folder's name (`Scans/2024/page1.pdf`,
+    /// see [`crate::folder_scan`]); for a file added on its own, the same as `name`.
+    pub relative_path: String,
+    /// When the file was last changed, as seen when it was checked; `None` where the
+    /// system does not say.
+    pub modified: Option<SystemTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,13 +70,25 @@ impl LocalFile {
             .unwrap_or_else(|| shown.clone());
         Ok(Self {
             path: path.to_path_buf(),
+            relative_path: name.clone(),
             name,
             size: meta.len(),
+            modified: meta.modified().ok(),
         })
+    }
+
+    /// Checks the file again (before a retry, say), keeping the `name` and `relative_path`
+    /// the operator saw: size and `modified` are fresh, the labels are not.
+    pub fn reinspect(&self) -> Result<Self, LocalFileError> {
+        let mut fresh = Self::inspect(&self.path)?;
+        fresh.name.clone_from(&self.name);
+        fresh.relative_path.clone_from(&self.relative_path);
+        Ok(fresh)
     }
 }
 
-fn describe_io(shown: &str, e: &io::Error) -> LocalFileError {
+/// The message for an I/O error met while looking at `shown` (a file or a folder).
+pub(crate) fn describe_io(shown: &str, e: &io::Error) -> LocalFileError {
     match e.kind() {
         io::ErrorKind::NotFound => LocalFileError::NotFound(shown.to_owned()),
         io::ErrorKind::PermissionDenied => LocalFileError::PermissionDenied(shown.to_owned()),
@@ -133,6 +154,28 @@ mod tests {
         std::fs::write(&p, b"%PDF").unwrap();
         let f = LocalFile::inspect(&p).unwrap();
         assert_eq!((f.name.as_str(), f.size), ("report final.pdf", 4));
+        // Added on its own, it is shown by its name; its time is the one on disk.
+        assert_eq!(f.relative_path, "report final.pdf");
+        let on_disk = std::fs::metadata(&p).unwrap().modified().ok();
+        assert!(f.modified.is_some());
+        assert_eq!(f.modified, on_disk);
+    }
+
+    #[test]
+    fn reinspect_keeps_the_labels_and_refreshes_the_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("page1.pdf");
+        std::fs::write(&p, b"%PDF").unwrap();
+        let mut f = LocalFile::inspect(&p).unwrap();
+        f.relative_path = "Scans/2024/page1.pdf".into();
+        f.name = "page1 (scan).pdf".into();
+        std::fs::write(&p, b"%PDF-1.7 longer").unwrap();
+        let fresh = f.reinspect().unwrap();
+        assert_eq!(fresh.relative_path, "Scans/2024/page1.pdf");
+        assert_eq!(fresh.name, "page1 (scan).pdf");
+        assert_eq!(fresh.size, 15);
+        std::fs::write(&p, b"").unwrap();
+        assert!(matches!(f.reinspect(), Err(LocalFileError::Empty(_))));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod atomic_file;
 pub mod cli;
 pub mod connection;
 pub mod endpoint;
+pub mod folder_scan;
 pub mod history;
 pub mod key_store;
 pub mod local_file;

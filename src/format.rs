@@ -24,6 +24,16 @@ pub fn lifetime() -> String {
     format!("{minutes} minutes")
 }
 
+/// "200 MB": the most an execution may upload, as said to the operator.
+pub fn execution_limit() -> String {
+    let limit = crate::EXECUTION_UPLOAD_LIMIT;
+    if limit.is_multiple_of(1_000_000) {
+        format!("{} MB", limit / 1_000_000)
+    } else {
+        human_bytes(limit)
+    }
+}
+
 /// "3 files", "1 file".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
@@ -74,6 +84,7 @@ mod tests {
         assert_eq!(human_bytes(1500), "1.5 KB");
         assert_eq!(human_bytes(1_073_741_824), "1.1 GB");
         assert_eq!(lifetime(), "60 minutes");
+        assert_eq!(execution_limit(), "200 MB");
         assert_eq!(count(1, "file", "files"), "1 file");
         assert_eq!(count(0, "file", "files"), "0 files");
     }

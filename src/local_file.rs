@@ -12,14 +12,16 @@ use std::time::SystemTime;
 pub struct LocalFile {
     /// Where it is.
     pub path: PathBuf,
-    /// The file name, sent to the server (which stores one flat name).
+    /// The name sent to the server, which stores one flat name: the file name.
     pub name: String,
-    /// Its path inside the folder it was found in, `/`-separated; the file name for a file
-    /// added alone. What the window shows, so that two `page1.pdf` can be told apart.
-    pub relative_path: String,
     /// Its size in bytes.
     pub size: u64,
-    /// Its modification time, when the system gives one.
+    /// What the operator is shown: for a file found in a folder they added, its path from
+    /// that folder, '/'-separated and starting with the folder's name (`Scans/2024/page1.pdf`,
+    /// see [`crate::folder_scan`]); for a file added on its own, the same as `name`.
+    pub relative_path: String,
+    /// When the file was last changed, as seen when it was checked; `None` where the
+    /// system does not say.
     pub modified: Option<SystemTime>,
 }
 
@@ -79,9 +81,19 @@ impl LocalFile {
             modified: meta.modified().ok(),
         })
     }
+
+    /// Checks the file again (before a retry, say), keeping the `name` and `relative_path`
+    /// the operator saw: size and `modified` are fresh, the labels are not.
+    pub fn reinspect(&self) -> Result<Self, LocalFileError> {
+        let mut fresh = Self::inspect(&self.path)?;
+        fresh.name.clone_from(&self.name);
+        fresh.relative_path.clone_from(&self.relative_path);
+        Ok(fresh)
+    }
 }
 
-fn describe_io(shown: &str, e: &io::Error) -> LocalFileError {
+/// The message for an I/O error met while looking at `shown` (a file or a folder).
+pub(crate) fn describe_io(shown: &str, e: &io::Error) -> LocalFileError {
     match e.kind() {
         io::ErrorKind::NotFound => LocalFileError::NotFound(shown.to_owned()),
         io::ErrorKind::PermissionDenied => LocalFileError::PermissionDenied(shown.to_owned()),
@@ -147,6 +159,28 @@ mod tests {
         std::fs::write(&p, b"%PDF").unwrap();
         let f = LocalFile::inspect(&p).unwrap();
         assert_eq!((f.name.as_str(), f.size), ("report final.pdf", 4));
+        // Added on its own, it is shown by its name; its time is the one on disk.
+        assert_eq!(f.relative_path, "report final.pdf");
+        let on_disk = std::fs::metadata(&p).unwrap().modified().ok();
+        assert!(f.modified.is_some());
+        assert_eq!(f.modified, on_disk);
+    }
+
+    #[test]
+    fn reinspect_keeps_the_labels_and_refreshes_the_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("page1.pdf");
+        std::fs::write(&p, b"%PDF").unwrap();
+        let mut f = LocalFile::inspect(&p).unwrap();
+        f.relative_path = "Scans/2024/page1.pdf".into();
+        f.name = "page1 (scan).pdf".into();
+        std::fs::write(&p, b"%PDF-1.7 longer").unwrap();
+        let fresh = f.reinspect().unwrap();
+        assert_eq!(fresh.relative_path, "Scans/2024/page1.pdf");
+        assert_eq!(fresh.name, "page1 (scan).pdf");
+        assert_eq!(fresh.size, 15);
+        std::fs::write(&p, b"").unwrap();
+        assert!(matches!(f.reinspect(), Err(LocalFileError::Empty(_))));
     }
 
     #[test]

@@ -131,7 +131,7 @@ async fn wrong_input_exits_2_and_uploads_nothing() {
         (
             vec!["stage", arg(&good), arg(&folder)],
             env.clone(),
-            "is a folder",
+            "No files from a folder: nothing in it can be staged",
         ),
         (
             vec!["stage", "--org", "not-an-org", arg(&good)],
@@ -376,4 +376,47 @@ async fn without_a_keychain_the_message_is_plain_and_the_environment_key_works()
     with_key.push(("ASTEROID_API_KEY", KEY));
     let out = home.run(&["stage", arg(&a)], &with_key, None).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_tree_is_staged_in_order_without_its_hidden_files() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let tree = home.dir.path().join("Client scans");
+    for inside in [
+        "2024/b.pdf",
+        "2024/a.pdf",
+        "cover.txt",
+        ".git/config",
+        ".DS_Store",
+        "2024/._a.pdf",
+        "desktop.ini",
+    ] {
+        let path = tree.join(inside);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        write_pattern_file(&path, 100);
+    }
+    let mut env = with_server(&server);
+    env.push(("ASTEROID_ORG_ID", ORG.to_owned()));
+    let out = home
+        .run(&["stage", arg(&tree)], &env_refs(&env), None)
+        .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("3 files from Client scans; 1 hidden item and 3 system files skipped"),
+        "{stderr}"
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<_> = printed["tempFiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .collect();
+    // Depth first, each folder sorted by name.
+    assert_eq!(names, ["a.pdf", "b.pdf", "cover.txt"]);
+    let mut received = server.received_names();
+    received.sort();
+    assert_eq!(received, ["a.pdf", "b.pdf", "cover.txt"]);
 }

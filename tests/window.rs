@@ -201,20 +201,47 @@ fn an_upload_can_be_cancelled() {
 }
 
 #[test]
-fn folders_and_empty_files_get_a_plain_message() {
+fn a_dropped_folder_is_staged_with_its_paths_and_an_empty_file_is_explained() {
     let world = World::with_good_key();
     let empty = world.file("empty.txt", b"");
-    let folder = world.dir.path().join("files");
+    let scans = world.dir.path().join("Scans");
+    for (inside, content) in [
+        ("a/page1.pdf", &b"%PDF first"[..]),
+        ("b/page1.pdf", &b"%PDF second"[..]),
+        (".hidden.txt", &b"secret"[..]),
+        ("Thumbs.db", &b"clutter"[..]),
+    ] {
+        let path = scans.join(inside);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+        std::fs::write(path, content).expect("file");
+    }
     let mut harness = world.harness(vec![]);
     wait_for(&mut harness, "Uploads");
-    drop_files(&mut harness, &[empty, folder]);
+    drop_files(&mut harness, &[empty, scans]);
+    // Two files of the same name, told apart by their paths inside the folder.
+    wait_for(&mut harness, "Copy the ID of Scans/a/page1.pdf");
+    wait_for(&mut harness, "Copy the ID of Scans/b/page1.pdf");
     wait_for_text(&mut harness, "is empty (0 bytes)");
+    wait_for_text(&mut harness, "1 item could not be added");
     wait_for_text(
         &mut harness,
-        "is a folder. Add the files inside it instead.",
+        "2 files from Scans; 1 hidden item and 1 system file skipped",
     );
-    wait_for_text(&mut harness, "2 items could not be added");
-    assert!(world.server.received_names().is_empty());
+    // What arrived: both pages, byte for byte, and nothing hidden.
+    let mut arrived: Vec<String> = world
+        .server
+        .received_parts()
+        .into_iter()
+        .map(|p| p.sha256)
+        .collect();
+    arrived.sort();
+    let mut expected = vec![
+        support::sha256_hex(b"%PDF first"),
+        support::sha256_hex(b"%PDF second"),
+    ];
+    expected.sort();
+    assert_eq!(arrived, expected);
+    assert_eq!(world.server.staged_names(), ["page1.pdf", "page1.pdf"]);
 }
 
 #[test]

@@ -5,8 +5,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::format::human_bytes;
-
 /// A transport failure from the HTTP stack, kept whole as the cause of an [`ApiError`].
 /// Shared (`Arc`) so that errors can travel in events that are cloned.
 #[derive(Debug, Clone)]
@@ -87,7 +85,7 @@ pub enum ApiError {
     /// 413.
     #[error(
         "The upload is too large for the server (HTTP 413). An execution takes at most {} of files in all.",
-        human_bytes(crate::EXECUTION_UPLOAD_LIMIT)
+        crate::format::execution_limit()
     )]
     TooLarge,
     /// 429, with the server's `Retry-After` when it gave one.

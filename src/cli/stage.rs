@@ -60,7 +60,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
 
     // What the inputs hold; nothing is sent before the target is set below.
     let mut table = UploadTable::default();
-    let mut named_problems = Vec::new();
+    let mut named_problems: Vec<String> = Vec::new();
     let mut found_problems = Vec::new();
     loop {
         let Some(event) = events.recv().await else {
@@ -74,7 +74,16 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
             QueueEvent::Refused { error, .. } => found_problems.push(error.to_string()),
             QueueEvent::Inspected { batch: b, summary } if b == batch => {
                 for folder in &summary.folders {
-                    eprintln!("{folder}");
+                    if folder.files == 0 {
+                        // A folder named on the command line with nothing to stage in it is
+                        // a mistake worth stopping for, like a missing file.
+                        named_problems.push(format!(
+                            "{}: nothing in it can be staged. Check that it is the folder you meant.",
+                            folder.describe()
+                        ));
+                    } else {
+                        eprintln!("{}", folder.describe());
+                    }
                 }
                 break;
             }
@@ -127,7 +136,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     if total_bytes > crate::EXECUTION_UPLOAD_LIMIT {
         eprintln!(
             "Note: an execution takes at most {} of files in all; these are {}.",
-            human_bytes(crate::EXECUTION_UPLOAD_LIMIT),
+            format::execution_limit(),
             human_bytes(total_bytes)
         );
     }

@@ -290,10 +290,10 @@ impl QueueActor {
         let mut added: Vec<NewJob> = Vec::new();
         match found {
             Found::Paths(given, expansion) => {
-                summary.folders = expansion.folders.iter().map(|f| f.describe()).collect();
                 if mode == AddMode::AskIfLarge {
                     summary.question = expansion.confirmation_question();
                 }
+                summary.folders = expansion.folders;
                 for refusal in expansion.refused {
                     let id = self.new_id();
                     summary.refused += 1;
@@ -428,12 +428,12 @@ impl QueueActor {
         }
         // The file may have changed since: look at it again, on the blocking pool.
         job.state = JobState::Checking;
-        let path = job.file.path.clone();
+        let file = job.file.clone();
         self.busy += 1;
         let internal = self.internal.clone();
         tokio::spawn(async move {
-            let shown = path.display().to_string();
-            let result = tokio::task::spawn_blocking(move || LocalFile::inspect(&path))
+            let shown = file.relative_path.clone();
+            let result = tokio::task::spawn_blocking(move || file.reinspect())
                 .await
                 .unwrap_or_else(|e| Err(LocalFileError::Unreadable(shown, e.to_string())));
             let _ = internal.send(Internal::Rechecked { id, result });
@@ -449,10 +449,7 @@ impl QueueActor {
             return;
         }
         match result {
-            Ok(mut fresh) => {
-                // Keep the names the operator saw, even if the path now resolves differently.
-                fresh.name = job.file.name.clone();
-                fresh.relative_path = job.file.relative_path.clone();
+            Ok(fresh) => {
                 job.file = fresh;
                 job.state = JobState::Waiting;
                 job.attempts = 0;

@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::api::{ApiClient, ApiError};
 use crate::endpoint::OrganizationId;
+use crate::folder_scan::FolderSummary;
 use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
 use crate::local_file::{LocalFile, LocalFileError};
 
@@ -100,7 +101,7 @@ pub enum AddMode {
 }
 
 /// What one `add_paths` found, said once all of it was looked at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct BatchSummary {
     /// Files queued (or held for confirmation).
     pub files: usize,
@@ -108,8 +109,8 @@ pub struct BatchSummary {
     pub bytes: u64,
     /// Items refused, each also reported as [`QueueEvent::Refused`].
     pub refused: usize,
-    /// One line per folder given: "12 files from Scans; 3 hidden items skipped".
-    pub folders: Vec<String>,
+    /// What each folder given held (its `describe()` is the line for the operator).
+    pub folders: Vec<FolderSummary>,
     /// Set when the batch waits for [`UploadQueue::confirm`]: the question to ask.
     pub question: Option<String>,
 }

@@ -106,6 +106,12 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
 fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: &mut Vec<Command>) {
     let now = state.now;
     let expired = entry.is_expired(now);
+    // The path inside its folder tells two `page1.pdf` apart; the server's name is what
+    // the execute call gets, and is shown on hover.
+    let shown = entry
+        .source
+        .as_ref()
+        .map_or(entry.name.as_str(), |s| s.relative_path.as_str());
     let is_copied = state
         .staged
         .is_copied(&CopyWhat::Id(entry.id.clone()), state.instant);
@@ -113,12 +119,12 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         let width = ui.available_width();
         let name_width = (width * 0.28).max(100.0);
         let name = if expired {
-            RichText::new(&entry.name).weak().strikethrough()
+            RichText::new(shown).weak().strikethrough()
         } else {
-            RichText::new(&entry.name).strong()
+            RichText::new(shown).strong()
         };
         fixed_cell(ui, name_width, name).on_hover_text(format!(
-            "{} · {}",
+            "Staged as \"{}\" · {}",
             entry.name,
             format::human_bytes(entry.size)
         ));
@@ -131,12 +137,12 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                 let label = if is_copied { "Copied!" } else { "Copy" };
                 let button = ui
                     .button(label)
-                    .on_hover_text(format!("Copy the ID of {}", entry.name));
+                    .on_hover_text(format!("Copy the ID of {shown}"));
                 // Every row has a "Copy" button: the accessible name says whose ID it copies.
                 let spoken = if is_copied {
-                    format!("Copied the ID of {}", entry.name)
+                    format!("Copied the ID of {shown}")
                 } else {
-                    format!("Copy the ID of {}", entry.name)
+                    format!("Copy the ID of {shown}")
                 };
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
                 if button.clicked() {

@@ -114,7 +114,7 @@ impl UploadsState {
                 let mut effects: Vec<Effect> = summary
                     .folders
                     .iter()
-                    .map(|line| Effect::Notice(NoticeLevel::Info, line.clone()))
+                    .map(|folder| Effect::Notice(NoticeLevel::Info, folder.describe()))
                     .collect();
                 if summary.refused > 0 {
                     let text = if summary.refused == 1 {

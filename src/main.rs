@@ -9,8 +9,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use asteroid_stager::cli::{self, Cli};
+use asteroid_stager::session::Overrides;
 
 fn main() -> ExitCode {
+    // SAFETY: first thing in main, before any thread exists.
+    let overrides = unsafe { Overrides::take_from_env() };
     attach_to_parent_console();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -21,8 +24,8 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => cli::run(command),
-        None => match asteroid_stager::ui::run_window(cli.files) {
+        Some(command) => cli::run(command, overrides),
+        None => match asteroid_stager::ui::run_window(cli.files, overrides) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!(

@@ -64,6 +64,21 @@ impl Overrides {
         }
     }
 
+    /// Reads the variables once at start and removes the key from this process's
+    /// environment, so that no process the app starts (the browser for a link, the file
+    /// dialog's zenity) inherits it.
+    ///
+    /// # Safety
+    ///
+    /// Changes the process environment: call it before any other thread exists (first
+    /// thing in `main`), when nothing else can be reading the environment.
+    pub unsafe fn take_from_env() -> Self {
+        let overrides = Self::from_env();
+        // SAFETY: the caller guarantees no other thread exists yet.
+        unsafe { std::env::remove_var(ENV_API_KEY) };
+        overrides
+    }
+
     /// The key from the environment, if one is set.
     pub fn api_key(&self) -> Option<Result<ApiKey, ApiKeyError>> {
         self.api_key.as_deref().map(ApiKey::new)

@@ -424,3 +424,24 @@ fn about_says_version_server_files_and_keychain() {
         h.query_by_label("Asteroid documentation").is_none()
     });
 }
+
+/// Through the real start-up path (settings read once): a damaged settings file is kept
+/// aside, byte for byte, and the window says so.
+#[test]
+fn a_damaged_settings_file_is_kept_aside_and_said() {
+    let world = World::with_good_key();
+    let config = world.dir.path().join("app/config");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(config.join("settings.json"), b"\x00not json").expect("write");
+    let mut harness = world.harness(vec![]);
+    wait_for(&mut harness, "Uploads");
+    wait_for_text(&mut harness, "settings.json was kept as");
+    let kept: Vec<_> = std::fs::read_dir(&config)
+        .expect("config dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains("settings.json.bad-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).expect("backup"), b"\x00not json");
+}

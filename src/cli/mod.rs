@@ -116,14 +116,14 @@ struct Environment {
 }
 
 impl Environment {
-    fn load() -> Self {
+    fn load(overrides: Overrides) -> Self {
         let paths = AppPaths::platform_or_temp();
         let (settings, problem) = Settings::load(&paths.settings_file());
         if let Some(p) = problem {
             eprintln!("Note: the settings file could not be used. {p}");
         }
         Self {
-            overrides: Overrides::from_env(),
+            overrides,
             paths,
             settings,
         }
@@ -135,9 +135,9 @@ impl Environment {
     }
 }
 
-/// Runs a subcommand and returns the process exit status.
-pub fn run(command: CliCommand) -> ExitCode {
-    let env = Environment::load();
+/// Runs a subcommand with the environment's values, and returns the exit status.
+pub fn run(command: CliCommand, overrides: Overrides) -> ExitCode {
+    let env = Environment::load(overrides);
     let result = match command {
         CliCommand::Stage(args) => stage::run(&env, args),
         CliCommand::Key { action } => key::run(&env, action),

@@ -27,8 +27,9 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/asteroid-stager.png");
 /// the window's size and position in.
 pub const APP_ID: &str = "asteroid-stager";
 
-/// Opens the window with `files` already added (as "Open with" from a file manager does).
-pub fn run_window(files: Vec<PathBuf>) -> Result<(), String> {
+/// Opens the window with `files` already added (as "Open with" from a file manager does),
+/// with the environment's values.
+pub fn run_window(files: Vec<PathBuf>, overrides: Overrides) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("stager-worker")
@@ -44,7 +45,7 @@ pub fn run_window(files: Vec<PathBuf>) -> Result<(), String> {
         runtime.handle().clone(),
         key_store,
         AppPaths::platform_or_temp(),
-        Overrides::from_env(),
+        overrides,
         files,
     );
 

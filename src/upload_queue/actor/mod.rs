@@ -2,22 +2,22 @@
 //! writes run beside it and report back, so the loop never waits on the disk or the
 //! network and always answers a cancel at once.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use futures_util::FutureExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::history_writer::{self, Staging, Written};
+mod intake;
+mod request;
+
 use super::{
-    AddMode, BatchId, BatchSummary, Command, EventSink, QueueEvent, QueueOptions, Restage, Target,
-    UploadError, UploadId,
+    AddMode, BatchId, Command, EventSink, QueueEvent, QueueOptions, Restage, Target, UploadError,
+    UploadId,
 };
-use crate::api::{ApiError, ProgressFn, Renamed, StagedAnswer};
+use crate::api::{ApiError, Renamed, StagedAnswer};
 use crate::endpoint::OrganizationId;
 use crate::folder_scan::{self, Expansion, Refusal};
 use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
@@ -238,171 +238,6 @@ impl QueueActor {
         }
     }
 
-    /// Looks at what was added on the blocking pool; the result comes back as
-    /// [`Internal::Inspected`]. Should the work itself fail (a bug), `failed` still says
-    /// what happened to each item: nothing is dropped silently.
-    fn inspect(
-        &mut self,
-        batch: BatchId,
-        mode: AddMode,
-        group: Option<StagedGroup>,
-        work: impl FnOnce() -> Found + Send + 'static,
-        failed: impl FnOnce(String) -> Found + Send + 'static,
-    ) {
-        self.busy += 1;
-        let internal = self.internal.clone();
-        tokio::spawn(async move {
-            let found = match tokio::task::spawn_blocking(work).await {
-                Ok(found) => found,
-                Err(e) => failed(format!("an internal error interrupted looking at it ({e})")),
-            };
-            let _ = internal.send(Internal::Inspected {
-                batch,
-                mode,
-                group,
-                found,
-            });
-        });
-    }
-
-    fn inspected(
-        &mut self,
-        batch: BatchId,
-        mode: AddMode,
-        group: Option<StagedGroup>,
-        found: Found,
-    ) {
-        self.busy -= 1;
-        let mut summary = BatchSummary {
-            files: 0,
-            bytes: 0,
-            refused: 0,
-            folders: Vec::new(),
-            question: None,
-        };
-        // Each found file: (file, the ID it replaces, a note, its group).
-        type NewJob = (
-            LocalFile,
-            Option<String>,
-            Option<String>,
-            Option<StagedGroup>,
-        );
-        let mut added: Vec<NewJob> = Vec::new();
-        match found {
-            Found::Paths(given, expansion) => {
-                if mode == AddMode::AskIfLarge {
-                    summary.question = expansion.confirmation_question();
-                }
-                summary.folders = expansion.folders;
-                for refusal in expansion.refused {
-                    let id = self.new_id();
-                    summary.refused += 1;
-                    self.emit(QueueEvent::Refused {
-                        id,
-                        batch,
-                        shown: refusal.shown,
-                        named: given.contains(&refusal.path),
-                        error: refusal.error,
-                    });
-                }
-                for file in expansion.files {
-                    added.push((file, None, None, group.clone()));
-                }
-            }
-            Found::Restaged(items) => {
-                for (item, result) in items {
-                    match result {
-                        Ok(mut file) => {
-                            file.relative_path = item.source.relative_path.clone();
-                            let changed = file.size != item.source.size
-                                || (item.source.modified.is_some()
-                                    && file.modified != item.source.modified);
-                            let note = changed.then(|| {
-                                "It changed since it was first staged: the new ID is for the file as it is now.".to_owned()
-                            });
-                            added.push((
-                                file,
-                                Some(item.entry.id.clone()),
-                                note,
-                                item.entry.group.clone(),
-                            ));
-                        }
-                        Err(error) => {
-                            let id = self.new_id();
-                            summary.refused += 1;
-                            self.emit(QueueEvent::Refused {
-                                id,
-                                batch,
-                                shown: item.source.relative_path.clone(),
-                                error,
-                                named: true,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        let hold = summary.question.is_some();
-        let mut ids = Vec::with_capacity(added.len());
-        for (file, replaces, note, group) in added {
-            let id = self.new_id();
-            summary.files += 1;
-            summary.bytes += file.size;
-            self.emit(QueueEvent::Added {
-                id,
-                batch,
-                file: file.clone(),
-                group: group.clone(),
-            });
-            self.jobs.insert(
-                id,
-                Job {
-                    file,
-                    group,
-                    state: if hold {
-                        JobState::Held
-                    } else {
-                        JobState::Waiting
-                    },
-                    attempts: 0,
-                    solo: false,
-                    cancel: CancellationToken::new(),
-                    maybe_stored: false,
-                    replaces,
-                    note,
-                },
-            );
-            ids.push(id);
-        }
-        if hold {
-            self.held.insert(batch, ids);
-        } else {
-            self.pending.extend(ids);
-        }
-        self.emit(QueueEvent::Inspected { batch, summary });
-    }
-
-    fn confirm(&mut self, batch: BatchId, accept: bool) {
-        let Some(ids) = self.held.remove(&batch) else {
-            return;
-        };
-        for id in ids {
-            if accept {
-                if let Some(job) = self.jobs.get_mut(&id)
-                    && job.state == JobState::Held
-                {
-                    job.state = JobState::Waiting;
-                    self.pending.push_back(id);
-                }
-            } else {
-                self.jobs.remove(&id);
-            }
-        }
-        if !accept {
-            self.emit(QueueEvent::Discarded { batch });
-        }
-    }
-
     fn cancel(&mut self, id: UploadId) {
         let Some(job) = self.jobs.get_mut(&id) else {
             return;
@@ -416,54 +251,6 @@ impl QueueActor {
             // The request task sees the token and reports back as Interrupted.
             JobState::Sending => job.cancel.cancel(),
             JobState::Staged | JobState::Failed | JobState::Cancelled => {}
-        }
-    }
-
-    fn retry(&mut self, id: UploadId) {
-        let Some(job) = self.jobs.get_mut(&id) else {
-            return;
-        };
-        if !matches!(job.state, JobState::Failed | JobState::Cancelled) {
-            return;
-        }
-        // The file may have changed since: look at it again, on the blocking pool.
-        job.state = JobState::Checking;
-        let file = job.file.clone();
-        self.busy += 1;
-        let internal = self.internal.clone();
-        tokio::spawn(async move {
-            let shown = file.relative_path.clone();
-            let result = tokio::task::spawn_blocking(move || file.reinspect())
-                .await
-                .unwrap_or_else(|e| Err(LocalFileError::Unreadable(shown, e.to_string())));
-            let _ = internal.send(Internal::Rechecked { id, result });
-        });
-    }
-
-    fn rechecked(&mut self, id: UploadId, result: Result<LocalFile, LocalFileError>) {
-        self.busy -= 1;
-        let Some(job) = self.jobs.get_mut(&id) else {
-            return;
-        };
-        if job.state != JobState::Checking {
-            return;
-        }
-        match result {
-            Ok(fresh) => {
-                job.file = fresh;
-                job.state = JobState::Waiting;
-                job.attempts = 0;
-                job.solo = true;
-                job.cancel = CancellationToken::new();
-                self.pending.push_back(id);
-            }
-            Err(e) => {
-                job.state = JobState::Failed;
-                self.emit(QueueEvent::Failed {
-                    id,
-                    error: UploadError::File(e),
-                });
-            }
         }
     }
 
@@ -707,128 +494,4 @@ impl QueueActor {
             self.emit(QueueEvent::Requeued { id, reason });
         }
     }
-
-    /// Starts requests while there is room, a target, and something waiting.
-    fn dispatch(&mut self) {
-        let Some(target) = self.target.clone() else {
-            return;
-        };
-        while self.in_flight < self.options.concurrency.max(1) {
-            let batch = self.next_batch();
-            if batch.is_empty() {
-                break;
-            }
-            self.in_flight += 1;
-            let mut files = Vec::with_capacity(batch.len());
-            let mut tokens = Vec::with_capacity(batch.len());
-            for id in &batch {
-                if let Some(job) = self.jobs.get_mut(id) {
-                    job.state = JobState::Sending;
-                    files.push(job.file.clone());
-                    tokens.push(job.cancel.clone());
-                }
-                self.emit(QueueEvent::Sending { id: *id });
-            }
-            tokio::spawn(run_request(
-                batch,
-                files,
-                tokens,
-                target.clone(),
-                self.sink.clone(),
-                self.internal.clone(),
-            ));
-        }
-    }
-
-    /// The next request's files: one large file, or small ones up to the limits, never
-    /// two of the same name (a server answering by name could not tell them apart).
-    fn next_batch(&mut self) -> Vec<UploadId> {
-        let mut batch = Vec::new();
-        let mut names = HashSet::new();
-        let mut bytes = 0u64;
-        let mut skipped = Vec::new();
-        while let Some(&id) = self.pending.front() {
-            let Some(job) = self.jobs.get(&id) else {
-                self.pending.pop_front();
-                continue;
-            };
-            if job.state != JobState::Waiting {
-                self.pending.pop_front();
-                continue;
-            }
-            let shareable = !job.solo && job.file.size <= self.options.small_file_limit;
-            if !batch.is_empty()
-                && (!shareable
-                    || batch.len() >= self.options.batch_max_files
-                    || bytes + job.file.size > self.options.batch_max_bytes)
-            {
-                break;
-            }
-            self.pending.pop_front();
-            if !names.insert(job.file.name.clone()) {
-                // Waits for the next request, keeping its place.
-                skipped.push(id);
-                continue;
-            }
-            batch.push(id);
-            bytes += job.file.size;
-            if !shareable {
-                break;
-            }
-        }
-        for id in skipped.into_iter().rev() {
-            self.pending.push_front(id);
-        }
-        batch
-    }
-}
-
-async fn run_request(
-    ids: Vec<UploadId>,
-    files: Vec<LocalFile>,
-    tokens: Vec<CancellationToken>,
-    target: Target,
-    sink: EventSink,
-    internal: mpsc::UnboundedSender<Internal>,
-) {
-    let files_left = Arc::new(AtomicU64::new(files.len() as u64));
-    let body_sent = Arc::new(AtomicBool::new(false));
-    let progress: ProgressFn = {
-        let ids = ids.clone();
-        let sizes: Vec<u64> = files.iter().map(|f| f.size).collect();
-        let sink = sink.clone();
-        let files_left = files_left.clone();
-        let body_sent = body_sent.clone();
-        Arc::new(move |index, sent| {
-            let (Some(&id), Some(&total)) = (ids.get(index), sizes.get(index)) else {
-                return;
-            };
-            sink(QueueEvent::Progress { id, sent, total });
-            if sent == total {
-                sink(QueueEvent::WaitingForServer { id });
-                if files_left.fetch_sub(1, Ordering::AcqRel) == 1 {
-                    body_sent.store(true, Ordering::Release);
-                }
-            }
-        })
-    };
-    let any_cancelled = futures_util::future::select_all(
-        tokens.iter().map(|t| t.clone().cancelled_owned().boxed()),
-    );
-    // A bug that panics in here must still free the slot and end the files in a definite
-    // state, not leave them "sending" for ever.
-    let stage =
-        std::panic::AssertUnwindSafe(target.client.stage(&target.organization, &files, progress))
-            .catch_unwind()
-            .map(|r| r.unwrap_or(Err(ApiError::Internal)));
-    let message = tokio::select! {
-        result = stage => Internal::Finished {
-            ids,
-            organization: target.organization,
-            body_sent: body_sent.load(Ordering::Acquire),
-            result,
-        },
-        _ = any_cancelled => Internal::Interrupted { ids },
-    };
-    let _ = internal.send(message);
 }

@@ -1,0 +1,224 @@
+//! What comes in: paths looked at on the blocking pool, batches held for an answer, files
+//! looked at again before a retry.
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Found, Internal, Job, JobState, QueueActor};
+use crate::history::StagedGroup;
+use crate::local_file::{LocalFile, LocalFileError};
+use crate::upload_queue::{AddMode, BatchId, BatchSummary, QueueEvent, UploadError, UploadId};
+
+impl QueueActor {
+    /// Looks at what was added on the blocking pool; the result comes back as
+    /// [`Internal::Inspected`]. Should the work itself fail (a bug), `failed` still says
+    /// what happened to each item: nothing is dropped silently.
+    pub(super) fn inspect(
+        &mut self,
+        batch: BatchId,
+        mode: AddMode,
+        group: Option<StagedGroup>,
+        work: impl FnOnce() -> Found + Send + 'static,
+        failed: impl FnOnce(String) -> Found + Send + 'static,
+    ) {
+        self.busy += 1;
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let found = match tokio::task::spawn_blocking(work).await {
+                Ok(found) => found,
+                Err(e) => failed(format!("an internal error interrupted looking at it ({e})")),
+            };
+            let _ = internal.send(Internal::Inspected {
+                batch,
+                mode,
+                group,
+                found,
+            });
+        });
+    }
+
+    pub(super) fn inspected(
+        &mut self,
+        batch: BatchId,
+        mode: AddMode,
+        group: Option<StagedGroup>,
+        found: Found,
+    ) {
+        self.busy -= 1;
+        let mut summary = BatchSummary {
+            files: 0,
+            bytes: 0,
+            refused: 0,
+            folders: Vec::new(),
+            question: None,
+        };
+        // Each found file: (file, the ID it replaces, a note, its group).
+        type NewJob = (
+            LocalFile,
+            Option<String>,
+            Option<String>,
+            Option<StagedGroup>,
+        );
+        let mut added: Vec<NewJob> = Vec::new();
+        match found {
+            Found::Paths(given, expansion) => {
+                if mode == AddMode::AskIfLarge {
+                    summary.question = expansion.confirmation_question();
+                }
+                summary.folders = expansion.folders;
+                for refusal in expansion.refused {
+                    let id = self.new_id();
+                    summary.refused += 1;
+                    self.emit(QueueEvent::Refused {
+                        id,
+                        batch,
+                        shown: refusal.shown,
+                        named: given.contains(&refusal.path),
+                        error: refusal.error,
+                    });
+                }
+                for file in expansion.files {
+                    added.push((file, None, None, group.clone()));
+                }
+            }
+            Found::Restaged(items) => {
+                for (item, result) in items {
+                    match result {
+                        Ok(mut file) => {
+                            file.relative_path = item.source.relative_path.clone();
+                            let changed = file.size != item.source.size
+                                || (item.source.modified.is_some()
+                                    && file.modified != item.source.modified);
+                            let note = changed.then(|| {
+                                "It changed since it was first staged: the new ID is for the file as it is now.".to_owned()
+                            });
+                            added.push((
+                                file,
+                                Some(item.entry.id.clone()),
+                                note,
+                                item.entry.group.clone(),
+                            ));
+                        }
+                        Err(error) => {
+                            let id = self.new_id();
+                            summary.refused += 1;
+                            self.emit(QueueEvent::Refused {
+                                id,
+                                batch,
+                                shown: item.source.relative_path.clone(),
+                                error,
+                                named: true,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let hold = summary.question.is_some();
+        let mut ids = Vec::with_capacity(added.len());
+        for (file, replaces, note, group) in added {
+            let id = self.new_id();
+            summary.files += 1;
+            summary.bytes += file.size;
+            self.emit(QueueEvent::Added {
+                id,
+                batch,
+                file: file.clone(),
+                group: group.clone(),
+            });
+            self.jobs.insert(
+                id,
+                Job {
+                    file,
+                    group,
+                    state: if hold {
+                        JobState::Held
+                    } else {
+                        JobState::Waiting
+                    },
+                    attempts: 0,
+                    solo: false,
+                    cancel: CancellationToken::new(),
+                    maybe_stored: false,
+                    replaces,
+                    note,
+                },
+            );
+            ids.push(id);
+        }
+        if hold {
+            self.held.insert(batch, ids);
+        } else {
+            self.pending.extend(ids);
+        }
+        self.emit(QueueEvent::Inspected { batch, summary });
+    }
+
+    pub(super) fn confirm(&mut self, batch: BatchId, accept: bool) {
+        let Some(ids) = self.held.remove(&batch) else {
+            return;
+        };
+        for id in ids {
+            if accept {
+                if let Some(job) = self.jobs.get_mut(&id)
+                    && job.state == JobState::Held
+                {
+                    job.state = JobState::Waiting;
+                    self.pending.push_back(id);
+                }
+            } else {
+                self.jobs.remove(&id);
+            }
+        }
+        if !accept {
+            self.emit(QueueEvent::Discarded { batch });
+        }
+    }
+
+    pub(super) fn retry(&mut self, id: UploadId) {
+        let Some(job) = self.jobs.get_mut(&id) else {
+            return;
+        };
+        if !matches!(job.state, JobState::Failed | JobState::Cancelled) {
+            return;
+        }
+        // The file may have changed since: look at it again, on the blocking pool.
+        job.state = JobState::Checking;
+        let file = job.file.clone();
+        self.busy += 1;
+        let internal = self.internal.clone();
+        tokio::spawn(async move {
+            let shown = file.relative_path.clone();
+            let result = tokio::task::spawn_blocking(move || file.reinspect())
+                .await
+                .unwrap_or_else(|e| Err(LocalFileError::Unreadable(shown, e.to_string())));
+            let _ = internal.send(Internal::Rechecked { id, result });
+        });
+    }
+
+    pub(super) fn rechecked(&mut self, id: UploadId, result: Result<LocalFile, LocalFileError>) {
+        self.busy -= 1;
+        let Some(job) = self.jobs.get_mut(&id) else {
+            return;
+        };
+        if job.state != JobState::Checking {
+            return;
+        }
+        match result {
+            Ok(fresh) => {
+                job.file = fresh;
+                job.state = JobState::Waiting;
+                job.attempts = 0;
+                job.solo = true;
+                job.cancel = CancellationToken::new();
+                self.pending.push_back(id);
+            }
+            Err(e) => {
+                job.state = JobState::Failed;
+                self.emit(QueueEvent::Failed {
+                    id,
+                    error: UploadError::File(e),
+                });
+            }
+        }
+    }
+}

@@ -296,11 +296,7 @@ impl ConnectionState {
         generation: u64,
         result: Result<Option<ApiKey>, KeyStoreError>,
     ) -> Vec<Effect> {
-        if generation != self.generation {
-            return Vec::new();
-        }
-        let step = self.flow.key_loaded(result);
-        self.step(step)
+        self.answered(generation, |flow| flow.key_loaded(result))
     }
 
     /// The server's answer about the key.
@@ -309,19 +305,25 @@ impl ConnectionState {
         generation: u64,
         result: Result<UserContext, ApiError>,
     ) -> Vec<Effect> {
-        if generation != self.generation {
-            return Vec::new();
-        }
-        let step = self.flow.key_checked(result);
-        self.step(step)
+        self.answered(generation, |flow| flow.key_checked(result))
     }
 
     /// Whether the store took the key.
     pub fn key_saved(&mut self, generation: u64, result: Result<(), KeyStoreError>) -> Vec<Effect> {
+        self.answered(generation, |flow| flow.key_saved(result))
+    }
+
+    /// An answer moves the flow on, unless it is about an older attempt (another key or
+    /// server since): then it is ignored.
+    fn answered(
+        &mut self,
+        generation: u64,
+        advance: impl FnOnce(&mut KeyFlow) -> Step,
+    ) -> Vec<Effect> {
         if generation != self.generation {
             return Vec::new();
         }
-        let step = self.flow.key_saved(result);
+        let step = advance(&mut self.flow);
         self.step(step)
     }
 

@@ -34,6 +34,17 @@ pub fn execution_limit() -> String {
     }
 }
 
+/// "10:42" today, "Nov 28, 10:42" another day: when something happened, in local time.
+pub fn when(at: std::time::SystemTime, now: std::time::SystemTime) -> String {
+    let at: chrono::DateTime<chrono::Local> = at.into();
+    let now: chrono::DateTime<chrono::Local> = now.into();
+    if at.date_naive() == now.date_naive() {
+        at.format("%H:%M").to_string()
+    } else {
+        at.format("%b %-d, %H:%M").to_string()
+    }
+}
+
 /// "3 files", "1 file".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     if n == 1 {

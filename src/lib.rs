@@ -11,6 +11,7 @@
 pub mod api;
 pub mod atomic_file;
 pub mod cli;
+pub mod clipboard;
 pub mod endpoint;
 pub mod folder_scan;
 pub mod format;

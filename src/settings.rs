@@ -26,6 +26,9 @@ pub struct Settings {
     pub organization_id: Option<String>,
     /// Requests in flight at once.
     pub concurrency: usize,
+    /// Say when a group is staged while the window is in the background (taskbar and a
+    /// desktop notification).
+    pub notify_when_staged: bool,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             base_url: None,
             organization_id: None,
             concurrency: DEFAULT_CONCURRENCY,
+            notify_when_staged: true,
         }
     }
 }

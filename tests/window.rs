@@ -11,7 +11,8 @@ use egui_kittest::kittest::Queryable;
 
 use asteroid_stager::key_store::{ApiKeyStore, KeyStoreError, MemoryKeyStore};
 use window_support::{
-    Dropped, Fault, GOOD_KEY, ORG_ID, World, copied_texts, wait_for, wait_for_text, wait_until,
+    Dropped, Fault, GOOD_KEY, ORG_ID, World, copied_texts, wait_for, wait_for_text, wait_ready,
+    wait_until,
 };
 
 fn drop_files(
@@ -52,7 +53,7 @@ fn first_run_asks_for_the_key_checks_it_and_saves_it() {
     harness.get_by_label("API key").type_text(GOOD_KEY);
     harness.step();
     harness.get_by_label("Check and save key").click();
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     assert!(
         harness
             .query_all_by_label_contains("Acme Research")
@@ -98,7 +99,7 @@ fn dropped_files_are_staged_and_their_ids_can_be_copied() {
     let a = world.file("a.txt", b"alpha");
     let b = world.file("report final.pdf", b"%PDF-1.4 beta");
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
 
     drop_files(&mut harness, &[a, b]);
     wait_for(&mut harness, "Copy the ID of report final.pdf");
@@ -150,7 +151,7 @@ fn a_refused_organization_is_explained_and_only_the_failed_file_is_retried() {
     )]);
     let a = world.file("first.txt", b"one");
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     drop_files(&mut harness, &[a]);
     wait_for_text(&mut harness, "not a member of this organization");
     assert!(world.server.staged_names().is_empty());
@@ -216,7 +217,7 @@ fn a_dropped_folder_is_staged_with_its_paths_and_an_empty_file_is_explained() {
         std::fs::write(path, content).expect("file");
     }
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     drop_files(&mut harness, &[empty, scans]);
     // Two files of the same name, told apart by their paths inside the folder.
     wait_for(&mut harness, "Copy the ID of Scans/a/page1.pdf");
@@ -276,7 +277,7 @@ fn no_keychain_offers_the_key_for_this_session_only() {
     harness.get_by_label("API key").focus();
     harness.get_by_label("API key").type_text(GOOD_KEY);
     harness.get_by_label("Check and save key").click();
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     harness.get_by_label("Settings").click();
     wait_for_text(&mut harness, "this session only");
 }
@@ -285,7 +286,7 @@ fn no_keychain_offers_the_key_for_this_session_only() {
 fn signing_out_removes_the_key() {
     let world = World::with_good_key();
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     harness.get_by_label("Settings").click();
     wait_for(&mut harness, "Sign out");
     harness.get_by_label("Sign out").click();
@@ -301,7 +302,7 @@ fn a_damaged_history_is_kept_aside_and_said() {
     std::fs::create_dir_all(history.parent().expect("parent")).expect("data dir");
     std::fs::write(&history, b"{not json").expect("write");
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     wait_until(&mut harness, "a notice about the history", |h| {
         h.query_all_by_label_contains("history.json")
             .next()
@@ -313,7 +314,7 @@ fn a_damaged_history_is_kept_aside_and_said() {
 fn idle_means_no_repaint_loop() {
     let world = World::with_good_key();
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     // Nothing staged, nothing moving: the app settles.
     harness.run();
 }
@@ -377,7 +378,7 @@ fn a_key_with_several_organizations_lets_the_operator_pick_or_type_one() {
     harness
         .get_by_label(&format!("Beta Labs ({second})"))
         .click();
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     assert!(
         harness
             .query_all_by_label_contains("Beta Labs")
@@ -390,7 +391,7 @@ fn a_key_with_several_organizations_lets_the_operator_pick_or_type_one() {
 fn hovering_files_shows_that_the_window_takes_them() {
     let world = World::with_good_key();
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     harness.input_mut().hovered_files.push(egui::HoveredFile {
         path: Some(world.dir.path().join("x.pdf")),
         ..Default::default()
@@ -408,7 +409,7 @@ fn hovering_files_shows_that_the_window_takes_them() {
 fn about_says_version_server_files_and_keychain() {
     let world = World::with_good_key();
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     harness.get_by_label("About").click();
     wait_for_text(
         &mut harness,
@@ -434,7 +435,7 @@ fn a_damaged_settings_file_is_kept_aside_and_said() {
     std::fs::create_dir_all(&config).expect("config dir");
     std::fs::write(config.join("settings.json"), b"\x00not json").expect("write");
     let mut harness = world.harness(vec![]);
-    wait_for(&mut harness, "Uploads");
+    wait_ready(&mut harness);
     wait_for_text(&mut harness, "settings.json was kept as");
     let kept: Vec<_> = std::fs::read_dir(&config)
         .expect("config dir")

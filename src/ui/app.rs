@@ -7,15 +7,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+use futures_util::FutureExt;
 use tokio::sync::mpsc;
 
 use super::command::{Command, Effect, Event, HistoryChange, Origin, UploadsCommand};
 use super::panels;
 use super::state::{
-    ConnectionState, KeyStoreFactory, NoticeLevel, Notices, StagedState, State, UploadsState,
-    ViewState,
+    ConnectionState, KeyStoreFactory, NoticeLevel, Notices, Phase, StagedState, State,
+    UploadsState, ViewState,
 };
 use crate::api::{ApiClient, ClientOptions};
+use crate::clipboard::ClipboardContent;
 use crate::history::{HistoryEntry, HistoryStore};
 use crate::key_store::KeyStoreError;
 use crate::paths::AppPaths;
@@ -25,6 +27,12 @@ use crate::upload_queue::{QueueOptions, UploadQueue};
 
 /// The time the window shows; tests give their own to expire files without waiting.
 pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Reads the system clipboard (blocking); tests give their own.
+pub type ClipboardReader = Arc<dyn Fn() -> ClipboardContent + Send + Sync>;
+
+/// Shows a desktop notification (summary, body; blocking); tests record them instead.
+pub type Notifier = Arc<dyn Fn(&str, &str) -> Result<(), String> + Send + Sync>;
 
 /// Events a frame folds at most, so a flood of progress cannot starve painting.
 const EVENTS_PER_FRAME: usize = 10_000;
@@ -56,6 +64,10 @@ pub struct AppEnvironment {
     pub staged: Vec<HistoryEntry>,
     /// What went wrong reading the settings or the history, for the operator.
     pub startup_notices: Vec<String>,
+    /// The system clipboard, for the Paste button.
+    pub clipboard: ClipboardReader,
+    /// Desktop notifications.
+    pub notifier: Notifier,
 }
 
 impl AppEnvironment {
@@ -93,8 +105,23 @@ impl AppEnvironment {
             history,
             staged,
             startup_notices,
+            clipboard: Arc::new(crate::clipboard::read_system_clipboard),
+            notifier: Arc::new(show_notification),
         }
     }
+}
+
+/// A desktop notification through the system's service (D-Bus on Linux, the notification
+/// centre on macOS and Windows).
+fn show_notification(summary: &str, body: &str) -> Result<(), String> {
+    notify_rust::Notification::new()
+        .appname("Asteroid Stager")
+        .summary(summary)
+        .body(body)
+        .icon(super::APP_ID)
+        .show()
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Sends events to the window and wakes it.
@@ -123,6 +150,10 @@ pub struct StagerApp {
     history: HistoryStore,
     paths: AppPaths,
     clock: Clock,
+    clipboard: ClipboardReader,
+    notifier: Notifier,
+    /// Commands sent to the window itself (close, attention), sent at the next frame.
+    viewport_commands: Vec<egui::ViewportCommand>,
 }
 
 impl StagerApp {
@@ -170,6 +201,9 @@ impl StagerApp {
             history: env.history,
             paths: env.paths,
             clock: env.clock,
+            clipboard: env.clipboard,
+            notifier: env.notifier,
+            viewport_commands: Vec::new(),
         };
         let effects = app.state.connection.start();
         let effects = app.state.keep_local(effects);
@@ -272,7 +306,49 @@ impl StagerApp {
             Effect::Cancel(id) => self.queue.cancel(id),
             Effect::CancelAll => self.queue.cancel_all(),
             Effect::Retry(id) => self.queue.retry(id),
-            Effect::PickFiles => self.pick_files(frame),
+            Effect::PickFiles => self.pick(frame, false),
+            Effect::PickFolder => self.pick(frame, true),
+            Effect::ReadClipboard => {
+                let read = self.clipboard.clone();
+                self.blocking(
+                    move || read(),
+                    |result| Event::Clipboard(result.unwrap_or(ClipboardContent::Empty)),
+                );
+            }
+            Effect::SavePastedImage {
+                width,
+                height,
+                rgba,
+                at,
+            } => {
+                // Kept beside the history: the file is there to stage again after expiry.
+                let dir = self.paths.data_dir.join("pasted");
+                self.blocking(
+                    move || {
+                        let rgba = Arc::unwrap_or_clone(rgba);
+                        crate::clipboard::save_pasted_image(&dir, at, width, height, rgba)
+                            .map_err(|e| e.to_string())
+                    },
+                    |result| Event::ImageSaved(result.and_then(|r| r)),
+                );
+            }
+            Effect::RequestAttention => {
+                self.viewport_commands
+                    .push(egui::ViewportCommand::RequestUserAttention(
+                        egui::UserAttentionType::Informational,
+                    ))
+            }
+            Effect::DesktopNotification { summary, body } => {
+                let notifier = self.notifier.clone();
+                // Nobody waits for it: a desktop without a notification service just
+                // does not show one (the taskbar still asks for attention).
+                self.runtime.spawn_blocking(move || {
+                    if let Err(e) = notifier(&summary, &body) {
+                        tracing::info!("no desktop notification: {e}");
+                    }
+                });
+            }
+            Effect::CloseWindow => self.viewport_commands.push(egui::ViewportCommand::Close),
             Effect::CopyText(text) => self.inbox.ctx.copy_text(text),
             Effect::ChangeHistory(change) => {
                 let history = self.history.clone();
@@ -288,7 +364,7 @@ impl StagerApp {
                 );
             }
             // Kept by the state itself; never reach here.
-            Effect::Notice(..) | Effect::ShowSettings => {}
+            Effect::Notice(..) | Effect::ShowSettings | Effect::GroupStaged { .. } => {}
         }
     }
 
@@ -309,14 +385,23 @@ impl StagerApp {
         });
     }
 
-    fn pick_files(&mut self, frame: Option<&eframe::Frame>) {
+    fn pick(&mut self, frame: Option<&eframe::Frame>, folders: bool) {
         // Built here (it needs the window as parent), awaited on tokio: the window keeps
         // painting while the dialog is open.
-        let mut dialog = rfd::AsyncFileDialog::new().set_title("Add files to stage");
+        let title = if folders {
+            "Add folders to stage"
+        } else {
+            "Add files to stage"
+        };
+        let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
         if let Some(frame) = frame {
             dialog = dialog.set_parent(frame);
         }
-        let dialog = dialog.pick_files();
+        let dialog = if folders {
+            dialog.pick_folders().boxed()
+        } else {
+            dialog.pick_files().boxed()
+        };
         let opened = Instant::now();
         let inbox = self.inbox.clone();
         self.runtime.spawn(async move {
@@ -348,10 +433,11 @@ fn use_fallback_font_for_symbols(ctx: &egui::Context) {
     ctx.set_fonts(fonts);
 }
 
-impl eframe::App for StagerApp {
-    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
-        self.state.now = (self.clock)();
-        self.state.instant = Instant::now();
+impl StagerApp {
+    /// What the keyboard, the clipboard and the window manager asked for this frame, as
+    /// commands (drawing pushes the rest).
+    fn read_input(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -366,6 +452,58 @@ impl eframe::App for StagerApp {
                     Origin::Dropped,
                 )));
         }
+        let ready = self.state.connection.phase == Phase::Ready;
+        let folder = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
+        let files = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+        if ctx.input_mut(|i| i.consume_shortcut(&folder)) {
+            self.commands
+                .push(Command::Uploads(UploadsCommand::PickFolder));
+        } else if ctx.input_mut(|i| i.consume_shortcut(&files)) {
+            self.commands
+                .push(Command::Uploads(UploadsCommand::PickFiles));
+        }
+        if ready && ctx.input_mut(|i| i.consume_shortcut(&find)) {
+            ctx.memory_mut(|m| m.request_focus(panels::staged::filter_id()));
+        }
+        // Ctrl+V outside a text field stages what was pasted; inside one, it is the
+        // field's.
+        if ready && !ctx.egui_wants_keyboard_input() {
+            let pasted: Vec<UploadsCommand> = ctx.input(|i| {
+                i.events
+                    .iter()
+                    .filter_map(|event| match event {
+                        egui::Event::PasteImage(image) => Some(UploadsCommand::PastedImage {
+                            width: image.size[0],
+                            height: image.size[1],
+                            rgba: Arc::new(
+                                image
+                                    .pixels
+                                    .iter()
+                                    .flat_map(|p| p.to_srgba_unmultiplied())
+                                    .collect(),
+                            ),
+                        }),
+                        egui::Event::Paste(text) => Some(UploadsCommand::PastedText(text.clone())),
+                        _ => None,
+                    })
+                    .collect()
+            });
+            self.commands
+                .extend(pasted.into_iter().map(Command::Uploads));
+        }
+        self.state.view.focused = ctx.input(|i| i.viewport().focused).unwrap_or(true);
+        if ctx.input(|i| i.viewport().close_requested()) && !self.state.close_requested() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
+    }
+}
+
+impl eframe::App for StagerApp {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.state.now = (self.clock)();
+        self.state.instant = Instant::now();
+        self.read_input(ctx);
         if self.drain(Some(frame)) {
             ctx.request_repaint();
         }
@@ -373,6 +511,10 @@ impl eframe::App for StagerApp {
             let effects = self.state.handle(command);
             self.run_effects(effects, Some(frame));
         }
+        for command in self.viewport_commands.drain(..) {
+            ctx.send_viewport_cmd(command);
+        }
+        self.state.prepare();
         // Wake again only when something on screen will change by itself.
         if let Some(next) = self.state.next_change() {
             ctx.request_repaint_after(next);

@@ -63,6 +63,8 @@ pub enum ConnectionCommand {
     SaveBaseUrl,
     /// Go back to the public API.
     ResetBaseUrl,
+    /// Turn the "files staged" notification on or off.
+    ToggleNotifications,
 }
 
 impl std::fmt::Debug for ConnectionCommand {
@@ -84,6 +86,7 @@ impl std::fmt::Debug for ConnectionCommand {
             ConnectionCommand::EditBaseUrl(t) => write!(f, "EditBaseUrl({t:?})"),
             ConnectionCommand::SaveBaseUrl => f.write_str("SaveBaseUrl"),
             ConnectionCommand::ResetBaseUrl => f.write_str("ResetBaseUrl"),
+            ConnectionCommand::ToggleNotifications => f.write_str("ToggleNotifications"),
         }
     }
 }
@@ -120,6 +123,21 @@ pub enum UploadsCommand {
     AddPaths(Vec<PathBuf>, Origin),
     /// Open the file dialog.
     PickFiles,
+    /// Open the folder dialog.
+    PickFolder,
+    /// Stage what the clipboard holds (the Paste button).
+    Paste,
+    /// Ctrl+V with an image on the clipboard.
+    PastedImage {
+        /// Width in pixels.
+        width: usize,
+        /// Height in pixels.
+        height: usize,
+        /// Unpremultiplied RGBA, `width * height * 4` bytes.
+        rgba: Arc<Vec<u8>>,
+    },
+    /// Ctrl+V with text on the clipboard (file managers put copied files' names there).
+    PastedText(String),
     /// Answer a batch's question.
     Confirm(BatchId, bool),
     /// Stop one upload.
@@ -145,6 +163,23 @@ pub enum CopyWhat {
     AllIds,
     /// All unexpired files as the `tempFiles` array.
     Json,
+    /// A group's unexpired files as the `tempFiles` array.
+    Group(String),
+    /// The selected unexpired files as the `tempFiles` array.
+    SelectedJson,
+    /// The selected unexpired IDs, one per line.
+    SelectedIds,
+}
+
+/// Which expired files to stage again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StageAgain {
+    /// One, by ID.
+    One(String),
+    /// The expired ones of a group.
+    Group(String),
+    /// Every expired one.
+    AllExpired,
 }
 
 /// The staged list.
@@ -152,6 +187,16 @@ pub enum CopyWhat {
 pub enum StagedCommand {
     /// Copy something to the clipboard.
     Copy(CopyWhat),
+    /// The filter box's text changed.
+    EditFilter(String),
+    /// Select or unselect a file.
+    ToggleSelected(String),
+    /// Select a group's unexpired files.
+    SelectGroup(String),
+    /// Select nothing.
+    ClearSelection,
+    /// Stage expired files again.
+    StageAgain(StageAgain),
     /// Remove the files the API has already deleted from the list.
     ClearExpired,
     /// Ask before clearing everything.
@@ -171,6 +216,10 @@ pub enum ViewCommand {
     ToggleSettings,
     /// Open or close About.
     ToggleAbout,
+    /// Quit although uploads are running: cancel them.
+    QuitAndCancel,
+    /// Do not quit after all.
+    KeepRunning,
 }
 
 /// A change to the stored history.
@@ -243,8 +292,41 @@ pub enum Effect {
     Retry(UploadId),
     /// Open the file dialog.
     PickFiles,
+    /// Open the folder dialog.
+    PickFolder,
+    /// Read what the system clipboard holds.
+    ReadClipboard,
+    /// Write a pasted image as a PNG, to stage it.
+    SavePastedImage {
+        /// Width in pixels.
+        width: usize,
+        /// Height in pixels.
+        height: usize,
+        /// Unpremultiplied RGBA.
+        rgba: Arc<Vec<u8>>,
+        /// When it was pasted (its name).
+        at: SystemTime,
+    },
     /// Put text on the clipboard.
     CopyText(String),
+    /// A group finished while the window may be in the background.
+    GroupStaged {
+        /// How many of its files were staged.
+        staged: usize,
+        /// How many failed.
+        failed: usize,
+    },
+    /// Ask the taskbar to draw attention to the window.
+    RequestAttention,
+    /// Show a desktop notification.
+    DesktopNotification {
+        /// Its title.
+        summary: String,
+        /// Its text.
+        body: String,
+    },
+    /// Close the window.
+    CloseWindow,
     /// Change the stored history.
     ChangeHistory(HistoryChange),
     /// Say something to the operator.
@@ -294,6 +376,10 @@ pub enum Event {
     },
     /// Whether the history change was written.
     HistoryChanged(Result<usize, String>),
+    /// What the clipboard held.
+    Clipboard(crate::clipboard::ClipboardContent),
+    /// Where a pasted image was written.
+    ImageSaved(Result<PathBuf, String>),
     /// The upload queue's news (boxed: it is the largest event and the most frequent
     /// ones, progress, are small).
     Queue(Box<QueueEvent>),

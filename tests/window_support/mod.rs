@@ -116,6 +116,18 @@ pub fn wait_for(harness: &mut Harness<'_, StagerApp>, label: &str) {
     });
 }
 
+/// Steps the app until it is ready to stage: the drop zone (nothing added yet) or the
+/// uploads.
+#[track_caller]
+pub fn wait_ready(harness: &mut Harness<'_, StagerApp>) {
+    wait_until(harness, "the window to be ready to stage", |h| {
+        h.query_all_by_label("Drop files or folders here")
+            .next()
+            .is_some()
+            || h.query_all_by_label("Uploads").next().is_some()
+    });
+}
+
 /// Steps the app until some label contains `text`.
 #[track_caller]
 pub fn wait_for_text(harness: &mut Harness<'_, StagerApp>, text: &str) {

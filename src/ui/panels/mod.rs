@@ -20,6 +20,13 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         settings::show(ui, state, commands);
     }
     egui::CentralPanel::default().show(ui, |ui| match state.connection.phase {
+        Phase::Ready
+            if state.uploads.table.rows().is_empty()
+                && state.staged.entries.is_empty()
+                && state.uploads.inspecting == 0 =>
+        {
+            uploads::drop_zone(ui, commands);
+        }
         Phase::Ready => {
             uploads::show(ui, state, commands);
             staged::show(ui, state, commands);
@@ -27,10 +34,45 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         _ => key_setup::show(ui, state, commands),
     });
     uploads::question(ui, state, commands);
+    if state.view.confirm_quit {
+        quit_question(ui, state, commands);
+    }
     if state.view.about_open {
         about::show(ui, state, commands);
     }
     uploads::drop_overlay(ui.ctx());
+}
+
+/// Closing the window while uploads run: ask first.
+fn quit_question(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let running = state.uploads.waiting();
+    egui::Window::new("Quit Asteroid Stager?")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ui.ctx(), |ui| {
+            let text = if running == 1 {
+                "1 upload is still running: quit and cancel it?".to_owned()
+            } else {
+                format!("{running} uploads are still running: quit and cancel them?")
+            };
+            ui.label(text);
+            ui.label(
+                RichText::new(
+                    "Files already staged keep their IDs; they are in the list when you come back.",
+                )
+                .weak(),
+            );
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button("Quit and cancel them").clicked() {
+                    commands.push(Command::View(super::command::ViewCommand::QuitAndCancel));
+                }
+                if ui.button("Keep uploading").clicked() {
+                    commands.push(Command::View(super::command::ViewCommand::KeepRunning));
+                }
+            });
+        });
 }
 
 /// A left-aligned, truncated label of a fixed width, so the columns line up.

@@ -27,6 +27,18 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                 ui.separator();
                 server_section(ui, state, commands);
                 ui.separator();
+                ui.label(RichText::new("Notifications").strong());
+                let mut notify = state.connection.settings.notify_when_staged;
+                if ui
+                    .checkbox(
+                        &mut notify,
+                        "Tell me when files are staged while this window is in the background",
+                    )
+                    .changed()
+                {
+                    send(commands, ConnectionCommand::ToggleNotifications);
+                }
+                ui.separator();
                 ui.label(RichText::new("Files").strong());
                 ui.label(format!(
                     "Staged files are listed in {}",

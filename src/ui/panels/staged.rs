@@ -1,25 +1,28 @@
-//! The staged files: the history, newest first, each with its ID, a Copy button and the
-//! time left before the API deletes it.
+//! The staged files, in groups (one per drop, pick or paste), newest first: each file
+//! with its ID, a Copy button and the time left before the API deletes it; a filter, a
+//! selection across groups, and staging again once expired.
 
-use egui::RichText;
+use egui::{Color32, RichText};
 
-use super::fixed_cell;
+use super::{fixed_cell, text_field};
 use crate::format;
 use crate::history::HistoryEntry;
-use crate::ui::command::{Command, CopyWhat, StagedCommand};
-use crate::ui::state::State;
+use crate::ui::command::{Command, CopyWhat, StageAgain, StagedCommand};
+use crate::ui::state::{EXPIRING_SOON, GroupView, ListRow, State};
 
 fn send(commands: &mut Vec<Command>, command: StagedCommand) {
     commands.push(Command::Staged(command));
+}
+
+/// Where Ctrl+F puts the keyboard.
+pub fn filter_id() -> egui::Id {
+    egui::Id::unique("staged_filter")
 }
 
 /// The staged list with its buttons.
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let staged = &state.staged;
     let now = state.now;
-    let live = staged.unexpired(now).count();
-    let expired_count = staged.entries.len() - live;
-
     ui.horizontal(|ui| {
         ui.heading("Staged files");
         ui.label(
@@ -34,8 +37,73 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         ui.label("Files you stage appear here with their IDs, ready to copy.");
         return;
     }
+    let live = staged.unexpired(now).count();
+    let expired = staged.entries.len() - live;
+    toolbar(ui, state, commands, live, expired);
+    if !staged.selected.is_empty() {
+        selection_bar(ui, state, commands);
+    }
+    if staged.confirm_clear_all {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(format!(
+                "Remove all {} entries from this list? Files not yet expired stay on the server, but their IDs will no longer be shown here.",
+                staged.entries.len()
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Yes, clear the list").clicked() {
+                    send(commands, StagedCommand::ClearAll);
+                }
+                if ui.button("Keep the list").clicked() {
+                    send(commands, StagedCommand::KeepAll);
+                }
+            });
+        });
+    }
+    ui.add_space(4.0);
+    if staged.rows.is_empty() {
+        ui.label(format!("No staged file matches \"{}\".", staged.filter));
+        return;
+    }
+    let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    egui::ScrollArea::vertical()
+        .id_salt("staged_rows")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, staged.rows.len(), |ui, range| {
+            for row in &staged.rows[range] {
+                match *row {
+                    ListRow::Group(g) => {
+                        if let Some(group) = staged.groups.get(g) {
+                            group_header(ui, state, group, commands);
+                        }
+                    }
+                    ListRow::Entry(i) => {
+                        if let Some(entry) = staged.entries.get(i) {
+                            staged_row(ui, state, entry, commands);
+                        }
+                    }
+                }
+            }
+        });
+}
 
+fn toolbar(
+    ui: &mut egui::Ui,
+    state: &State,
+    commands: &mut Vec<Command>,
+    live: usize,
+    expired: usize,
+) {
+    let staged = &state.staged;
     ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Filter");
+        let (changed, _, _) = text_field(ui, label.id, &staged.filter, |edit| {
+            edit.id(filter_id())
+                .hint_text("name or ID (Ctrl+F)")
+                .desired_width(180.0)
+        });
+        if let Some(text) = changed {
+            send(commands, StagedCommand::EditFilter(text));
+        }
         copy_button(
             ui,
             state,
@@ -56,7 +124,14 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         );
         ui.separator();
         if ui
-            .add_enabled(expired_count > 0, egui::Button::new("Clear expired"))
+            .add_enabled(expired > 0, egui::Button::new("Stage expired again"))
+            .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
+            .clicked()
+        {
+            send(commands, StagedCommand::StageAgain(StageAgain::AllExpired));
+        }
+        if ui
+            .add_enabled(expired > 0, egui::Button::new("Clear expired"))
             .on_hover_text("Remove the files Asteroid has already deleted from this list")
             .clicked()
         {
@@ -66,46 +141,127 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             send(commands, StagedCommand::AskClearAll);
         }
     });
-    if staged.confirm_clear_all {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(format!(
-                "Remove all {} entries from this list? Files not yet expired stay on the server, but their IDs will no longer be shown here.",
-                staged.entries.len()
-            ));
-            ui.horizontal(|ui| {
-                if ui.button("Yes, clear the list").clicked() {
-                    send(commands, StagedCommand::ClearAll);
-                }
-                if ui.button("Keep the list").clicked() {
-                    send(commands, StagedCommand::KeepAll);
-                }
-            });
-        });
-    }
-    ui.add_space(4.0);
+}
 
-    let row_height = ui.spacing().interact_size.y;
-    let total = staged.entries.len();
-    egui::ScrollArea::vertical()
-        .id_salt("staged_rows")
-        .auto_shrink([false, false])
-        .show_rows(ui, row_height, total, |ui, range| {
-            for row in range {
-                // Newest first.
-                let Some(entry) = total
-                    .checked_sub(row + 1)
-                    .and_then(|index| staged.entries.get(index))
-                else {
-                    continue;
-                };
-                staged_row(ui, state, entry, commands);
+fn selection_bar(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let staged = &state.staged;
+    let (count, bytes) = staged.selection().fold((0usize, 0u64), |(n, b), e| {
+        (n + 1, b.saturating_add(e.size))
+    });
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{} selected · {}",
+                format::count(count, "file", "files"),
+                format::human_bytes(bytes)
+            ));
+            limit_warning(ui, bytes);
+            copy_button(
+                ui,
+                state,
+                commands,
+                CopyWhat::SelectedJson,
+                "Copy selected as tempFiles JSON",
+                "The selected files not yet expired, as the array an execute call's tempFiles takes",
+                true,
+            );
+            copy_button(
+                ui,
+                state,
+                commands,
+                CopyWhat::SelectedIds,
+                "Copy selected IDs",
+                "The IDs of the selected files not yet expired, one per line",
+                true,
+            );
+            if ui.button("Clear selection").clicked() {
+                send(commands, StagedCommand::ClearSelection);
             }
         });
+    });
+}
+
+/// Past the limit of an execution, say so where the size is shown.
+fn limit_warning(ui: &mut egui::Ui, bytes: u64) {
+    if bytes > crate::EXECUTION_UPLOAD_LIMIT {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "more than the {} an execution may use",
+                format::execution_limit()
+            ),
+        );
+    }
+}
+
+fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &mut Vec<Command>) {
+    let now = state.now;
+    let entries = &state.staged.entries;
+    let members = || group.members.iter().filter_map(|&i| entries.get(i));
+    let live = members().filter(|e| !e.is_expired(now)).count();
+    let expired = group.members.len() - live;
+    ui.horizontal(|ui| {
+        let when = group
+            .created_at
+            .map(|at| format!(" at {}", format::when(at, now)))
+            .unwrap_or_default();
+        let title = format!(
+            "{}{when} · {} · {}",
+            group.label,
+            format::count(group.members.len(), "file", "files"),
+            format::human_bytes(group.bytes)
+        );
+        ui.label(RichText::new(&title).strong());
+        limit_warning(ui, group.bytes);
+        let key = group.key.clone();
+        let copy = CopyWhat::Group(key.clone());
+        let copied = state.staged.is_copied(&copy, state.instant);
+        let label = if copied {
+            "Copied!"
+        } else {
+            "Copy tempFiles JSON"
+        };
+        let button = ui
+            .add_enabled(live > 0, egui::Button::new(label).small())
+            .on_hover_text(
+                "This group's files not yet expired, as the array one execute call takes",
+            );
+        let spoken = format!("{label} of {title}");
+        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
+        if button.clicked() {
+            send(commands, StagedCommand::Copy(copy));
+        }
+        let select = ui.add_enabled(live > 0, egui::Button::new("Select").small());
+        select.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, live > 0, format!("Select {title}"))
+        });
+        if select.clicked() {
+            send(commands, StagedCommand::SelectGroup(key.clone()));
+        }
+        if expired > 0 {
+            let again = ui
+                .add(egui::Button::new("Stage expired again").small())
+                .on_hover_text(
+                    "Stage this group's expired files again; the new IDs take their places",
+                );
+            again.widget_info(|| {
+                egui::WidgetInfo::labeled(
+                    egui::Role::Button,
+                    true,
+                    format!("Stage expired again in {title}"),
+                )
+            });
+            if again.clicked() {
+                send(commands, StagedCommand::StageAgain(StageAgain::Group(key)));
+            }
+        }
+    });
 }
 
 fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: &mut Vec<Command>) {
     let now = state.now;
     let expired = entry.is_expired(now);
+    let left = entry.time_left(now);
     // The path inside its folder tells two `page1.pdf` apart; the server's name is what
     // the execute call gets, and is shown on hover.
     let shown = entry
@@ -116,8 +272,22 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         .staged
         .is_copied(&CopyWhat::Id(entry.id.clone()), state.instant);
     ui.horizontal(|ui| {
+        ui.add_space(12.0);
+        let mut selected = state.staged.selected.contains(&entry.id);
+        let check = ui.add_enabled(!expired, egui::Checkbox::without_text(&mut selected));
+        check.widget_info(|| {
+            egui::WidgetInfo::selected(
+                egui::Role::CheckBox,
+                !expired,
+                selected,
+                format!("Select {shown}"),
+            )
+        });
+        if check.clicked() {
+            send(commands, StagedCommand::ToggleSelected(entry.id.clone()));
+        }
         let width = ui.available_width();
-        let name_width = (width * 0.28).max(100.0);
+        let name_width = (width * 0.3).max(100.0);
         let name = if expired {
             RichText::new(shown).weak().strikethrough()
         } else {
@@ -132,6 +302,24 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         let id = if expired { id.weak() } else { id };
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if expired {
+                if entry.source.is_some() {
+                    let again = ui.button("Stage again").on_hover_text(
+                        "Stage the file again from this computer; the new ID takes this one's place",
+                    );
+                    again.widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::Role::Button,
+                            true,
+                            format!("Stage {shown} again"),
+                        )
+                    });
+                    if again.clicked() {
+                        send(
+                            commands,
+                            StagedCommand::StageAgain(StageAgain::One(entry.id.clone())),
+                        );
+                    }
+                }
                 ui.label(RichText::new("expired").weak().italics());
             } else {
                 let label = if is_copied { "Copied!" } else { "Copy" };
@@ -146,12 +334,16 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                 };
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
                 if button.clicked() {
-                    send(
-                        commands,
-                        StagedCommand::Copy(CopyWhat::Id(entry.id.clone())),
-                    );
+                    send(commands, StagedCommand::Copy(CopyWhat::Id(entry.id.clone())));
                 }
-                ui.label(format::expires_in(entry.time_left(now)));
+                let countdown = RichText::new(format::expires_in(left));
+                // Under five minutes left: stands out, to use or stage again now.
+                let countdown = if left < EXPIRING_SOON {
+                    countdown.color(ui.visuals().warn_fg_color).strong()
+                } else {
+                    countdown.color(Color32::GRAY)
+                };
+                ui.label(countdown);
             }
             // The ID takes what is left between the name and the buttons, never more.
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {

@@ -40,18 +40,32 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                 {
                     commands.push(Command::View(ViewCommand::ToggleAbout));
                 }
-                if ui
-                    .button("Add files…")
-                    .on_hover_text("Choose files to stage (you can also drop them on this window)")
-                    .clicked()
-                {
-                    commands.push(Command::Uploads(UploadsCommand::PickFiles));
-                }
+                add_buttons(ui, commands);
             });
         });
         notices(ui, state, commands);
         ui.add_space(4.0);
     });
+}
+
+/// "Add folder…" and "Add files…", with their shortcuts in the tooltips (right to left).
+pub fn add_buttons(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    if ui
+        .button("Add folder…")
+        .on_hover_text("Choose folders to stage with every file inside (Ctrl+Shift+O)")
+        .clicked()
+    {
+        commands.push(Command::Uploads(UploadsCommand::PickFolder));
+    }
+    if ui
+        .button("Add files…")
+        .on_hover_text(
+            "Choose files to stage (Ctrl+O); you can also drop them on this window or paste with Ctrl+V",
+        )
+        .clicked()
+    {
+        commands.push(Command::Uploads(UploadsCommand::PickFiles));
+    }
 }
 
 fn notices(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {

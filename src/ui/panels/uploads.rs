@@ -252,6 +252,64 @@ fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
         .on_hover_text(text);
 }
 
+/// The empty window: one large place to drop files, saying what to do, with the buttons
+/// inside it.
+pub fn drop_zone(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+    let size = ui.available_size();
+    let stroke = egui::Stroke::new(2.0, ui.visuals().weak_text_color());
+    egui::Frame::new()
+        .stroke(stroke)
+        .corner_radius(12.0)
+        .inner_margin(24.0)
+        .show(ui, |ui| {
+            ui.set_min_size(size - egui::vec2(52.0, 52.0));
+            ui.vertical_centered(|ui| {
+                ui.add_space((size.y * 0.25).max(12.0));
+                ui.label(RichText::new("Drop files or folders here").size(28.0).strong());
+                ui.add_space(8.0);
+                ui.label(
+                    "They are uploaded right away, and their IDs appear here, ready to copy into an execute call.",
+                );
+                ui.add_space(16.0);
+                ui.horizontal(|ui| {
+                    // Centred: the three buttons share the middle of the zone.
+                    let width = 360.0_f32.min(ui.available_width());
+                    ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
+                    if ui
+                        .button("Add files…")
+                        .on_hover_text("Choose files to stage (Ctrl+O)")
+                        .clicked()
+                    {
+                        send(commands, UploadsCommand::PickFiles);
+                    }
+                    if ui
+                        .button("Add folder…")
+                        .on_hover_text("Choose folders to stage with every file inside (Ctrl+Shift+O)")
+                        .clicked()
+                    {
+                        send(commands, UploadsCommand::PickFolder);
+                    }
+                    if ui
+                        .button("Paste")
+                        .on_hover_text("Stage a screenshot or files copied in your file manager (Ctrl+V)")
+                        .clicked()
+                    {
+                        send(commands, UploadsCommand::Paste);
+                    }
+                });
+                ui.add_space(12.0);
+                ui.label(
+                    RichText::new(format!(
+                        "Staged files are kept by Asteroid for {}. An execution takes at most {} of files.",
+                        format::lifetime(),
+                        format::execution_limit()
+                    ))
+                    .weak(),
+                );
+            });
+        });
+}
+
 /// A batch that asks first (a large folder): the question, with its two answers.
 pub fn question(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let Some(question) = state.uploads.questions.first() else {

@@ -12,18 +12,26 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use connection::{ConnectionState, KeyForm, KeyStoreFactory, OrganizationForm, Phase};
 pub use notices::{Notice, NoticeLevel, Notices};
-pub use staged::{COPIED_FEEDBACK, StagedState, temp_files_json};
+pub use staged::{
+    COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, StagedState, temp_files_json,
+};
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 
 use super::command::{Command, Effect, Event, ViewCommand};
 
-/// Which panels are open.
+/// Which panels are open, and what the window itself is doing.
 #[derive(Debug, Default)]
 pub struct ViewState {
     /// Settings, on the right.
     pub settings_open: bool,
     /// About, in the middle.
     pub about_open: bool,
+    /// The window was asked to close while uploads run: ask first.
+    pub confirm_quit: bool,
+    /// The operator said to quit: let the window close.
+    pub quitting: bool,
+    /// The window has the keyboard focus (else it is in the background).
+    pub focused: bool,
 }
 
 /// Everything the window shows.
@@ -65,6 +73,15 @@ impl State {
                 self.view.about_open = !self.view.about_open;
                 Vec::new()
             }
+            Command::View(ViewCommand::QuitAndCancel) => {
+                self.view.confirm_quit = false;
+                self.view.quitting = true;
+                vec![Effect::CancelAll, Effect::CloseWindow]
+            }
+            Command::View(ViewCommand::KeepRunning) => {
+                self.view.confirm_quit = false;
+                Vec::new()
+            }
         };
         self.keep_local(effects)
     }
@@ -87,6 +104,8 @@ impl State {
             }
             Event::FilesPicked { paths, took } => self.uploads.files_picked(paths, took, self.now),
             Event::HistoryChanged(result) => self.staged.history_changed(result),
+            Event::Clipboard(content) => self.uploads.clipboard(content, self.now),
+            Event::ImageSaved(result) => self.uploads.image_saved(result, self.now),
             Event::Queue(event) => {
                 let mut effects = self.uploads.on_event(&event, self.instant);
                 effects.extend(self.staged.on_event(&event));
@@ -98,6 +117,7 @@ impl State {
 
     /// Runs the effects that only change the state, and returns the others.
     pub fn keep_local(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut later = Vec::new();
         effects
             .into_iter()
             .filter_map(|effect| match effect {
@@ -109,9 +129,54 @@ impl State {
                     self.view.settings_open = true;
                     None
                 }
+                Effect::GroupStaged { staged, failed } => {
+                    self.group_staged(staged, failed, &mut later);
+                    None
+                }
                 other => Some(other),
             })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .chain(later)
             .collect()
+    }
+
+    /// A group is done: when the window is in the background (and the operator did not
+    /// turn it off), the taskbar asks for attention and a notification says how it went.
+    fn group_staged(&self, staged: usize, failed: usize, effects: &mut Vec<Effect>) {
+        if self.view.focused || !self.connection.settings.notify_when_staged {
+            return;
+        }
+        let mut body = format!(
+            "{} staged; the IDs are ready to copy.",
+            crate::format::count(staged, "file", "files")
+        );
+        if failed > 0 {
+            body = format!(
+                "{} staged, {} failed: open the window to see why.",
+                crate::format::count(staged, "file", "files"),
+                failed
+            );
+        }
+        effects.push(Effect::RequestAttention);
+        effects.push(Effect::DesktopNotification {
+            summary: "Asteroid Stager".into(),
+            body,
+        });
+    }
+
+    /// Whether the window may close now; when uploads run, it asks first.
+    pub fn close_requested(&mut self) -> bool {
+        if self.view.quitting || self.uploads.waiting() == 0 {
+            return true;
+        }
+        self.view.confirm_quit = true;
+        false
+    }
+
+    /// Brings derived views up to date before a frame is drawn.
+    pub fn prepare(&mut self) {
+        self.staged.prepare();
     }
 
     /// When something on screen changes by itself next, if anything does.

@@ -1,9 +1,11 @@
 //! The files being added and sent: the core's [`UploadTable`], plus what only the window
 //! needs (batches being looked at, questions waiting for an answer, the file dialog).
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::NoticeLevel;
+use crate::clipboard::{ClipboardContent, paths_in_text};
 use crate::history::StagedGroup;
 use crate::ui::command::{Effect, Origin, UploadsCommand};
 use crate::upload_queue::{AddMode, BatchId, QueueEvent, UploadStatus, UploadTable};
@@ -21,6 +23,16 @@ pub struct Question {
     pub text: String,
 }
 
+/// How far one batch (a group) is: when none of its files is open any more, the group is
+/// done and the operator may be told.
+#[derive(Debug, Default, Clone, Copy)]
+struct BatchCount {
+    looked_at: bool,
+    open: usize,
+    staged: usize,
+    failed: usize,
+}
+
 /// Files being added and sent.
 #[derive(Debug, Default)]
 pub struct UploadsState {
@@ -32,6 +44,7 @@ pub struct UploadsState {
     pub questions: Vec<Question>,
     /// The file dialog is open.
     pub dialog_open: bool,
+    batches: HashMap<BatchId, BatchCount>,
 }
 
 impl UploadsState {
@@ -39,13 +52,34 @@ impl UploadsState {
     pub fn handle(&mut self, command: UploadsCommand, now: SystemTime) -> Vec<Effect> {
         match command {
             UploadsCommand::AddPaths(paths, origin) => self.add(paths, origin, now),
+            UploadsCommand::PickFiles | UploadsCommand::PickFolder if self.dialog_open => {
+                Vec::new()
+            }
             UploadsCommand::PickFiles => {
-                if self.dialog_open {
-                    return Vec::new();
-                }
                 self.dialog_open = true;
                 vec![Effect::PickFiles]
             }
+            UploadsCommand::PickFolder => {
+                self.dialog_open = true;
+                vec![Effect::PickFolder]
+            }
+            UploadsCommand::Paste => vec![Effect::ReadClipboard],
+            UploadsCommand::PastedImage {
+                width,
+                height,
+                rgba,
+            } => vec![Effect::SavePastedImage {
+                width,
+                height,
+                rgba,
+                at: now,
+            }],
+            // Copied files arrive as their names; any other text: look at the clipboard
+            // itself (its file list or image), which says what is there.
+            UploadsCommand::PastedText(text) => match paths_in_text(&text) {
+                Some(paths) => self.add(paths, Origin::Pasted, now),
+                None => vec![Effect::ReadClipboard],
+            },
             UploadsCommand::Confirm(batch, accept) => {
                 self.questions.retain(|q| q.batch != batch);
                 if accept {
@@ -58,6 +92,15 @@ impl UploadsState {
             UploadsCommand::Cancel(id) => vec![Effect::Cancel(id)],
             UploadsCommand::CancelAll => vec![Effect::CancelAll],
             UploadsCommand::Retry(id) => {
+                if let Some(row) = self.table.get(id)
+                    && row.status.can_retry()
+                    && let Some(count) = self.batches.get_mut(&row.batch)
+                {
+                    count.open += 1;
+                    if matches!(row.status, UploadStatus::Failed(_)) {
+                        count.failed = count.failed.saturating_sub(1);
+                    }
+                }
                 self.table.mark_retrying(id);
                 vec![Effect::Retry(id)]
             }
@@ -86,6 +129,42 @@ impl UploadsState {
         }
     }
 
+    /// What the clipboard held (the Paste button, or Ctrl+V with text that names no file).
+    pub fn clipboard(&mut self, content: ClipboardContent, now: SystemTime) -> Vec<Effect> {
+        match content {
+            ClipboardContent::Files(paths) => self.add(paths, Origin::Pasted, now),
+            ClipboardContent::Image {
+                width,
+                height,
+                rgba,
+            } => vec![Effect::SavePastedImage {
+                width,
+                height,
+                rgba: std::sync::Arc::new(rgba),
+                at: now,
+            }],
+            ClipboardContent::Text | ClipboardContent::Empty => vec![Effect::Notice(
+                NoticeLevel::Info,
+                "The clipboard holds no image and no files. Copy a screenshot, or files in your file manager, then press Ctrl+V here.".into(),
+            )],
+        }
+    }
+
+    /// Where a pasted image was written.
+    pub fn image_saved(
+        &mut self,
+        result: Result<std::path::PathBuf, String>,
+        now: SystemTime,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(path) => self.add(vec![path], Origin::Pasted, now),
+            Err(reason) => vec![Effect::Notice(
+                NoticeLevel::Warning,
+                format!("The pasted image could not be saved to stage it ({reason})."),
+            )],
+        }
+    }
+
     /// What the file dialog returned.
     pub fn files_picked(
         &mut self,
@@ -107,7 +186,66 @@ impl UploadsState {
 
     /// Folds a queue event in; says what the operator should hear of it.
     pub fn on_event(&mut self, event: &QueueEvent, now: Instant) -> Vec<Effect> {
+        let was_open = event
+            .id()
+            .and_then(|id| self.table.get(id))
+            .is_some_and(|r| r.status.is_active());
         self.table.apply(event, now);
+        let mut effects = self.count(event, was_open);
+        effects.extend(self.say(event));
+        effects
+    }
+
+    /// Keeps each batch's count; says when a batch is done.
+    fn count(&mut self, event: &QueueEvent, was_open: bool) -> Vec<Effect> {
+        let batch = match event {
+            QueueEvent::Added { batch, .. } => {
+                self.batches.entry(*batch).or_default().open += 1;
+                return Vec::new();
+            }
+            QueueEvent::Inspected { batch, .. } => *batch,
+            QueueEvent::Discarded { batch } => {
+                self.batches.remove(batch);
+                return Vec::new();
+            }
+            event if event.is_final() && was_open => {
+                let Some(batch) = event
+                    .id()
+                    .and_then(|id| self.table.get(id))
+                    .map(|r| r.batch)
+                else {
+                    return Vec::new();
+                };
+                let count = self.batches.entry(batch).or_default();
+                count.open = count.open.saturating_sub(1);
+                match event {
+                    QueueEvent::Staged { .. } => count.staged += 1,
+                    QueueEvent::Failed { .. } => count.failed += 1,
+                    _ => {}
+                }
+                batch
+            }
+            _ => return Vec::new(),
+        };
+        let count = self.batches.entry(batch).or_default();
+        if matches!(event, QueueEvent::Inspected { .. }) {
+            count.looked_at = true;
+        }
+        if count.looked_at && count.open == 0 && count.staged + count.failed > 0 {
+            let done = *count;
+            // Said once; a retry opens it again.
+            count.staged = 0;
+            count.failed = 0;
+            return vec![Effect::GroupStaged {
+                staged: done.staged,
+                failed: done.failed,
+            }];
+        }
+        Vec::new()
+    }
+
+    /// What the operator should hear of an event.
+    fn say(&mut self, event: &QueueEvent) -> Vec<Effect> {
         match event {
             QueueEvent::Inspected { batch, summary } => {
                 self.inspecting = self.inspecting.saturating_sub(1);

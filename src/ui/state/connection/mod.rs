@@ -287,6 +287,10 @@ impl ConnectionState {
                 self.save_base_url(BaseUrl::parse(&input))
             }
             ConnectionCommand::ResetBaseUrl => self.save_base_url(Ok(BaseUrl::default())),
+            ConnectionCommand::ToggleNotifications => {
+                self.settings.notify_when_staged = !self.settings.notify_when_staged;
+                vec![Effect::SaveSettings(self.settings.clone())]
+            }
         }
     }
 

@@ -1,0 +1,333 @@
+//! The staged list: every file staged from this computer (the history), in groups (one
+//! per drop, pick or paste: the set an operator pastes into one execute call), with a
+//! filter, a selection across groups, copy feedback, staging again after expiry, and the
+//! clearing of what expired.
+
+mod view;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+pub use view::{GroupView, ListRow};
+
+use super::NoticeLevel;
+use crate::api::TempFile;
+use crate::history::HistoryEntry;
+use crate::ui::command::{CopyWhat, Effect, HistoryChange, StagedCommand};
+use crate::upload_queue::{QueueEvent, Restage};
+
+/// How long "Copied!" stays on a button.
+pub const COPIED_FEEDBACK: Duration = Duration::from_secs(2);
+
+/// Files with less than this left stand out: stage them again or use them now.
+pub const EXPIRING_SOON: Duration = Duration::from_secs(5 * 60);
+
+/// The staged list.
+#[derive(Debug)]
+pub struct StagedState {
+    /// Every staged file, oldest first, expired ones included.
+    pub entries: Vec<HistoryEntry>,
+    /// Where the history is kept, for messages.
+    pub history_path: PathBuf,
+    /// "Clear all" asked to be confirmed.
+    pub confirm_clear_all: bool,
+    /// The last copy, for its "Copied!" feedback.
+    pub copied: Option<(CopyWhat, Instant)>,
+    /// The filter box: a part of a name, a path or an ID.
+    pub filter: String,
+    /// Selected files, by ID, across groups.
+    pub selected: HashSet<String>,
+    /// The list as drawn (group headers and files), rebuilt when it changes.
+    pub rows: Vec<ListRow>,
+    /// The groups, newest first.
+    pub groups: Vec<GroupView>,
+    dirty: bool,
+}
+
+impl StagedState {
+    /// The list as loaded at start.
+    pub fn new(entries: Vec<HistoryEntry>, history_path: PathBuf) -> Self {
+        let mut state = Self {
+            entries,
+            history_path,
+            confirm_clear_all: false,
+            copied: None,
+            filter: String::new(),
+            selected: HashSet::new(),
+            rows: Vec::new(),
+            groups: Vec::new(),
+            dirty: true,
+        };
+        state.prepare();
+        state
+    }
+
+    /// Rebuilds the drawn list if something changed since: once per frame at most, never
+    /// per event (ten thousand files staged in a burst cost one rebuild).
+    pub fn prepare(&mut self) {
+        if self.dirty {
+            (self.groups, self.rows) = view::build(&self.entries, &self.filter);
+            self.dirty = false;
+        }
+    }
+
+    /// Staged files the API still keeps, oldest first.
+    pub fn unexpired(&self, now: SystemTime) -> impl Iterator<Item = &HistoryEntry> {
+        self.entries.iter().filter(move |e| !e.is_expired(now))
+    }
+
+    /// The selected files, oldest first.
+    pub fn selection(&self) -> impl Iterator<Item = &HistoryEntry> {
+        self.entries
+            .iter()
+            .filter(|e| self.selected.contains(&e.id))
+    }
+
+    /// Whether `what` was copied less than [`COPIED_FEEDBACK`] ago.
+    pub fn is_copied(&self, what: &CopyWhat, now: Instant) -> bool {
+        self.copied
+            .as_ref()
+            .is_some_and(|(w, at)| w == what && now.duration_since(*at) < COPIED_FEEDBACK)
+    }
+
+    /// Folds a command in. Copy texts are built here, on the click, never per frame.
+    pub fn handle(
+        &mut self,
+        command: StagedCommand,
+        now: SystemTime,
+        instant: Instant,
+    ) -> Vec<Effect> {
+        match command {
+            StagedCommand::Copy(what) => {
+                let text = self.copy_text(&what, now);
+                self.copied = Some((what, instant));
+                vec![Effect::CopyText(text)]
+            }
+            StagedCommand::EditFilter(text) => {
+                self.filter = text;
+                self.dirty = true;
+                Vec::new()
+            }
+            StagedCommand::ToggleSelected(id) => {
+                if !self.selected.remove(&id) {
+                    self.selected.insert(id);
+                }
+                Vec::new()
+            }
+            StagedCommand::SelectGroup(key) => {
+                let ids: Vec<String> = self
+                    .group(&key)
+                    .map(|g| {
+                        g.members
+                            .iter()
+                            .filter_map(|&i| self.entries.get(i))
+                            .filter(|e| !e.is_expired(now))
+                            .map(|e| e.id.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.selected.extend(ids);
+                Vec::new()
+            }
+            StagedCommand::ClearSelection => {
+                self.selected.clear();
+                Vec::new()
+            }
+            StagedCommand::StageAgain(scope) => self.stage_again(scope, now),
+            StagedCommand::ClearExpired => {
+                self.entries.retain(|e| !e.is_expired(now));
+                self.forget_missing_selection();
+                self.dirty = true;
+                vec![Effect::ChangeHistory(HistoryChange::ClearExpired(now))]
+            }
+            StagedCommand::AskClearAll => {
+                self.confirm_clear_all = true;
+                Vec::new()
+            }
+            StagedCommand::ClearAll => {
+                self.confirm_clear_all = false;
+                self.entries.clear();
+                self.selected.clear();
+                self.dirty = true;
+                vec![Effect::ChangeHistory(HistoryChange::ClearAll)]
+            }
+            StagedCommand::KeepAll => {
+                self.confirm_clear_all = false;
+                Vec::new()
+            }
+        }
+    }
+
+    /// Folds a queue event in: a staged file joins the list (or takes the place of the
+    /// expired one it replaces, in its group).
+    pub fn on_event(&mut self, event: &QueueEvent) -> Vec<Effect> {
+        match event {
+            QueueEvent::Staged {
+                entry, replaces, ..
+            } => {
+                self.dirty = true;
+                let slot = replaces
+                    .as_ref()
+                    .and_then(|old| self.entries.iter_mut().find(|e| &e.id == old));
+                match slot {
+                    Some(slot) => {
+                        let group = slot.group.clone();
+                        let old = std::mem::replace(slot, entry.clone());
+                        slot.group = group.or(entry.group.clone());
+                        if self.selected.remove(&old.id) {
+                            self.selected.insert(entry.id.clone());
+                        }
+                    }
+                    None => self.entries.push(entry.clone()),
+                }
+                Vec::new()
+            }
+            QueueEvent::HistoryNotSaved { reason } => vec![Effect::Notice(
+                NoticeLevel::Warning,
+                format!(
+                    "The list of staged files could not be saved to {} ({reason}). The IDs are shown below; copy them before closing the window. Saving is tried again by itself.",
+                    self.history_path.display()
+                ),
+            )],
+            QueueEvent::HistorySaved { recovered } => vec![Effect::Notice(
+                NoticeLevel::Info,
+                format!(
+                    "The list of staged files is saved again ({recovered} waiting record(s) written to {}).",
+                    self.history_path.display()
+                ),
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the history change was written.
+    pub fn history_changed(&self, result: Result<usize, String>) -> Vec<Effect> {
+        match result {
+            Ok(_) => Vec::new(),
+            Err(reason) => vec![Effect::Notice(
+                NoticeLevel::Warning,
+                format!(
+                    "The list of staged files could not be saved ({reason}). Check that {} is writable.",
+                    self.history_path.display()
+                ),
+            )],
+        }
+    }
+
+    /// When a label of the list changes by itself next: a countdown's minute, the last
+    /// minute's seconds, "Copied!" going away. `None`: nothing changes until something happens.
+    pub fn next_change(&self, now: SystemTime, instant: Instant) -> Option<Duration> {
+        let mut next: Option<Duration> = None;
+        let mut consider = |d: Duration| next = Some(next.map_or(d, |n| n.min(d)));
+        if let Some((_, at)) = &self.copied
+            && let Some(left) = COPIED_FEEDBACK.checked_sub(instant.duration_since(*at))
+        {
+            consider(left);
+        }
+        for entry in &self.entries {
+            let left = entry.time_left(now);
+            if left.is_zero() {
+                continue;
+            }
+            // "expires in N min" changes when a whole minute passes; seconds in the last one.
+            let to_next = if left <= Duration::from_secs(60) {
+                Duration::from_secs(1).min(left)
+            } else {
+                let into_minute = Duration::from_nanos((left.as_nanos() % 60_000_000_000) as u64);
+                if into_minute.is_zero() {
+                    Duration::from_secs(60)
+                } else {
+                    into_minute
+                }
+            };
+            consider(to_next);
+        }
+        next
+    }
+
+    /// The group with this key (its ID, or "" for files staged before groups existed).
+    pub fn group(&self, key: &str) -> Option<&GroupView> {
+        self.groups.iter().find(|g| g.key == key)
+    }
+
+    fn copy_text(&self, what: &CopyWhat, now: SystemTime) -> String {
+        let live = |e: &&HistoryEntry| !e.is_expired(now);
+        match what {
+            CopyWhat::Id(id) => id.clone(),
+            CopyWhat::AllIds => join_ids(self.unexpired(now)),
+            CopyWhat::Json => temp_files_json(self.unexpired(now)),
+            CopyWhat::Group(key) => temp_files_json(
+                self.group(key)
+                    .into_iter()
+                    .flat_map(|g| g.members.iter().filter_map(|&i| self.entries.get(i)))
+                    .filter(live),
+            ),
+            CopyWhat::SelectedJson => temp_files_json(self.selection().filter(live)),
+            CopyWhat::SelectedIds => join_ids(self.selection().filter(live)),
+        }
+    }
+
+    fn stage_again(
+        &mut self,
+        scope: crate::ui::command::StageAgain,
+        now: SystemTime,
+    ) -> Vec<Effect> {
+        use crate::ui::command::StageAgain;
+        let wanted: Vec<&HistoryEntry> = match &scope {
+            StageAgain::One(id) => self.entries.iter().filter(|e| &e.id == id).collect(),
+            StageAgain::Group(key) => self
+                .group(key)
+                .into_iter()
+                .flat_map(|g| g.members.iter().filter_map(|&i| self.entries.get(i)))
+                .collect(),
+            StageAgain::AllExpired => self.entries.iter().collect(),
+        };
+        let mut items = Vec::new();
+        let mut unknown = Vec::new();
+        for entry in wanted.into_iter().filter(|e| e.is_expired(now)) {
+            match &entry.source {
+                Some(source) => items.push(Restage {
+                    entry: entry.clone(),
+                    source: source.clone(),
+                }),
+                None => unknown.push(entry.name.clone()),
+            }
+        }
+        let mut effects = Vec::new();
+        if !unknown.is_empty() {
+            effects.push(Effect::Notice(
+                NoticeLevel::Warning,
+                format!(
+                    "{} cannot be staged again from here: where the file was is not known (it was staged by an older version). Add it again instead.",
+                    unknown.join(", ")
+                ),
+            ));
+        }
+        if !items.is_empty() {
+            effects.push(Effect::Restage(items));
+        }
+        effects
+    }
+
+    fn forget_missing_selection(&mut self) {
+        let present: HashSet<&str> = self.entries.iter().map(|e| e.id.as_str()).collect();
+        self.selected.retain(|id| present.contains(id.as_str()));
+    }
+}
+
+fn join_ids<'a>(entries: impl Iterator<Item = &'a HistoryEntry>) -> String {
+    entries
+        .map(|e| e.id.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Staged files as an execute call's `tempFiles` takes them.
+pub fn temp_files_json<'a>(entries: impl Iterator<Item = &'a HistoryEntry>) -> String {
+    let list: Vec<TempFile> = entries.map(HistoryEntry::temp_file).collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned())
+}
+
+#[cfg(test)]
+mod tests;

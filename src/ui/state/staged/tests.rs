@@ -1,0 +1,206 @@
+use super::*;
+use crate::history::{SourceFile, StagedGroup};
+use crate::ui::command::StageAgain;
+
+fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
+    HistoryEntry {
+        id: id.into(),
+        name: format!("{id}.pdf"),
+        size: 1,
+        organization_id: "o".into(),
+        staged_at,
+        group: None,
+        source: None,
+    }
+}
+
+fn grouped(id: &str, group: &str, staged_at: SystemTime) -> HistoryEntry {
+    HistoryEntry {
+        group: Some(StagedGroup {
+            id: group.into(),
+            label: format!("Dropped {group}"),
+            created_at: staged_at,
+        }),
+        source: Some(SourceFile {
+            path: format!("/files/{id}.pdf").into(),
+            relative_path: format!("Scans/{id}.pdf"),
+            size: 1,
+            modified: None,
+        }),
+        ..entry(id, staged_at)
+    }
+}
+
+fn t0() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_900_000_000)
+}
+
+fn copied(effects: Vec<Effect>) -> String {
+    match effects.into_iter().next() {
+        Some(Effect::CopyText(text)) => text,
+        _ => panic!("nothing copied"),
+    }
+}
+
+#[test]
+fn a_staged_file_expiring_leaves_the_copies_and_can_be_cleared() {
+    let mut state = StagedState::new(
+        vec![
+            entry("a", t0()),
+            entry("b", t0() + Duration::from_secs(600)),
+        ],
+        "h".into(),
+    );
+    let at = Instant::now();
+    let copy = |state: &mut StagedState, now| {
+        copied(state.handle(StagedCommand::Copy(CopyWhat::AllIds), now, at))
+    };
+    assert_eq!(copy(&mut state, t0() + Duration::from_secs(60)), "a\nb");
+    // An hour after "a" was staged it is gone from what is copied.
+    let later = t0() + crate::STAGED_FILE_LIFETIME + Duration::from_secs(1);
+    assert_eq!(copy(&mut state, later), "b");
+    assert!(state.is_copied(&CopyWhat::AllIds, at));
+    assert!(!state.is_copied(&CopyWhat::AllIds, at + COPIED_FEEDBACK));
+    state.handle(StagedCommand::ClearExpired, later, at);
+    let ids: Vec<_> = state.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["b"]);
+}
+
+#[test]
+fn the_next_repaint_is_when_a_countdown_label_changes() {
+    let state = StagedState::new(vec![entry("a", t0())], "h".into());
+    let at = Instant::now();
+    // 59 min 30 s left: the label says 60 min until 30 s from now.
+    let next = state.next_change(t0() + Duration::from_secs(30), at);
+    assert_eq!(next, Some(Duration::from_secs(30)));
+    // In the last minute, every second.
+    let next = state.next_change(t0() + Duration::from_secs(3570), at);
+    assert_eq!(next, Some(Duration::from_secs(1)));
+    // Expired: nothing changes by itself.
+    assert_eq!(
+        state.next_change(t0() + Duration::from_secs(7200), at),
+        None
+    );
+}
+
+#[test]
+fn groups_come_newest_first_and_copy_their_own_files() {
+    let later = t0() + Duration::from_secs(60);
+    let mut state = StagedState::new(
+        vec![
+            grouped("a", "g1", t0()),
+            grouped("b", "g1", t0()),
+            grouped("c", "g2", later),
+        ],
+        "h".into(),
+    );
+    assert_eq!(
+        state.rows,
+        [
+            ListRow::Group(0),
+            ListRow::Entry(2),
+            ListRow::Group(1),
+            ListRow::Entry(0),
+            ListRow::Entry(1)
+        ]
+    );
+    assert_eq!(state.groups[1].label, "Dropped g1");
+    let json = copied(state.handle(
+        StagedCommand::Copy(CopyWhat::Group("g1".into())),
+        later,
+        Instant::now(),
+    ));
+    assert_eq!(
+        json,
+        r#"[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"}]"#
+    );
+}
+
+#[test]
+fn a_selection_across_groups_is_copied_together() {
+    let mut state = StagedState::new(
+        vec![
+            grouped("a", "g1", t0()),
+            grouped("b", "g1", t0()),
+            grouped("c", "g2", t0()),
+        ],
+        "h".into(),
+    );
+    let now = t0() + Duration::from_secs(5);
+    state.handle(
+        StagedCommand::ToggleSelected("a".into()),
+        now,
+        Instant::now(),
+    );
+    state.handle(
+        StagedCommand::ToggleSelected("c".into()),
+        now,
+        Instant::now(),
+    );
+    let ids = copied(state.handle(
+        StagedCommand::Copy(CopyWhat::SelectedIds),
+        now,
+        Instant::now(),
+    ));
+    assert_eq!(ids, "a\nc");
+    state.handle(
+        StagedCommand::ToggleSelected("a".into()),
+        now,
+        Instant::now(),
+    );
+    assert_eq!(state.selection().count(), 1);
+}
+
+#[test]
+fn the_filter_matches_names_paths_and_ids_in_any_case() {
+    let mut state = StagedState::new(
+        vec![grouped("alpha", "g1", t0()), grouped("beta", "g2", t0())],
+        "h".into(),
+    );
+    state.handle(
+        StagedCommand::EditFilter("SCANS/BET".into()),
+        t0(),
+        Instant::now(),
+    );
+    state.prepare();
+    assert_eq!(state.rows.len(), 2, "{:?}", state.rows);
+    assert!(matches!(state.rows[1], ListRow::Entry(1)));
+}
+
+#[test]
+fn expired_files_are_staged_again_and_the_new_id_takes_the_old_place() {
+    let mut state = StagedState::new(
+        vec![
+            grouped("old", "g1", t0()),
+            grouped("kept", "g1", t0() + Duration::from_secs(3500)),
+        ],
+        "h".into(),
+    );
+    let later = t0() + crate::STAGED_FILE_LIFETIME + Duration::from_secs(1);
+    let effects = state.handle(
+        StagedCommand::StageAgain(StageAgain::Group("g1".into())),
+        later,
+        Instant::now(),
+    );
+    let Some(Effect::Restage(items)) = effects.into_iter().next() else {
+        panic!("nothing to stage again");
+    };
+    // Only the expired one.
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].entry.id, "old");
+    let mut fresh = grouped("new", "other", later);
+    fresh.group = None;
+    state.on_event(&QueueEvent::Staged {
+        id: 1,
+        entry: fresh,
+        note: None,
+        replaces: Some("old".into()),
+    });
+    state.prepare();
+    let ids: Vec<_> = state.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["new", "kept"]);
+    assert_eq!(
+        state.entries[0].group.as_ref().map(|g| g.id.as_str()),
+        Some("g1")
+    );
+}

@@ -12,6 +12,7 @@ pub mod api;
 pub mod atomic_file;
 pub mod cli;
 pub mod clipboard;
+pub mod clock;
 pub mod endpoint;
 pub mod folder_scan;
 pub mod format;

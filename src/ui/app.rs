@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use futures_util::FutureExt;
 use tokio::sync::mpsc;
@@ -18,15 +18,13 @@ use super::state::{
 };
 use crate::api::{ApiClient, ClientOptions};
 use crate::clipboard::ClipboardContent;
+use crate::clock::Clock;
 use crate::history::{HistoryEntry, HistoryStore};
 use crate::key_store::KeyStoreError;
 use crate::paths::AppPaths;
 use crate::session::Overrides;
 use crate::settings::Settings;
 use crate::upload_queue::{QueueOptions, UploadQueue};
-
-/// The time the window shows; tests give their own to expire files without waiting.
-pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
 /// Reads the system clipboard (blocking); tests give their own.
 pub type ClipboardReader = Arc<dyn Fn() -> ClipboardContent + Send + Sync>;
@@ -54,7 +52,7 @@ pub struct AppEnvironment {
     pub queue_options: QueueOptions,
     /// Timeouts.
     pub client_options: ClientOptions,
-    /// The time.
+    /// The time (tests give their own, to expire files without waiting).
     pub clock: Clock,
     /// The settings, read once at start.
     pub settings: Settings,
@@ -100,7 +98,7 @@ impl AppEnvironment {
             overrides,
             initial_files,
             client_options: ClientOptions::default(),
-            clock: Arc::new(SystemTime::now),
+            clock: Clock::system(),
             settings,
             history,
             staged,
@@ -168,7 +166,11 @@ impl StagerApp {
         let queue_inbox = inbox.clone();
         let queue = UploadQueue::start(
             &env.runtime,
-            env.queue_options,
+            // One time for the window and the queue (a staged file's hour starts by it).
+            QueueOptions {
+                clock: env.clock.clone(),
+                ..env.queue_options
+            },
             Some(env.history.clone()),
             Arc::new(move |event| queue_inbox.send(Event::Queue(Box::new(event)))),
         );
@@ -188,7 +190,7 @@ impl StagerApp {
             notices,
             view: ViewState::default(),
             settings_path: env.paths.settings_file(),
-            now: (env.clock)(),
+            now: env.clock.now(),
             instant: Instant::now(),
         };
         let mut app = Self {
@@ -501,7 +503,7 @@ impl StagerApp {
 
 impl eframe::App for StagerApp {
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
-        self.state.now = (self.clock)();
+        self.state.now = self.clock.now();
         self.state.instant = Instant::now();
         self.read_input(ctx);
         if self.drain(Some(frame)) {

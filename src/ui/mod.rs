@@ -13,7 +13,7 @@ pub mod command;
 mod panels;
 pub mod state;
 
-pub use app::{AppEnvironment, Clock, StagerApp};
+pub use app::{AppEnvironment, ClipboardReader, Notifier, StagerApp};
 pub use state::KeyStoreFactory;
 
 use crate::key_store::{ApiKeyStore, KeychainStore};

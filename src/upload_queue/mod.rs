@@ -62,6 +62,8 @@ pub struct QueueOptions {
     pub batch_max_bytes: u64,
     /// After the history could not be written, try again this often.
     pub history_retry: Duration,
+    /// When a file counts as staged (its hour starts then).
+    pub clock: crate::clock::Clock,
 }
 
 impl Default for QueueOptions {
@@ -75,6 +77,7 @@ impl Default for QueueOptions {
             batch_max_files: 32,
             batch_max_bytes: 8 * 1024 * 1024,
             history_retry: Duration::from_secs(30),
+            clock: crate::clock::Clock::system(),
         }
     }
 }

@@ -2,16 +2,19 @@
 //! files, and a harness that drives the real app headlessly until what the test waits for
 //! appears.
 
-#![allow(dead_code)]
+// Shared by several test crates, each using a part of it.
+#![allow(dead_code, unused_imports)]
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+use asteroid_stager::clipboard::ClipboardContent;
+use asteroid_stager::clock::Clock;
 use asteroid_stager::key_store::{ApiKeyStore, MemoryKeyStore};
 use asteroid_stager::paths::AppPaths;
 use asteroid_stager::session::Overrides;
@@ -41,6 +44,10 @@ pub struct World {
     pub dir: tempfile::TempDir,
     /// Seconds added to the real time: the app's test clock.
     pub clock_skew: Arc<AtomicU64>,
+    /// What the Paste button finds on the "system" clipboard.
+    pub clipboard: Arc<Mutex<ClipboardContent>>,
+    /// Desktop notifications shown: (summary, body).
+    pub notifications: Arc<Mutex<Vec<(String, String)>>>,
 }
 
 impl World {
@@ -57,6 +64,8 @@ impl World {
             store: Arc::new(store),
             dir: tempfile::tempdir().expect("temp dir"),
             clock_skew: Arc::new(AtomicU64::new(0)),
+            clipboard: Arc::new(Mutex::new(ClipboardContent::Empty)),
+            notifications: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
@@ -90,8 +99,19 @@ impl World {
         env.queue_options.backoff = Duration::from_millis(10);
         env.queue_options.max_backoff = Duration::from_millis(20);
         let skew = self.clock_skew.clone();
-        env.clock =
-            Arc::new(move || SystemTime::now() + Duration::from_secs(skew.load(Ordering::Relaxed)));
+        env.clock = Clock::new(move || {
+            SystemTime::now() + Duration::from_secs(skew.load(Ordering::Relaxed))
+        });
+        let clipboard = self.clipboard.clone();
+        env.clipboard = Arc::new(move || clipboard.lock().expect("clipboard").clone());
+        let shown = self.notifications.clone();
+        env.notifier = Arc::new(move |summary, body| {
+            shown
+                .lock()
+                .expect("notifications")
+                .push((summary.to_owned(), body.to_owned()));
+            Ok(())
+        });
         env
     }
 
@@ -156,10 +176,37 @@ pub fn wait_until(
                 .children_recursive()
                 .filter_map(|n| n.accesskit_node().label())
                 .collect();
-            panic!("timed out waiting for {what}; on screen: {shown:#?}");
+            let notices: Vec<String> = harness
+                .state()
+                .state()
+                .notices
+                .list()
+                .iter()
+                .map(|n| n.text.clone())
+                .collect();
+            panic!("timed out waiting for {what}; on screen: {shown:#?}; notices: {notices:#?}");
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Sets something about the window (focus, a close request) for the next frames.
+pub fn root_viewport<'h>(harness: &'h mut Harness<'_, StagerApp>) -> &'h mut egui::ViewportInfo {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+}
+
+/// The commands the app sent to its window in the last frame.
+pub fn viewport_commands(harness: &Harness<'_, StagerApp>) -> Vec<egui::ViewportCommand> {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.commands.clone())
+        .unwrap_or_default()
 }
 
 /// Every text the app asked to put on the clipboard in the last frame.

@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::time::SystemTime;
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -321,7 +320,7 @@ impl QueueActor {
         organization: OrganizationId,
         staged: Vec<StagedAnswer>,
     ) {
-        let now = SystemTime::now();
+        let now = self.options.clock.now();
         let mut batch = Vec::with_capacity(ids.len());
         for (id, answer) in ids.iter().zip(staged) {
             let Some(job) = self.jobs.get_mut(id) else {

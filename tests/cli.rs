@@ -420,3 +420,49 @@ async fn a_folder_tree_is_staged_in_order_without_its_hidden_files() {
     received.sort();
     assert_eq!(received, ["a.pdf", "b.pdf", "cover.txt"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_lists_what_was_staged_for_people_and_scripts() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let a = home.file("a.txt", 10);
+    let b = home.file("b.txt", 20);
+    let mut env = with_server(&server);
+    env.push(("ASTEROID_ORG_ID", ORG.to_owned()));
+    let staged = home
+        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .await;
+    assert_eq!(staged.status.code(), Some(0), "{}", text(&staged.stderr));
+
+    let out = home.run(&["history", "--json"], &[], None).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The same envelope `stage` printed: the IDs the server issued, reusable as they are.
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let printed: serde_json::Value = serde_json::from_slice(&staged.stdout).unwrap();
+    assert_eq!(listed, printed);
+
+    let out = home.run(&["history"], &[], None).await;
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("expires in 60 min") && stdout.contains("b.txt"),
+        "{stdout}"
+    );
+    assert!(
+        text(&out.stderr).contains("2 files."),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Nothing staged yet anywhere: an empty envelope, and a plain word on stderr.
+    let empty = Home::new();
+    let out = empty.run(&["history", "--json"], &[], None).await;
+    assert_eq!(text(&out.stdout).trim(), r#"{"tempFiles":[]}"#);
+    let out = empty.run(&["history", "--all"], &[], None).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("No file has been staged"),
+        "{}",
+        text(&out.stderr)
+    );
+}

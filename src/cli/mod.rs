@@ -2,6 +2,7 @@
 //! `{"tempFiles":[…]}` envelope on stdout (ready to paste into an execute call) and
 //! everything meant for a person on stderr.
 
+mod history;
 mod key;
 mod stage;
 
@@ -45,6 +46,8 @@ pub struct Cli {
 pub enum CliCommand {
     /// Stage files and print {"tempFiles":[…]} for an execute call.
     Stage(StageArgs),
+    /// List the staged files that have not expired (the IDs can be used again).
+    History(HistoryArgs),
     /// Store, check or remove the API key in the system keychain.
     Key {
         /// What to do with the key.
@@ -65,6 +68,17 @@ pub struct StageArgs {
     /// The files (or folders) to stage.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `history`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Print {"tempFiles":[…]} (for scripts) instead of a list.
+    #[arg(long)]
+    pub json: bool,
+    /// Include the files that have expired.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `key`'s subcommands.
@@ -140,6 +154,7 @@ pub fn run(command: CliCommand, overrides: Overrides) -> ExitCode {
     let env = Environment::load(overrides);
     let result = match command {
         CliCommand::Stage(args) => stage::run(&env, args),
+        CliCommand::History(args) => history::run(&env, args),
         CliCommand::Key { action } => key::run(&env, action),
     };
     match result {

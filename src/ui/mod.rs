@@ -27,6 +27,12 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/asteroid-stager.png");
 /// the window's size and position in.
 pub const APP_ID: &str = "asteroid-stager";
 
+/// Draws the whole window from `state`, pushing what the operator asked for into
+/// `commands`: what a frame does, for the frame benchmark.
+pub fn draw(ui: &mut egui::Ui, state: &state::State, commands: &mut Vec<command::Command>) {
+    panels::show(ui, state, commands);
+}
+
 /// Opens the window with `files` already added (as "Open with" from a file manager does),
 /// with the environment's values.
 pub fn run_window(files: Vec<PathBuf>, overrides: Overrides) -> Result<(), String> {

@@ -122,27 +122,9 @@ grep -q "$version" "$work/version.out" || fail "--version does not print $versio
 end_stage
 
 # One fake API for the rest, recording every file it receives.
-python3 scripts/fake_api.py --port 0 --port-file "$work/port" --key testkey \
-  --ledger "$work/ledger.json" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-[ -s "$work/port" ] || { cat "$work/server.log"; fail "the fake API did not start"; }
-base="http://127.0.0.1:$(cat "$work/port")/agents/v2"
+fake_api_start
 mkdir -p "$work/files"
 
-# received FILE…: each file arrived whole (same name, size and SHA-256) at the fake API.
-received() {
-  python3 - "$work/ledger.json" "$@" <<'PY'
-import hashlib, json, os, sys
-ledger = json.load(open(sys.argv[1]))
-for path in sys.argv[2:]:
-    data = open(path, "rb").read()
-    want = {"name": os.path.basename(path), "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    if want not in ledger:
-        sys.exit(f"the server did not receive {want} (received: {ledger})")
-    print(f"received {want['name']}: {want['size']} bytes, sha256 {want['sha256'][:16]}…")
-PY
-}
 # stage_output FILE NAME…: stdout is exactly {"tempFiles":[…]} with these names, in order.
 stage_output() {
   python3 - "$@" <<'PY'
@@ -218,30 +200,13 @@ begin "the window under Xvfb: opens, paints, stages the file on its command line
 wine_stop
 f4="$work/files/from the command line.bin"
 head -c 200000 /dev/urandom >"$f4"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 1 100); do [ -s "$work/display" ] && break; sleep 0.1; done
-[ -s "$work/display" ] || { cat "$work/xvfb.log"; fail "Xvfb did not start"; }
-display=":$(cat "$work/display")"
-echo "Xvfb on $display"
-window_started=$(now)
+xvfb_start
 DISPLAY="$display" ASTEROID_API_KEY=testkey ASTEROID_BASE_URL="$base" \
   wine_run 300 "$app_exe" "$(winpath "$f4")" >"$work/window.log" 2>&1 </dev/null &
 app_pid=$!
 # Until the file arrives: the window has opened, read its command line and uploaded.
-deadline=$(( $(date +%s) + 180 ))
-until received "$f4" >/dev/null 2>&1; do
-  if ! kill -0 "$app_pid" 2>/dev/null; then cat "$work/window.log"; fail "the window exited before staging the file"; fi
-  if grep -qE 'could not be opened|Exiting because of error' "$work/window.log"; then
-    cat "$work/window.log"; fail "the window could not be opened"
-  fi
-  if [ "$(date +%s)" -gt "$deadline" ]; then cat "$work/window.log"; fail "the window did not stage the file within 180 s"; fi
-  sleep 0.5
-done
-echo "file staged by the window $(seconds_since "$window_started") s after it was started"
-received "$f4"
-DISPLAY="$display" timeout 30 xdotool search --sync --onlyvisible --name "Asteroid Stager" >/dev/null \
-  || fail "no visible window named Asteroid Stager"
+wait_staged "$app_pid" "$work/window.log" "$f4"
+wait_window
 sleep 3   # a few frames to show the staged file with its ID
 DISPLAY="$display" timeout 30 import -window root "$out_dir/window.png" || fail "screenshot failed"
 colours=$(identify -format '%k' "$out_dir/window.png")

@@ -8,6 +8,8 @@
 #     (`--version`); the product is registered for Apps & features with its version and an
 #     uninstall command; "Asteroid Stager" shortcuts are in the Start menu and in Send to,
 #     pointing at the exe
+#   - under Xvfb, the Start-menu shortcut opens the window, and the Send to shortcut given a
+#     file (as Explorer does) opens it with the file, which it stages at a local fake API
 #   - the older MSI then refuses to install over the newer one
 #   - `msiexec /x` removes the exe, its folder, both shortcuts, the registry values and the
 #     product registration: nothing is left
@@ -32,15 +34,26 @@ while [ $# -gt 0 ]; do
     *) fail "unknown argument: $1" ;;
   esac
 done
-for tool in wixl msiinfo x86_64-w64-mingw32-gcc; do
-  command -v "$tool" >/dev/null || fail "$tool missing: apt-get install -y wixl msitools gcc-mingw-w64-x86-64"
+for tool in wixl msiinfo x86_64-w64-mingw32-gcc Xvfb xdotool python3; do
+  command -v "$tool" >/dev/null \
+    || fail "$tool missing: apt-get install -y wixl msitools gcc-mingw-w64-x86-64 xvfb xdotool python3"
 done
 [ -x "$WINE64" ] || fail "$WINE64 missing: apt-get install -y wine64 wine"
 
 version=$(sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -1)
 msi="target/dist/asteroid-stager-$version-x86_64.msi"
 work=$(mktemp -d)
-cleanup() { wine_stop; rm -rf "$work"; }
+server_pid="" xvfb_pid="" app_pid=""
+cleanup() {
+  [ -z "$app_pid" ] || kill "$app_pid" 2>/dev/null || true
+  wine_stop
+  [ -z "$xvfb_pid" ] || kill "$xvfb_pid" 2>/dev/null || true
+  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  # The logs are kept, for a failed run: target/windows-ci/msi-*.log.
+  mkdir -p target/windows-ci
+  for f in "$work"/*.log; do [ ! -f "$f" ] || cp "$f" "target/windows-ci/msi-$(basename "$f")"; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -122,6 +135,35 @@ cat "$work/version.out"
 grep -q "$version" "$work/version.out" || fail "the installed exe does not print $version"
 end_stage
 
+begin "the shortcuts start it: Start menu opens the window, Send to stages a file"
+fake_api_start
+xvfb_start
+# Wine's desktop process, started by the runs above without a display, would host the window
+# with no OpenGL: end the prefix's processes first.
+wine_stop
+# `start` opens a .lnk as Explorer does, appending the arguments (for Send to: the files). It
+# does not wait for what the shortcut starts: the checks watch the display and the fake API.
+DISPLAY="$display" ASTEROID_API_KEY=testkey ASTEROID_BASE_URL="$base" \
+  wine_run 120 start /wait "$(winpath_c "$start_menu_lnk")" >"$work/startmenu.log" 2>&1 </dev/null &
+app_pid=$!
+wait_window
+echo "Start menu shortcut: the window is open"
+kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=""
+wine_stop
+mkdir -p "$work/files"
+sent="$work/files/sent to Asteroid Stager.bin"
+head -c 300000 /dev/urandom >"$sent"
+DISPLAY="$display" ASTEROID_API_KEY=testkey ASTEROID_BASE_URL="$base" \
+  wine_run 120 start /wait "$(winpath_c "$send_to_lnk")" "$(winpath "$sent")" >"$work/sendto.log" 2>&1 </dev/null &
+app_pid=$!
+wait_staged "" "$work/sendto.log" "$sent"
+kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; app_pid=""
+wine_stop
+kill "$xvfb_pid" "$server_pid" 2>/dev/null || true
+wait "$xvfb_pid" "$server_pid" 2>/dev/null || true
+xvfb_pid="" server_pid=""
+end_stage
+
 begin "a downgrade is refused"
 msiexec /i "$(winpath "$work/older.msi")" /qn /l*v "$(winpath "$work/downgrade.log")"
 [ "$msi_rc" -ne 0 ] || fail "the older MSI installed over the newer one"
@@ -147,9 +189,23 @@ if wine_run 30 reg query 'HKCU\Software\Asteroid Stager' </dev/null >/dev/null 2
   fail "left behind: the registry key HKCU\\Software\\Asteroid Stager"
 fi
 [ ! -e "$roaming/Microsoft/Installer/$code" ] || fail "left behind: the cached icon in $roaming/Microsoft/Installer/$code"
-leftovers=$(find "$WINEPREFIX/drive_c" -iname '*asteroid*' | head -5)
+# What the app itself wrote while it ran (its settings and history in %APPDATA%\Asteroid, the
+# window's size and place in %APPDATA%\asteroid-stager) is the user's: an uninstall keeps it,
+# as Windows programs do. Nothing else may remain.
+user_data=()
+for d in "$roaming/Asteroid" "$roaming/asteroid-stager" \
+  "$wine_user_dir/AppData/Local/Asteroid" "$wine_user_dir/AppData/Local/asteroid-stager"; do
+  [ ! -e "$d" ] || user_data+=("${d#"$wine_user_dir/"}")
+done
+leftovers=$(find "$WINEPREFIX/drive_c" -iname '*asteroid*' \
+  ! -path "$roaming/Asteroid" ! -path "$roaming/Asteroid/*" \
+  ! -path "$roaming/asteroid-stager" ! -path "$roaming/asteroid-stager/*" \
+  ! -path "$wine_user_dir/AppData/Local/Asteroid" ! -path "$wine_user_dir/AppData/Local/Asteroid/*" \
+  ! -path "$wine_user_dir/AppData/Local/asteroid-stager" ! -path "$wine_user_dir/AppData/Local/asteroid-stager/*" \
+  | head -5)
 [ -z "$leftovers" ] || fail "left behind: $leftovers"
-echo "nothing named *asteroid* left in the prefix; no product registered"
+echo "nothing of the installer's is left in the prefix, and no product is registered"
+echo "(the user's own data, kept: ${user_data[*]:-none})"
 end_stage
 
 print_times

@@ -56,7 +56,7 @@ wine_prefix_new() {
   export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
   mkdir -p "$work/home/.cache"
   rm -rf "$WINEPREFIX"
-  wine_run 180 wineboot -i >"$work/wineboot.log" 2>&1 \
+  wine_run 180 wineboot -i >"$work/wineboot.log" 2>&1 </dev/null \
     || { cat "$work/wineboot.log" >&2; fail "wineboot could not create the prefix $WINEPREFIX"; }
   timeout 60 "$WINESERVER" -w || true
   cp "$2" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"

@@ -84,6 +84,9 @@ property() { msiinfo export "$out" Property | tr -d '\r' | awk -F'\t' -v k="$1" 
 [ "$(property UpgradeCode)" = "{5E92456A-0765-4D83-9465-5B52B28C8772}" ] \
   || fail "UpgradeCode changed: it must stay the same forever, or a new MSI installs beside the old one"
 msiinfo export "$out" File | grep 'asteroid-stager.exe' >/dev/null || fail "the exe is not in the MSI"
+[ "$(property ARPPRODUCTICON)" = AsteroidStager.ico ] || fail "no icon for Apps & features (ARPPRODUCTICON)"
+msiinfo export "$out" Shortcut | tr -d '\r' | awk -F'\t' '$9 == "AsteroidStager.ico" { n++ } END { exit n != 2 }' \
+  || fail "the Start-menu and Send to shortcuts do not both carry the icon"
 # Summary information "Source" (word count) bit 8: no elevated privileges needed (per-user).
 source_flags=$(msiinfo suminfo "$out" | sed -n 's/^Source: \([0-9]*\).*/\1/p')
 [ $(( ${source_flags:-0} & 8 )) -eq 8 ] || fail "the MSI would ask for administrator rights"

@@ -6,15 +6,21 @@ Standard library only. Listens on 127.0.0.1 (port 0 = any free port) and impleme
   POST /agents/v2/temp-files/<org>     -> {"tempFiles":[{"id":"<uuid4>","name":"<filename>"}, ...]}
 Every request must carry the header X-Asteroid-Agents-Api-Key (and, with --key, that value).
 Writes the chosen port to --port-file (if given) once it listens, then serves until killed.
+With --ledger FILE, every file part it accepts is recorded there, so a test can check that the
+right bytes arrived: a JSON list of {"name", "size", "sha256"} in arrival order, rewritten
+atomically (temporary file, then rename) after each request.
 
-    python3 scripts/fake_api.py --port 0 --port-file /tmp/port --key testkey
+    python3 scripts/fake_api.py --port 0 --port-file /tmp/port --key testkey [--ledger /tmp/ledger.json]
 """
 
 import argparse
 import email.parser
 import email.policy
+import hashlib
 import json
+import os
 import sys
+import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,7 +28,31 @@ ORG_ID = "11111111-2222-3333-4444-555555555555"
 PREFIX = "/agents/v2"
 
 
-def make_handler(expected_key):
+class Ledger:
+    """The files received, written to a JSON file after each request (None: not kept)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.entries = []
+        self.lock = threading.Lock()
+        if path:
+            self._write()
+
+    def add(self, entries):
+        if not self.path:
+            return
+        with self.lock:
+            self.entries.extend(entries)
+            self._write()
+
+    def _write(self):
+        tmp = self.path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.entries, f, indent=1)
+        os.replace(tmp, self.path)
+
+
+def make_handler(expected_key, ledger):
     class Handler(BaseHTTPRequestHandler):
         server_version = "fake-asteroid-api/1"
 
@@ -84,6 +114,7 @@ def make_handler(expected_key):
             head = b"Content-Type: " + ctype.encode("latin-1") + b"\r\nMIME-Version: 1.0\r\n\r\n"
             msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
             files = []
+            received = []
             if msg.is_multipart():
                 for part in msg.iter_parts():
                     disp = part.get("Content-Disposition", "")
@@ -91,8 +122,12 @@ def make_handler(expected_key):
                     filename = part.get_filename()
                     if name == "files" and filename is not None and "form-data" in disp:
                         files.append({"id": str(uuid.uuid4()), "name": filename})
+                        data = part.get_payload(decode=True) or b""
+                        received.append({"name": filename, "size": len(data),
+                                         "sha256": hashlib.sha256(data).hexdigest()})
             if not files:
                 return self.send_text(400, "Invalid file upload request.")
+            ledger.add(received)
             self.send_json(200, {"tempFiles": files})
 
     return Handler
@@ -103,13 +138,14 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--port-file")
     ap.add_argument("--key", help="the only key accepted (default: any non-empty key)")
+    ap.add_argument("--ledger", help="record each received file (name, size, sha256) in this JSON file")
     args = ap.parse_args()
-    httpd = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(args.key))
+    handler = make_handler(args.key, Ledger(args.ledger))
+    httpd = ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     port = httpd.server_address[1]
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as f:
             f.write(str(port))
-        import os
         os.replace(args.port_file + ".tmp", args.port_file)
     print(f"fake_api: listening on http://127.0.0.1:{port}{PREFIX}", file=sys.stderr, flush=True)
     try:

@@ -1,7 +1,7 @@
 //! The window's own work per frame, measured headlessly: the real panels drawn through
 //! egui's `Context::run_ui` (layout and tessellation, no GPU) for 0, 1,000 and 10,000
-//! staged files, and with 200 uploads in progress. CPU time of the drawing thread per
-//! frame, min / median / max over many frames.
+//! staged files, and with 200 uploads in progress, plus the frame's logic (when to wake
+//! next). CPU time of the drawing thread per frame, min / median / max over many frames.
 //!
 //! `cargo bench --bench frame`
 

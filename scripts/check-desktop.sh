@@ -92,7 +92,7 @@ wait_for_files() {
 }
 
 stage "dragging a file and a folder onto the window"
-/usr/bin/python3 scripts/desktop/drag_source.py "$work/files/alone.txt" "$work/files/Scans" &
+/usr/bin/python3 -W ignore scripts/desktop/drag_source.py "$work/files/alone.txt" "$work/files/Scans" &
 pids+=($!)
 sleep 1.5
 xdotool mousemove 60 40 mousedown 1
@@ -106,7 +106,7 @@ stage "choosing a file in the file dialog (Ctrl+O)"
 xdotool windowfocus --sync "$window" key ctrl+o
 dialog=""
 for _ in $(seq 100); do
-  dialog=$(xdotool search --name 'Add files to stage' 2>/dev/null | head -1 || true)
+  dialog=$( (xdotool search --onlyvisible --name 'Add files to stage'; xdotool search --onlyvisible --class zenity) 2>/dev/null | head -1 || true)
   [ -n "$dialog" ] && break
   sleep 0.1
 done
@@ -115,7 +115,14 @@ sleep 0.5
 import -window root "$out/dialog.png"
 xdotool windowfocus --sync "$dialog" key ctrl+l
 xdotool type --delay 20 "$work/files/picked.csv"
-xdotool key Return
+sleep 0.5
+# The location field may first take Return for its completion: press again while the
+# dialog is still open.
+for _ in 1 2 3; do
+  xdotool search --onlyvisible --class zenity >/dev/null 2>&1 || break
+  xdotool windowfocus --sync "$dialog" key Return 2>/dev/null || true
+  sleep 1
+done
 wait_for_files 4
 sleep 1
 import -window root "$out/after-dialog.png"

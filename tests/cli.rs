@@ -60,7 +60,10 @@ impl Home {
             input.write_all(text.as_bytes()).await.unwrap();
         }
         drop(child.stdin.take());
-        child.wait_with_output().await.unwrap()
+        tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("the binary finished within 60 s")
+            .unwrap()
     }
 }
 

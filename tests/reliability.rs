@@ -543,7 +543,10 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
             }
         }
         child.start_kill().unwrap(); // SIGKILL
-        let status = child.wait().await.unwrap();
+        let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+            .await
+            .expect("the killed binary was reaped")
+            .unwrap();
         assert!(!status.success());
         let after = history_ids(home.path());
         for id in known.iter().chain(&reported) {
@@ -586,9 +589,10 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
     ] {
         std::fs::write(data.join("history.json"), damaged).unwrap();
         std::fs::write(config.join("settings.json"), settings).unwrap();
-        let out = stage_command(&server, home.path(), std::slice::from_ref(&file))
-            .output()
+        let run = stage_command(&server, home.path(), std::slice::from_ref(&file)).output();
+        let out = tokio::time::timeout(Duration::from_secs(60), run)
             .await
+            .expect("the binary finished within 60 s")
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");

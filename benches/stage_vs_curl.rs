@@ -1,7 +1,7 @@
 //! Staging through a local server: our binary next to curl, each used the way that suits
 //! it best, on the same server, in one run.
 //!
-//! `cargo bench --bench stage_vs_curl` (about 5 minutes; `STAGE_BENCH_QUICK=1` for a
+//! `cargo bench --bench stage_vs_curl` (about 3 minutes; `STAGE_BENCH_QUICK=1` for a
 //! smaller run). The cases:
 //! - one large file (100 MiB, 1 GiB): ours vs `curl -F files=@file`;
 //! - 1,000 files of 2 KiB through a server that takes 50 ms per request, and 0 ms: ours vs

@@ -1,16 +1,22 @@
-//! Staging through a local server: our binary next to curl on the same server, in one run.
+//! Staging through a local server: our binary next to curl, each used the way that suits
+//! it best, on the same server, in one run.
 //!
-//! `cargo bench --bench stage_vs_curl` (about 2 minutes; `STAGE_BENCH_QUICK=1` for a
-//! smaller run). For each case both tools run several times, interleaved; the table shows
-//! the median wall time and the peak memory (the largest `ru_maxrss` of the child
-//! processes), then whether the targets are met:
-//! - a 1 GiB file within 1.05x of curl's wall time and under 40 MB peak RSS, flat from
-//!   10 MiB to 1 GiB;
-//! - 1,000 files of 2 KiB through a server that takes 50 ms per request at least 8x faster
-//!   than one curl process per file.
+//! `cargo bench --bench stage_vs_curl` (about 3 minutes; `STAGE_BENCH_QUICK=1` for a
+//! smaller run). The cases:
+//! - one large file (100 MiB, 1 GiB): ours vs `curl -F files=@file`;
+//! - 1,000 files of 2 KiB through a server that takes 50 ms per request, and 0 ms: ours vs
+//!   the fair peers, curl with every file in ONE request (`-F files=@a -F files=@b …`, from
+//!   a config file) and `curl --parallel --parallel-max 4` with one transfer per file; one
+//!   curl process per file is kept as context only (fewer runs).
 //!
-//! The server is the test suite's (tests/support), with hashing off so that receiving a
-//! gigabyte costs the server little. It runs in this process, on two tokio threads.
+//! Every tool gets one untimed warm-up run, then the runs alternate between the tools,
+//! the order reversed every other round (A B C, C B A, …). The table gives min / median /
+//! max wall time, the ratio of medians, and the peak resident memory (`ru_maxrss` from
+//! `wait4`, the largest over runs and, for one process per file, over processes). A
+//! difference is claimed only where the ranges do not overlap.
+//!
+//! The server is the test suite's (tests/support), hashing off, in this process on two
+//! tokio threads; after each run it checks it received every file and byte.
 //! Under `cargo test --all-targets` (no `--bench` argument) this prints a note and exits.
 
 #[cfg(unix)]
@@ -41,71 +47,79 @@ mod bench {
     use std::process::{Command, Stdio};
     use std::time::{Duration, Instant};
 
-    use crate::support::{KEY, ORG, StagingServer};
+    use crate::support::{KEY, NO_DBUS, ORG, StagingServer};
 
     const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
     const MIB: u64 = 1024 * 1024;
     const GIB: u64 = 1024 * MIB;
-
-    const LARGE_TIME_RATIO: f64 = 1.05;
-    const LARGE_RSS_LIMIT_MB: f64 = 40.0;
-    /// "Flat": the 1 GiB peak at most this much above the 10 MiB peak.
-    const FLAT_RSS_SLACK_MB: f64 = 4.0;
-    const SMALL_SPEEDUP: f64 = 8.0;
-    const SMALL_DELAY: Duration = Duration::from_millis(50);
     const SMALL_FILE_SIZE: u64 = 2048;
 
     struct Plan {
         large: Vec<(&'static str, u64)>,
-        large_runs: usize,
+        runs: usize,
         small_files: usize,
-        small_runs_ours: usize,
-        small_runs_curl: usize,
+        delays: Vec<Duration>,
+        /// One curl process per file: context only, a minute a run at 50 ms.
+        per_file_runs: usize,
     }
 
     impl Plan {
         fn new(quick: bool) -> Self {
             if quick {
                 Self {
-                    large: vec![("10 MiB file", 10 * MIB), ("100 MiB file", 100 * MIB)],
-                    large_runs: 3,
+                    large: vec![("100 MiB file", 100 * MIB)],
+                    runs: 3,
                     small_files: 200,
-                    small_runs_ours: 3,
-                    small_runs_curl: 1,
+                    delays: vec![Duration::from_millis(50)],
+                    per_file_runs: 1,
                 }
             } else {
                 Self {
-                    large: vec![
-                        ("10 MiB file", 10 * MIB),
-                        ("100 MiB file", 100 * MIB),
-                        ("1 GiB file", GIB),
-                    ],
-                    large_runs: 5,
+                    large: vec![("100 MiB file", 100 * MIB), ("1 GiB file", GIB)],
+                    runs: 5,
                     small_files: 1000,
-                    small_runs_ours: 3,
-                    // One run is 1,000 processes and most of a minute.
-                    small_runs_curl: 1,
+                    delays: vec![Duration::from_millis(50), Duration::ZERO],
+                    per_file_runs: 1,
                 }
             }
         }
     }
 
-    /// One child process: wall time from spawn to exit, and its peak resident set.
+    /// One child process (or, for one curl per file, the whole sequence): wall time and
+    /// the peak resident set.
     #[derive(Clone, Copy)]
     struct Sample {
         wall: Duration,
         max_rss_kb: u64,
     }
 
-    /// Several runs of one tool on one case.
     #[derive(Default)]
     struct Samples(Vec<Sample>);
 
     impl Samples {
-        fn median_wall(&self) -> Duration {
+        fn sorted(&self) -> Vec<Duration> {
             let mut walls: Vec<Duration> = self.0.iter().map(|s| s.wall).collect();
             walls.sort();
-            walls[walls.len() / 2]
+            walls
+        }
+
+        fn min(&self) -> Duration {
+            self.sorted()[0]
+        }
+
+        fn max(&self) -> Duration {
+            *self.sorted().last().unwrap()
+        }
+
+        /// The middle run (the mean of the two middle ones for an even count).
+        fn median(&self) -> Duration {
+            let w = self.sorted();
+            let n = w.len();
+            if n % 2 == 1 {
+                w[n / 2]
+            } else {
+                (w[n / 2 - 1] + w[n / 2]) / 2
+            }
         }
 
         fn peak_rss_mb(&self) -> f64 {
@@ -114,12 +128,40 @@ mod bench {
         }
     }
 
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Tool {
+        Ours,
+        /// Every file in one request: `curl -F files=@a -F files=@b …` (a config file).
+        CurlOneRequest,
+        /// One transfer per file, 4 at a time, in one curl process.
+        CurlParallel,
+        /// One curl process per file, one after another.
+        CurlPerFile,
+    }
+
+    impl Tool {
+        fn label(self) -> &'static str {
+            match self {
+                Tool::Ours => "asteroid-stager",
+                Tool::CurlOneRequest => "curl, all files in one request",
+                Tool::CurlParallel => "curl --parallel --parallel-max 4, one transfer per file",
+                Tool::CurlPerFile => "one curl process per file (context)",
+            }
+        }
+    }
+
+    struct Setup<'a> {
+        server: &'a StagingServer,
+        runtime: &'a tokio::runtime::Runtime,
+        url: String,
+        home: PathBuf,
+        scratch: PathBuf,
+    }
+
     struct Row {
         case: String,
-        files: usize,
-        ours: Samples,
-        curl: Samples,
-        note: &'static str,
+        tool: Tool,
+        samples: Samples,
     }
 
     pub fn run() {
@@ -135,18 +177,23 @@ mod bench {
             .expect("a tokio runtime for the server");
         let server = runtime.block_on(StagingServer::start());
         server.set_hashing(false);
-        let url = format!("{}/temp-files/{ORG}", server.base_url);
-
         let dir = tempfile::Builder::new()
             .prefix("stage-vs-curl-")
             .tempdir()
             .expect("a temporary directory for the test files");
-        let home = dir.path().join("home");
+        let setup = Setup {
+            server: &server,
+            runtime: &runtime,
+            url: format!("{}/temp-files/{ORG}", server.base_url),
+            home: dir.path().join("home"),
+            scratch: dir.path().to_path_buf(),
+        };
         println!(
-            "stage_vs_curl: {} vs curl on {} ({} CPU(s){})",
+            "stage_vs_curl: {} vs curl on {} ({} CPU(s), load average {}{})",
             BIN,
             server.base_url,
             std::thread::available_parallelism().map_or(0, |n| n.get()),
+            load_average(),
             if quick { ", quick run" } else { "" }
         );
 
@@ -155,31 +202,18 @@ mod bench {
             let path = dir.path().join(format!("large-{size}.bin"));
             write_data_file(&path, size, size);
             let files = vec![path.clone()];
-            let ours = Tool::Ours {
-                home: &home,
-                base_url: &server.base_url,
-            };
-            let curl = Tool::Curl {
-                url: &url,
-                scratch: dir.path(),
-            };
-            let (ours_samples, curl_samples) = measure_interleaved(
-                &server,
-                &files,
-                size,
-                &[(ours, plan.large_runs), (curl, plan.large_runs)],
-            );
-            rows.push(Row {
-                case: case.to_owned(),
-                files: 1,
-                ours: ours_samples,
-                curl: curl_samples,
-                note: "",
-            });
+            server.set_delay(Duration::ZERO);
+            let tools = [(Tool::Ours, plan.runs), (Tool::CurlOneRequest, plan.runs)];
+            for (tool, samples) in measure(&setup, &files, size, &tools) {
+                rows.push(Row {
+                    case: case.to_owned(),
+                    tool,
+                    samples,
+                });
+            }
             std::fs::remove_file(&path).expect("removing a test file");
         }
 
-        server.set_delay(SMALL_DELAY);
         let small_dir = dir.path().join("small");
         std::fs::create_dir(&small_dir).expect("a folder for the small files");
         let small: Vec<PathBuf> = (0..plan.small_files)
@@ -189,38 +223,43 @@ mod bench {
                 p
             })
             .collect();
-        let ours = Tool::Ours {
-            home: &home,
-            base_url: &server.base_url,
-        };
-        let curl = Tool::Curl {
-            url: &url,
-            scratch: dir.path(),
-        };
-        let (ours_samples, curl_samples) = measure_interleaved(
-            &server,
-            &small,
-            SMALL_FILE_SIZE * small.len() as u64,
-            &[(ours, plan.small_runs_ours), (curl, plan.small_runs_curl)],
-        );
-        rows.push(Row {
-            case: format!(
-                "{} x {} KiB, 50 ms/request",
+        for &delay in &plan.delays {
+            server.set_delay(delay);
+            let case = format!(
+                "{} files of {} KiB, server {} ms per request",
                 plan.small_files,
-                SMALL_FILE_SIZE / 1024
-            ),
-            files: plan.small_files,
-            ours: ours_samples,
-            curl: curl_samples,
-            note: "curl: one process per file, one after another",
-        });
+                SMALL_FILE_SIZE / 1024,
+                delay.as_millis()
+            );
+            let tools = [
+                (Tool::Ours, plan.runs),
+                (Tool::CurlOneRequest, plan.runs),
+                (Tool::CurlParallel, plan.runs),
+                (Tool::CurlPerFile, plan.per_file_runs),
+            ];
+            for (tool, samples) in
+                measure(&setup, &small, SMALL_FILE_SIZE * small.len() as u64, &tools)
+            {
+                rows.push(Row {
+                    case: case.clone(),
+                    tool,
+                    samples,
+                });
+            }
+        }
 
         print_table(&rows);
-        print_targets(&rows, quick);
         println!(
-            "\nTotal bench time: {:.0} s",
-            started.elapsed().as_secs_f64()
+            "\nTotal bench time: {:.0} s; load average at the end {}",
+            started.elapsed().as_secs_f64(),
+            load_average()
         );
+    }
+
+    fn load_average() -> String {
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|_| "unknown".into())
     }
 
     fn check_curl() {
@@ -232,57 +271,56 @@ mod bench {
         assert!(ok, "curl is needed on PATH to compare against");
     }
 
-    #[derive(Clone, Copy)]
-    enum Tool<'a> {
-        Ours { home: &'a Path, base_url: &'a str },
-        Curl { url: &'a str, scratch: &'a Path },
-    }
-
-    /// Runs every tool `runs` times on `files`, alternating between them (after one
-    /// untimed warm-up each), and checks the server got every file each time.
-    fn measure_interleaved(
-        server: &StagingServer,
+    /// One untimed warm-up per tool, then rounds in which every tool with runs left runs
+    /// once, the order reversed every other round. Returns the samples per tool.
+    fn measure(
+        setup: &Setup<'_>,
         files: &[PathBuf],
         total_bytes: u64,
-        tools: &[(Tool<'_>, usize); 2],
-    ) -> (Samples, Samples) {
-        let mut out = [Samples::default(), Samples::default()];
+        tools: &[(Tool, usize)],
+    ) -> Vec<(Tool, Samples)> {
+        let mut out: Vec<(Tool, Samples)> = tools
+            .iter()
+            .map(|(t, _)| (*t, Samples::default()))
+            .collect();
+        for (tool, runs) in tools {
+            // A minute-long sequence of processes is no warm-up material.
+            if *runs > 1 || *tool != Tool::CurlPerFile {
+                run_tool(setup, *tool, files, total_bytes);
+            }
+        }
         let most = tools.iter().map(|(_, runs)| *runs).max().unwrap_or(0);
-        for round in 0..=most {
-            for (which, (tool, runs)) in tools.iter().enumerate() {
-                // Round 0 is the warm-up. A single curl run of many small files is no
-                // warm-up material: it is most of a minute.
-                let warm_up = round == 0;
-                if warm_up && *runs == 1 && files.len() > 1 {
-                    continue;
-                }
-                if !warm_up && round > *runs {
-                    continue;
-                }
-                let sample = run_tool(server, *tool, files, total_bytes);
-                if !warm_up {
-                    out[which].0.push(sample);
+        for round in 0..most {
+            let mut order: Vec<usize> = (0..tools.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for i in order {
+                let (tool, runs) = tools[i];
+                if round < runs {
+                    let sample = run_tool(setup, tool, files, total_bytes);
+                    out[i].1.0.push(sample);
                 }
             }
         }
-        let [ours, curl] = out;
-        (ours, curl)
+        out
     }
 
-    fn run_tool(
-        server: &StagingServer,
-        tool: Tool<'_>,
-        files: &[PathBuf],
-        total_bytes: u64,
-    ) -> Sample {
-        let before = server.requests().len();
+    fn run_tool(setup: &Setup<'_>, tool: Tool, files: &[PathBuf], total_bytes: u64) -> Sample {
+        setup
+            .runtime
+            .block_on(setup.server.wait_idle(Duration::from_secs(30)));
+        setup.server.clear();
         let sample = match tool {
-            Tool::Ours { home, base_url } => run_ours(home, base_url, files),
-            Tool::Curl { url, scratch } => {
+            Tool::Ours => run_ours(setup, files),
+            Tool::CurlOneRequest => run_curl_config(setup, &one_request_config(setup, files)),
+            Tool::CurlParallel => run_curl_config(setup, &parallel_config(setup, files)),
+            Tool::CurlPerFile => {
                 let started = Instant::now();
                 let mut peak = 0;
                 for file in files {
-                    peak = peak.max(run_curl(url, file, scratch).max_rss_kb);
+                    let config = one_request_config(setup, std::slice::from_ref(file));
+                    peak = peak.max(run_curl_config(setup, &config).max_rss_kb);
                 }
                 Sample {
                     wall: started.elapsed(),
@@ -290,30 +328,37 @@ mod bench {
                 }
             }
         };
-        let requests = server.requests();
-        let new = &requests[before..];
+        setup
+            .runtime
+            .block_on(setup.server.wait_idle(Duration::from_secs(30)));
+        let requests = setup.server.requests();
         assert!(
-            new.iter().all(|r| r.complete),
+            requests.iter().all(|r| r.complete),
             "the server saw an incomplete request"
         );
-        let parts: Vec<_> = new.iter().flat_map(|r| &r.parts).collect();
+        let parts: Vec<_> = requests.iter().flat_map(|r| &r.parts).collect();
         let bytes: u64 = parts.iter().map(|p| p.size).sum();
         assert_eq!(
             parts.len(),
             files.len(),
-            "the server received {} file(s), {} were sent",
+            "{}: the server received {} file(s), {} were sent",
+            tool.label(),
             parts.len(),
             files.len()
         );
         assert_eq!(
-            bytes, total_bytes,
-            "the server received the wrong byte count"
+            bytes,
+            total_bytes,
+            "{}: the server received the wrong byte count",
+            tool.label()
         );
+        assert_eq!(setup.server.ledger().len(), files.len(), "each stored once");
         sample
     }
 
-    fn run_ours(home: &Path, base_url: &str, files: &[PathBuf]) -> Sample {
+    fn run_ours(setup: &Setup<'_>, files: &[PathBuf]) -> Sample {
         // A fresh history each run, inside the temporary directory.
+        let home = &setup.home;
         let _ = std::fs::remove_dir_all(home);
         std::fs::create_dir_all(home).expect("a temporary home");
         let stdout_path = home.join("stdout.json");
@@ -324,12 +369,15 @@ mod bench {
             .arg(ORG)
             .args(files)
             .env_remove("ASTEROID_ORG_ID")
+            .env_remove("RUST_LOG")
             .env("ASTEROID_API_KEY", KEY)
-            .env("ASTEROID_BASE_URL", base_url)
+            .env("ASTEROID_BASE_URL", &setup.server.base_url)
+            .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_STATE_HOME", home.join("state"))
+            .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
             .stdin(Stdio::null())
             .stdout(File::create(&stdout_path).expect("a stdout file"))
             .stderr(File::create(&stderr_path).expect("a stderr file"));
@@ -342,14 +390,49 @@ mod bench {
         sample
     }
 
-    fn run_curl(url: &str, file: &Path, scratch: &Path) -> Sample {
-        let stderr_path = scratch.join("curl-stderr.txt");
+    /// A curl config string value: quoted, `\` and `"` escaped.
+    fn quoted(value: &str) -> String {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+
+    /// One request carrying every file as a `files` part.
+    fn one_request_config(setup: &Setup<'_>, files: &[PathBuf]) -> String {
+        let mut config = String::from("silent\nshow-error\nfail\noutput = \"/dev/null\"\n");
+        config += &format!(
+            "header = {}\nurl = {}\n",
+            quoted(&format!("X-Asteroid-Agents-Api-Key: {KEY}")),
+            quoted(&setup.url)
+        );
+        for file in files {
+            config += &format!("form = {}\n", quoted(&format!("files=@{}", file.display())));
+        }
+        config
+    }
+
+    /// One transfer per file, at most 4 at once, in one process (connections reused).
+    fn parallel_config(setup: &Setup<'_>, files: &[PathBuf]) -> String {
+        let mut config = String::from("parallel\nparallel-max = 4\nsilent\nshow-error\n");
+        for (i, file) in files.iter().enumerate() {
+            if i > 0 {
+                config += "next\n";
+            }
+            config += &format!(
+                "fail\noutput = \"/dev/null\"\nheader = {}\nurl = {}\nform = {}\n",
+                quoted(&format!("X-Asteroid-Agents-Api-Key: {KEY}")),
+                quoted(&setup.url),
+                quoted(&format!("files=@{}", file.display()))
+            );
+        }
+        config
+    }
+
+    fn run_curl_config(setup: &Setup<'_>, config: &str) -> Sample {
+        let config_path = setup.scratch.join("curl.config");
+        std::fs::write(&config_path, config).expect("writing a curl config");
+        let stderr_path = setup.scratch.join("curl-stderr.txt");
         let mut cmd = Command::new("curl");
-        cmd.args(["-sS", "--fail", "-o", "/dev/null", "-H"])
-            .arg(format!("X-Asteroid-Agents-Api-Key: {KEY}"))
-            .arg("-F")
-            .arg(format!("files=@{}", file.display()))
-            .arg(url)
+        cmd.arg("--config")
+            .arg(&config_path)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(File::create(&stderr_path).expect("a stderr file"));
@@ -419,99 +502,68 @@ mod bench {
     }
 
     fn secs(d: Duration) -> String {
-        format!("{:.3} s", d.as_secs_f64())
+        let s = d.as_secs_f64();
+        if s >= 10.0 {
+            format!("{s:.1} s")
+        } else {
+            format!("{s:.3} s")
+        }
+    }
+
+    /// What the ranges allow one to say about ours against this tool.
+    fn verdict(ours: &Samples, other: &Samples) -> String {
+        let ratio = other.median().as_secs_f64() / ours.median().as_secs_f64();
+        if ours.max() < other.min() {
+            format!("ours faster ({ratio:.2}x)")
+        } else if other.max() < ours.min() {
+            format!("curl faster ({:.2}x)", 1.0 / ratio)
+        } else {
+            "ranges overlap: no difference shown".to_owned()
+        }
     }
 
     fn print_table(rows: &[Row]) {
         println!();
         println!(
-            "| {:<30} | {:>5} | {:>13} | {:>13} | {:>9} | {:>13} | {:>13} |",
-            "case",
-            "runs",
-            "ours (median)",
-            "curl (median)",
-            "ours/curl",
-            "ours peak RSS",
-            "curl peak RSS"
+            "| case | tool | runs | min | median | max | ours / this (medians) | what the spread shows | peak RSS |"
         );
-        println!(
-            "|{}|{}:|{}:|{}:|{}:|{}:|{}:|",
-            "-".repeat(32),
-            "-".repeat(6),
-            "-".repeat(14),
-            "-".repeat(14),
-            "-".repeat(10),
-            "-".repeat(14),
-            "-".repeat(14)
-        );
+        println!("|---|---|---:|---:|---:|---:|---:|---|---:|");
         for row in rows {
-            let ours = row.ours.median_wall();
-            let curl = row.curl.median_wall();
-            println!(
-                "| {:<30} | {:>5} | {:>13} | {:>13} | {:>8.3}x | {:>10.1} MB | {:>10.1} MB |",
-                row.case,
-                format!("{}/{}", row.ours.0.len(), row.curl.0.len()),
-                secs(ours),
-                secs(curl),
-                ours.as_secs_f64() / curl.as_secs_f64(),
-                row.ours.peak_rss_mb(),
-                row.curl.peak_rss_mb(),
-            );
-        }
-        for row in rows.iter().filter(|r| !r.note.is_empty()) {
-            println!("{}: {}", row.case, row.note);
-        }
-        println!("runs: ours/curl, after one untimed warm-up each; MB = 10^6 bytes");
-    }
-
-    fn print_targets(rows: &[Row], quick: bool) {
-        let verdict = |ok: bool| if ok { "MET" } else { "NOT MET" };
-        println!("\nTargets:");
-        let large: Vec<&Row> = rows.iter().filter(|r| r.files == 1).collect();
-        if let Some(biggest) = large.last() {
-            let ratio =
-                biggest.ours.median_wall().as_secs_f64() / biggest.curl.median_wall().as_secs_f64();
-            println!(
-                "  {}: ours/curl wall time {:.3}x <= {LARGE_TIME_RATIO}x: {}",
-                biggest.case,
-                ratio,
-                verdict(ratio <= LARGE_TIME_RATIO)
-            );
-            let rss = biggest.ours.peak_rss_mb();
-            println!(
-                "  {}: peak RSS {:.1} MB < {LARGE_RSS_LIMIT_MB} MB: {}",
-                biggest.case,
-                rss,
-                verdict(rss < LARGE_RSS_LIMIT_MB)
-            );
-            let smallest = large[0].ours.peak_rss_mb();
-            let spread = large
+            let ours = rows
                 .iter()
-                .map(|r| r.ours.peak_rss_mb())
-                .fold(f64::MIN, f64::max)
-                - smallest;
+                .find(|r| r.case == row.case && r.tool == Tool::Ours)
+                .expect("ours runs in every case");
+            let s = &row.samples;
+            let (ratio, shown) = if row.tool == Tool::Ours {
+                ("".to_owned(), "".to_owned())
+            } else {
+                (
+                    format!(
+                        "{:.2}",
+                        ours.samples.median().as_secs_f64() / s.median().as_secs_f64()
+                    ),
+                    if s.0.len() < 3 {
+                        "context only (too few runs)".to_owned()
+                    } else {
+                        verdict(&ours.samples, s)
+                    },
+                )
+            };
             println!(
-                "  peak RSS flat from {} to {}: +{:.1} MB <= {FLAT_RSS_SLACK_MB} MB: {}",
-                large[0].case,
-                biggest.case,
-                spread,
-                verdict(spread <= FLAT_RSS_SLACK_MB)
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} MB |",
+                row.case,
+                row.tool.label(),
+                s.0.len(),
+                secs(s.min()),
+                secs(s.median()),
+                secs(s.max()),
+                ratio,
+                shown,
+                s.peak_rss_mb(),
             );
         }
-        if let Some(small) = rows.iter().find(|r| r.files > 1) {
-            let speedup =
-                small.curl.median_wall().as_secs_f64() / small.ours.median_wall().as_secs_f64();
-            println!(
-                "  {}: {:.1}x faster than curl per file >= {SMALL_SPEEDUP}x: {}",
-                small.case,
-                speedup,
-                verdict(speedup >= SMALL_SPEEDUP)
-            );
-        }
-        if quick {
-            println!(
-                "  (quick run: no 1 GiB file and fewer small files; run without STAGE_BENCH_QUICK for the targets as stated)"
-            );
-        }
+        println!(
+            "\nruns after one untimed warm-up each (none for one curl per file), alternating, order reversed every other round; MB = 10^6 bytes; \"ours / this\" below 1 means ours took less time"
+        );
     }
 }

@@ -26,5 +26,7 @@ keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
 XDG_DATA_HOME="$keyring_home" REQUIRE_KEYCHAIN_TEST=1 dbus-run-session -- sh -c '
   printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  # Marks this bus as the private one: the keychain test runs only on it.
+  export ASTEROID_TEST_PRIVATE_BUS="$DBUS_SESSION_BUS_ADDRESS"
   exec cargo test --all-targets --locked
 '

@@ -6,7 +6,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use support::{Fault, KEY, ORG, StagingServer, write_pattern_file};
+use support::{Fault, KEY, NO_DBUS, ORG, StagingServer, write_pattern_file};
 
 const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
 
@@ -32,15 +32,23 @@ impl Home {
         serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
     }
 
-    /// Runs the binary with its config and data folders inside this temporary home.
+    /// Runs the binary with HOME and every XDG folder inside this temporary home, and a
+    /// D-Bus address where nothing listens (so no run can reach the desktop's keychain)
+    /// unless `env` names another.
     async fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
         let mut cmd = tokio::process::Command::new(BIN);
         cmd.args(args)
             .env_remove("ASTEROID_API_KEY")
             .env_remove("ASTEROID_BASE_URL")
             .env_remove("ASTEROID_ORG_ID")
+            .env_remove("RUST_LOG")
+            .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env("XDG_RUNTIME_DIR", self.dir.path().join("runtime"))
+            .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
             .envs(env.iter().copied())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -52,7 +60,10 @@ impl Home {
             input.write_all(text.as_bytes()).await.unwrap();
         }
         drop(child.stdin.take());
-        child.wait_with_output().await.unwrap()
+        tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("the binary finished within 60 s")
+            .unwrap()
     }
 }
 
@@ -224,25 +235,17 @@ async fn several_organizations_must_be_chosen() {
     assert_eq!(server.received_parts().len(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_key_never_appears_in_output_or_files() {
-    let server = StagingServer::start().await;
-    let home = Home::new();
-    let a = home.file("a.txt", 10);
-    server.push_faults([Fault::Status(
-        403,
-        "User is not a member of the organization.",
-    )]);
-    let env = with_server(&server);
-    let out = home
-        .run(&["stage", "--org", ORG, arg(&a)], &env_refs(&env), None)
-        .await;
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("not a member of this organization"));
-    for stream in [&out.stdout, &out.stderr] {
-        assert!(!text(stream).contains(KEY));
+/// Asserts that no file under `home` and neither stream holds the key.
+fn assert_no_key(home: &Path, out: &Output) {
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let leaks: Vec<String> = text(bytes)
+            .lines()
+            .filter(|l| l.contains(KEY))
+            .map(str::to_owned)
+            .collect();
+        assert!(leaks.is_empty(), "{stream} holds the key: {leaks:#?}");
     }
-    for entry in walk(home.dir.path()) {
+    for entry in walk(home) {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(
             !text(&bytes).contains(KEY),
@@ -250,6 +253,72 @@ async fn the_key_never_appears_in_output_or_files() {
             entry.display()
         );
     }
+}
+
+/// A real staging run (key from the environment, organization from the key, history
+/// written) with every log on: the key is in no file the app wrote and in nothing it
+/// printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_never_appears_in_output_or_files() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let a = home.file("a.txt", 10);
+    let b = home.file("b.bin", 300_000);
+    let mut env = with_server(&server);
+    env.push(("RUST_LOG", "trace".to_owned()));
+    let out = home
+        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // The logs were on (so the check below can fail), and staging went through.
+    assert!(stderr.contains("TRACE"), "RUST_LOG=trace took effect");
+    assert_eq!(server.context_calls(), 1);
+    let recorded: Vec<String> = home.history()["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        recorded,
+        server.issued_ids(),
+        "the history holds what was stored"
+    );
+    assert!(
+        walk(home.dir.path()).len() > 2,
+        "the app wrote its files in this home"
+    );
+    assert_no_key(home.dir.path(), &out);
+
+    // The key commands, logging too, on a machine without a keychain.
+    for action in ["status", "delete"] {
+        let out = home.run(&["key", action], &env_refs(&env), None).await;
+        assert_no_key(home.dir.path(), &out);
+    }
+}
+
+/// A server that repeats the key in its refusal ("Invalid API key: …"): the app shows the
+/// refusal without the key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_that_echoes_the_key_is_shown_without_it() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let a = home.file("a.txt", 10);
+    server.push_faults([Fault::StatusEchoingKey(401)]);
+    let mut env = with_server(&server);
+    env.push(("RUST_LOG", "trace".to_owned()));
+    let out = home
+        .run(&["stage", "--org", ORG, arg(&a)], &env_refs(&env), None)
+        .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("did not accept the API key (HTTP 401"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 1, "a 401 is not retried");
+    assert_no_key(home.dir.path(), &out);
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -277,24 +346,45 @@ async fn version_and_help_are_there() {
     assert!(text(&out.stdout).contains("--org <UUID>"));
 }
 
+/// The private session bus that scripts/test.sh starts (with gnome-keyring on it), or
+/// `None` when this run did not ask for the keychain test. A plain `cargo test` never
+/// reaches a keychain: only `REQUIRE_KEYCHAIN_TEST=1` runs it, and then only on the bus
+/// the script marked as its own, never a desktop's.
+fn private_keychain_bus() -> Option<String> {
+    if std::env::var("REQUIRE_KEYCHAIN_TEST").as_deref() != Ok("1") {
+        return None;
+    }
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+        .expect("REQUIRE_KEYCHAIN_TEST=1 but there is no D-Bus session");
+    let private = std::env::var("ASTEROID_TEST_PRIVATE_BUS").expect(
+        "REQUIRE_KEYCHAIN_TEST=1 outside scripts/test.sh: ASTEROID_TEST_PRIVATE_BUS, set inside its private D-Bus session, is missing",
+    );
+    assert_eq!(
+        bus, private,
+        "the session bus is not the private one scripts/test.sh started"
+    );
+    Some(bus)
+}
+
 /// The real Secret Service: `key set` stores the key in the keychain (not in a file), a
-/// later `stage` uses it, and `key delete` removes it. Needs the private D-Bus session
-/// with gnome-keyring that the test script starts.
+/// later `stage` uses it, and `key delete` removes it. Runs only inside the private D-Bus
+/// session with gnome-keyring that scripts/test.sh starts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_set_status_delete_through_the_real_keychain() {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        assert!(
-            std::env::var_os("REQUIRE_KEYCHAIN_TEST").is_none(),
-            "REQUIRE_KEYCHAIN_TEST is set but there is no D-Bus session"
+    let Some(bus) = private_keychain_bus() else {
+        eprintln!(
+            "skipped: the keychain test runs under scripts/test.sh (REQUIRE_KEYCHAIN_TEST=1)"
         );
-        eprintln!("skipped: no D-Bus session (run scripts/test.sh for the keychain test)");
         return;
-    }
+    };
     let server = StagingServer::start().await;
     let home = Home::new();
     // `localhost`, not 127.0.0.1: its own keychain account, apart from the other tests.
     let base = format!("http://localhost:{}/agents/v2", server.port);
-    let env = [("ASTEROID_BASE_URL", base.as_str())];
+    let env = [
+        ("ASTEROID_BASE_URL", base.as_str()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.as_str()),
+    ];
 
     let out = home
         .run(&["key", "set"], &env, Some(&format!("  {KEY}\n")))

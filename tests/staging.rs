@@ -342,27 +342,63 @@ async fn a_stalled_upload_is_detected_and_can_be_cancelled() {
         ..ClientOptions::default()
     };
     let mut run = start(&server, vec![f], options, fast_options()).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut next = async || {
+        tokio::time::timeout_at(deadline, run.events.recv())
+            .await
+            .expect("the queue moved on in time")
+            .expect("the queue is alive")
+    };
     // The first stall is noticed and retried…
     loop {
-        let e = run.events.recv().await.unwrap();
-        if let QueueEvent::Retrying { reason, .. } = &e {
+        if let QueueEvent::Retrying { reason, .. } = next().await {
             assert!(matches!(reason, ApiError::Stalled(_)), "{reason:?}");
             break;
         }
     }
-    // …and the operator cancels the second try.
-    loop {
-        if let QueueEvent::Sending { .. } = run.events.recv().await.unwrap() {
-            break;
-        }
-    }
+    // …and the operator cancels the second try, once the server holds it.
+    server
+        .wait_for("hold the second request", Duration::from_secs(30), |e| {
+            e.iter()
+                .filter(|e| matches!(e, support::ServerEvent::Paused { .. }))
+                .count()
+                == 2
+        })
+        .await;
     run.queue.cancel(run.ids[0]);
     let events = finish(&mut run).await;
     assert!(matches!(
         outcome(&events, run.ids[0]),
         QueueEvent::Cancelled { .. }
     ));
+    // Let the server read on: it finds both bodies cut short, and stores nothing.
+    server.resume();
+    server.wait_idle(Duration::from_secs(30)).await;
+    assert!(
+        server.requests().iter().all(|r| !r.complete),
+        "no body arrived whole"
+    );
+    assert!(server.ledger().is_empty(), "{:?}", server.ledger());
     assert!(run.history.entries().unwrap().is_empty());
+}
+
+/// The parsers the test server imitates read names as their originals do.
+#[test]
+fn server_parsers_read_names_as_their_originals_do() {
+    let d = |name: &str| format!("form-data; name=\"files\"; filename=\"{name}\"");
+    // What the client sends for `back\slash.txt`: the backslash escaped.
+    let raw = d(r"back\\slash.txt");
+    assert_eq!(
+        support::quoted_filename(raw.as_bytes()).as_deref(),
+        Some(r"back\slash.txt")
+    );
+    assert_eq!(
+        support::busboy_file_name(raw.as_bytes()).as_deref(),
+        Some("slash.txt")
+    );
+    assert_eq!(support::names::after_last_separator(".."), "");
+    assert_eq!(support::names::percent_decoded("a%22b"), "a\"b");
+    assert_eq!(support::names::nfc("e\u{301}"), "\u{e9}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

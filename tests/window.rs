@@ -190,9 +190,39 @@ fn an_upload_can_be_cancelled() {
     let a = world.file("slow.bin", b"slow data");
     let mut harness = world.harness(vec![a]);
     wait_for(&mut harness, "Cancel slow.bin");
+    // Cancel once the server has the file and is holding its answer.
+    world.runtime.block_on(
+        world
+            .server
+            .wait_for("store slow.bin", Duration::from_secs(10), |e| {
+                e.iter()
+                    .any(|e| matches!(e, support::ServerEvent::Paused { .. }))
+            }),
+    );
     harness.get_by_label("Cancel slow.bin").click();
     wait_for_text(&mut harness, "Cancelled.");
-    assert!(world.server.staged_names().is_empty());
+    // The body had arrived: the server stored the file and holds its answer. Let it
+    // answer now, into the closed connection, and wait until it has.
+    world.server.resume();
+    world
+        .runtime
+        .block_on(world.server.wait_idle(Duration::from_secs(10)));
+    assert_eq!(world.server.stored_names(), ["slow.bin"]);
+    // A late answer does not undo the cancel: nothing recorded, the file still offers
+    // Retry.
+    for _ in 0..5 {
+        harness.step();
+    }
+    let history = world.dir.path().join("app/data/history.json");
+    if let Ok(bytes) = std::fs::read(&history) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("slow.bin"));
+    }
+    assert!(
+        harness
+            .query_all_by_label_contains("Cancelled.")
+            .next()
+            .is_some()
+    );
     assert!(
         harness
             .query_all_by_label("Retry slow.bin")

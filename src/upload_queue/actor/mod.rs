@@ -342,7 +342,7 @@ impl QueueActor {
             }
             if job.maybe_stored {
                 notes.push(
-                    "An earlier try may also have been stored without an answer; that copy expires on its own."
+                    "It may be on the server twice: an earlier try was stored without an answer. The duplicate is never used and expires on its own."
                         .to_owned(),
                 );
             }

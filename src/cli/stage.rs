@@ -118,9 +118,15 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         &env.settings,
     );
     let store: Arc<dyn ApiKeyStore> = Arc::new(KeychainStore::for_host(&base.host()));
-    let connection = session::connect_unattended(flow, store, ClientOptions::default())
-        .await
-        .map_err(|stop| unanswered(stop, &base))?;
+    // Ctrl-C is listened to from here on: none is missed between two waits.
+    let mut interrupts = Interrupts::listen();
+    let connect = session::connect_unattended(flow, store, ClientOptions::default());
+    let connection = tokio::select! {
+        connection = connect => connection.map_err(|stop| unanswered(stop, &base))?,
+        () = interrupts.next() => {
+            return Err(Failure::failed("Interrupted before anything was sent. Nothing was uploaded."));
+        }
+    };
     let client = connection
         .client(ClientOptions::default())
         .map_err(|e| Failure::input(e.to_string()))?;
@@ -144,7 +150,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         client,
         organization: connection.organization,
     }));
-    follow(&queue, &mut events, &mut table, &files).await;
+    follow(&queue, &mut events, &mut table, &files, &mut interrupts).await;
 
     let mut staged: HashMap<UploadId, TempFile> = HashMap::new();
     for row in table.rows() {
@@ -181,6 +187,7 @@ async fn follow(
     events: &mut mpsc::UnboundedReceiver<QueueEvent>,
     table: &mut UploadTable,
     files: &[UploadId],
+    interrupts: &mut Interrupts,
 ) {
     let mut progress = ProgressLine::new(table.totals().bytes);
     let mut open = files.len();
@@ -188,7 +195,7 @@ async fn follow(
     while open > 0 {
         let event = tokio::select! {
             e = events.recv() => e,
-            _ = tokio::signal::ctrl_c() => {
+            () = interrupts.next() => {
                 progress.clear();
                 if interrupted {
                     eprintln!("Stopped. What was staged is in the history (asteroid-stager history).");
@@ -261,6 +268,49 @@ async fn follow(
         }
     }
     progress.clear();
+}
+
+/// Ctrl-C presses, counted from when this is made: a press between two waits is kept, not
+/// lost (a fresh `ctrl_c()` each time would miss it).
+struct Interrupts(mpsc::UnboundedReceiver<()>);
+
+impl Interrupts {
+    fn listen() -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{SignalKind, signal};
+                let Ok(mut presses) = signal(SignalKind::interrupt()) else {
+                    return;
+                };
+                while presses.recv().await.is_some() {
+                    if tx.send(()).is_err() {
+                        return;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                let Ok(mut presses) = tokio::signal::windows::ctrl_c() else {
+                    return;
+                };
+                while presses.recv().await.is_some() {
+                    if tx.send(()).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Self(rx)
+    }
+
+    /// The next press (never, if the signal cannot be listened to).
+    async fn next(&mut self) {
+        if self.0.recv().await.is_none() {
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 /// Where the key flow stopped, as the command line says it.

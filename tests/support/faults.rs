@@ -8,6 +8,9 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub enum Fault {
+    /// Nothing wrong: handled as a healthy server would (to let an earlier request pass
+    /// before the fault meant for a later one).
+    None,
     /// Read the body, then answer with this status and plain text. Stores nothing.
     Status(u16, &'static str),
     /// Read the body, then answer with this status and a text that repeats the API key
@@ -19,9 +22,14 @@ pub enum Fault {
     EarlyStatus(u16),
     /// Read the body, then 429 with `Retry-After: secs`. Stores nothing.
     TooManyRequests(u64),
+    /// Read the body, then 503 with `Retry-After: secs`. Stores nothing.
+    Unavailable(u64),
     /// Read this many body bytes, then drop the connection. Stores nothing. (A body that
     /// ends before that is handled as by a healthy server.)
     DropAfter(usize),
+    /// Read the body at about this many bytes per second (a slow but moving link), then
+    /// go on as a healthy server.
+    ReadSlowly(u64),
     /// Read this many body bytes, then stop reading until the test calls
     /// [`StagingServer::resume`](super::StagingServer::resume) (after it changed the file,
     /// say), signalled by [`ServerEvent::Paused`](super::ServerEvent::Paused). Then go on
@@ -60,6 +68,7 @@ impl Fault {
         matches!(
             self,
             Fault::DropAfter(_)
+                | Fault::ReadSlowly(_)
                 | Fault::PauseAfter(_)
                 | Fault::StallReading(_)
                 | Fault::SlowAnswer(_)

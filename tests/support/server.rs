@@ -88,6 +88,8 @@ pub(crate) struct Shared {
     issued_ids: Mutex<u64>,
     ledger: Mutex<Vec<LedgerEntry>>,
     context_calls: Mutex<u32>,
+    /// `GET /context` sends its headers and the start of its body, then nothing more.
+    context_stalls: AtomicBool,
     organizations: Mutex<Vec<(String, String)>>,
     delay: Mutex<Duration>,
     /// Skip hashing part bodies (their `sha256` stays empty): for benchmarks, where
@@ -124,6 +126,7 @@ impl StagingServer {
             issued_ids: Mutex::default(),
             ledger: Mutex::default(),
             context_calls: Mutex::default(),
+            context_stalls: AtomicBool::new(false),
             organizations: Mutex::new(vec![(ORG.to_owned(), "Acme Research".to_owned())]),
             delay: Mutex::default(),
             discard: AtomicBool::new(false),
@@ -229,6 +232,11 @@ impl StagingServer {
             .flat_map(|r| r.parts)
             .filter_map(|p| p.file_name)
             .collect()
+    }
+
+    /// Makes `GET /context` answer its headers and then stall in the middle of its body.
+    pub fn stall_context(&self, stall: bool) {
+        self.shared.context_stalls.store(stall, Ordering::Relaxed);
     }
 
     pub fn context_calls(&self) -> u32 {
@@ -424,6 +432,20 @@ async fn context(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respo
     if !key_ok(&headers) {
         return (StatusCode::UNAUTHORIZED, "Unauthorized").into_response();
     }
+    if shared.context_stalls.load(Ordering::Relaxed) {
+        let start = futures_util::stream::once(async {
+            Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"{\"userId\": \"u-"))
+        });
+        let body = Body::from_stream(futures_util::StreamExt::chain(
+            start,
+            futures_util::stream::pending(),
+        ));
+        return Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(body)
+            .unwrap();
+    }
     let orgs: Vec<_> = shared
         .organizations
         .lock()
@@ -559,7 +581,12 @@ async fn stage_request(
         .signals
         .emit(ServerEvent::RequestStarted { request: index });
     guard.request = index;
-    let fault = shared.faults.lock().unwrap().pop_front();
+    let fault = shared
+        .faults
+        .lock()
+        .unwrap()
+        .pop_front()
+        .filter(|f| !matches!(f, Fault::None));
     let delay = *shared.delay.lock().unwrap();
     let hashing = !shared.discard.load(Ordering::Relaxed);
     let options = shared.options.lock().unwrap().clone();
@@ -675,6 +702,10 @@ async fn stage_request(
                 Ok(Some(chunk)) => {
                     part.size += chunk.len() as u64;
                     read_so_far += chunk.len() as u64;
+                    if let Some(Fault::ReadSlowly(rate)) = &fault {
+                        let secs = chunk.len() as f64 / (*rate).max(1) as f64;
+                        tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+                    }
                     if hashing {
                         hasher.update(&chunk);
                     }
@@ -797,6 +828,14 @@ async fn stage_request(
             StatusCode::TOO_MANY_REQUESTS,
             &[("retry-after", secs.to_string())],
             Bytes::from_static(b"Too many requests"),
+            Vec::new(),
+        ),
+        Some(Fault::Unavailable(secs)) => answer(
+            &shared,
+            index,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &[("retry-after", secs.to_string())],
+            Bytes::from_static(b"Service unavailable"),
             Vec::new(),
         ),
         Some(Fault::Body200(body)) => answer(

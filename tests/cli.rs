@@ -132,12 +132,19 @@ async fn wrong_input_exits_2_and_uploads_nothing() {
     let env = env_refs(&env);
 
     let missing = home.dir.path().join("missing.pdf");
+    let empty = home.dir.path().join("empty.pdf");
+    std::fs::write(&empty, b"").unwrap();
     type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
     let cases: Vec<Case> = vec![
         (
             vec!["stage", arg(&good), arg(&missing)],
             env.clone(),
             "there is no such file",
+        ),
+        (
+            vec!["stage", arg(&good), arg(&empty)],
+            env.clone(),
+            "is empty (0 bytes)",
         ),
         (
             vec!["stage", arg(&good), arg(&folder)],

@@ -199,6 +199,8 @@ fn an_upload_can_be_cancelled() {
                     .any(|e| matches!(e, support::ServerEvent::Paused { .. }))
             }),
     );
+    // While the server holds its answer, the row says for how long it has waited.
+    wait_for_text(&mut harness, "s so far)");
     harness.get_by_label("Cancel slow.bin").click();
     wait_for_text(&mut harness, "Cancelled.");
     // The body had arrived: the server stored the file and holds its answer. Let it
@@ -475,4 +477,23 @@ fn a_damaged_settings_file_is_kept_aside_and_said() {
         .collect();
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(std::fs::read(&kept[0]).expect("backup"), b"\x00not json");
+}
+
+/// Files added before there is a key wait, say so, and go as soon as the key is set.
+#[test]
+fn files_added_before_the_key_go_once_it_is_set() {
+    let world = World::new(MemoryKeyStore::default());
+    let early = world.file("early.txt", b"before the key");
+    let mut harness = world.harness(vec![early]);
+    wait_for(&mut harness, "API key");
+    wait_for_text(
+        &mut harness,
+        "1 file(s) are waiting; they are sent as soon as the key and organization are set.",
+    );
+    assert!(world.server.requests().is_empty());
+    harness.get_by_label("API key").focus();
+    harness.get_by_label("API key").type_text(GOOD_KEY);
+    harness.get_by_label("Check and save key").click();
+    wait_for(&mut harness, "Copy the ID of early.txt");
+    assert_eq!(world.server.stored_names(), ["early.txt"]);
 }

@@ -211,3 +211,18 @@ fn a_keychain_that_refuses_the_key_offers_this_session_only() {
     assert!(flow.has_unsaved_key());
     assert!(matches!(flow.keep_for_session(), Step::Ready(_)));
 }
+
+#[test]
+fn the_environment_s_key_wins_over_the_stored_one() {
+    let env = Overrides {
+        api_key: Some("from-env".into()),
+        ..Overrides::default()
+    };
+    let mut flow = KeyFlow::new(BaseUrl::default(), None, &env, &Settings::default());
+    // The store is never asked.
+    let Step::CheckKey(key) = flow.start() else {
+        panic!("the environment's key is checked, the store not read");
+    };
+    assert_eq!(key.expose(), "from-env");
+    assert_eq!(flow.key_source(), Some(KeySource::Environment));
+}

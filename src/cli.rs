@@ -267,7 +267,11 @@ fn stage(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
 
     let (history, problem) = HistoryStore::open(&env.paths.history_file());
     if let Some(p) = problem {
-        eprintln!("Note: the history file could not be used. {p}");
+        if p.is_problem() {
+            eprintln!("Note: the history file could not be used. {p}");
+        } else {
+            eprintln!("Note: {p}");
+        }
     }
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     eprintln!(

@@ -431,6 +431,8 @@ impl QueueActor {
                     size: job.file.size,
                     organization_id: organization.to_string(),
                     staged_at: now,
+                    group: None,
+                    source: None,
                 })
             })
             .collect();

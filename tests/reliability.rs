@@ -58,7 +58,7 @@ async fn run(server: &StagingServer, s: &Scenario) -> Outcome {
             LocalFile::inspect(&path).unwrap()
         })
         .collect();
-    let history_path = dir.path().join("history.json");
+    let history_path = dir.path().join("history.sqlite3");
     let (history, _) = HistoryStore::open(&history_path);
     let before = server.requests().len();
     server.push_faults(s.faults.clone());
@@ -108,7 +108,12 @@ async fn run(server: &StagingServer, s: &Scenario) -> Outcome {
     // Reopen the history as a restarted app would: every staged ID must be there.
     let (reopened, problem) = HistoryStore::open(&history_path);
     assert!(problem.is_none());
-    let saved: HashSet<String> = reopened.entries().into_iter().map(|e| e.id).collect();
+    let saved: HashSet<String> = reopened
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
     outcome.lost = open.len() + staged_ids.iter().filter(|id| !saved.contains(*id)).count();
     outcome.bytes_received = server.requests()[before..]
         .iter()
@@ -337,7 +342,7 @@ async fn ten_thousand_files_at_once_are_all_staged_and_recorded() {
             LocalFile::inspect(&path).unwrap()
         })
         .collect();
-    let history_path = dir.path().join("history.json");
+    let history_path = dir.path().join("history.sqlite3");
     let (history, _) = HistoryStore::open(&history_path);
     let (_queue, mut events, ids) = support::start_queue(
         &server,
@@ -364,7 +369,7 @@ async fn ten_thousand_files_at_once_are_all_staged_and_recorded() {
         "small files share requests"
     );
     let (reopened, _) = HistoryStore::open(&history_path);
-    assert_eq!(reopened.entries().len(), 10_000);
+    assert_eq!(reopened.entries().unwrap().len(), 10_000);
 }
 
 /// Names that could break a multipart header if sent raw: the bytes on the wire keep
@@ -457,14 +462,12 @@ fn stage_command(
 }
 
 fn history_ids(home: &Path) -> Vec<String> {
-    let bytes = std::fs::read(home.join("data/asteroid-stager/history.json")).unwrap();
-    let doc: serde_json::Value =
-        serde_json::from_slice(&bytes).expect("the history is whole after a kill");
-    doc["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_owned())
+    let (history, _) = HistoryStore::open(&home.join("data/asteroid-stager/history.sqlite3"));
+    history
+        .entries()
+        .expect("the history is whole after a kill")
+        .into_iter()
+        .map(|e| e.id)
         .collect()
 }
 
@@ -476,8 +479,8 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
     let server = StagingServer::start().await;
     server.set_delay(Duration::from_millis(60));
     let home = tempfile::tempdir().unwrap();
-    // A big history makes each rewrite take a while, so kills land inside writes too.
-    let history_path = home.path().join("data/asteroid-stager/history.json");
+    // A big history, as a year of an operator's work leaves it.
+    let history_path = home.path().join("data/asteroid-stager/history.sqlite3");
     let (seed, _) = HistoryStore::open(&history_path);
     let old: Vec<_> = (0..20_000)
         .map(|i| asteroid_stager::history::HistoryEntry {
@@ -486,6 +489,8 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
             size: 1,
             organization_id: ORG.into(),
             staged_at: std::time::SystemTime::now(),
+            group: None,
+            source: None,
         })
         .collect();
     seed.record(&old).unwrap();
@@ -539,13 +544,16 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
     std::fs::create_dir_all(&data).unwrap();
     let config = home.path().join("config/asteroid-stager");
     std::fs::create_dir_all(&config).unwrap();
-    for (damaged, settings) in [
+    for (round, (damaged, settings)) in [
         (&b"{\"entries\": [tru"[..], &b"\x00\x01"[..]),
         (
             &b"{\"version\": 7, \"entries\": []}"[..],
             &b"{\"version\": 9}"[..],
         ),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         std::fs::write(data.join("history.json"), damaged).unwrap();
         std::fs::write(config.join("settings.json"), settings).unwrap();
         let out = stage_command(&server, home.path(), std::slice::from_ref(&file))
@@ -574,6 +582,7 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
         for p in kept {
             std::fs::remove_file(p).unwrap();
         }
-        assert_eq!(history_ids(home.path()).len(), 1);
+        // The database keeps what each round staged; the JSON was never imported.
+        assert_eq!(history_ids(home.path()).len(), round + 1);
     }
 }

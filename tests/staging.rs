@@ -36,7 +36,7 @@ fn start(
     options: QueueOptions,
 ) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let (history, _) = HistoryStore::open(&dir.path().join("history.json"));
+    let (history, _) = HistoryStore::open(&dir.path().join("history.sqlite3"));
     let (queue, events, ids) = support::start_queue(
         server,
         files,
@@ -165,7 +165,13 @@ async fn bytes_names_types_and_both_key_headers_arrive() {
     for id in &run.ids {
         assert!(matches!(outcome(&events, *id), QueueEvent::Staged { .. }));
     }
-    let history: Vec<_> = run.history.entries().into_iter().map(|e| e.name).collect();
+    let history: Vec<_> = run
+        .history
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
     assert_eq!(history.len(), names.len());
     assert_eq!(history[0], "report final.pdf");
 }
@@ -254,7 +260,7 @@ async fn an_answer_that_is_not_the_promised_json_fails_plainly() {
             "{error}"
         );
     }
-    assert!(run.history.entries().is_empty());
+    assert!(run.history.entries().unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -355,7 +361,7 @@ async fn a_stalled_upload_is_detected_and_can_be_cancelled() {
         outcome(&events, run.ids[0]),
         QueueEvent::Cancelled { .. }
     ));
-    assert!(run.history.entries().is_empty());
+    assert!(run.history.entries().unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

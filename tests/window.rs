@@ -306,9 +306,11 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
             organization_id: ORG_ID.into(),
             // The older half has expired.
             staged_at: now - Duration::from_secs(if i < 500 { 7200 } else { 60 }),
+            group: None,
+            source: None,
         })
         .collect();
-    let (history, _) = HistoryStore::open(&world.dir.path().join("app/data/history.json"));
+    let (history, _) = HistoryStore::open(&world.dir.path().join("app/data/history.sqlite3"));
     history.record(&entries).expect("history written");
 
     let mut harness = world.harness(vec![]);
@@ -329,8 +331,8 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
     wait_until(&mut harness, "expired entries to be cleared", |h| {
         h.state().staged_entries().len() == 500
     });
-    let (reopened, _) = HistoryStore::open(&world.dir.path().join("app/data/history.json"));
-    assert_eq!(reopened.entries().len(), 500);
+    let (reopened, _) = HistoryStore::open(&world.dir.path().join("app/data/history.sqlite3"));
+    assert_eq!(reopened.entries().unwrap().len(), 500);
 }
 
 #[test]
@@ -388,7 +390,7 @@ fn about_says_version_server_files_and_keychain() {
         &format!("Asteroid Stager {}", env!("CARGO_PKG_VERSION")),
     );
     wait_for_text(&mut harness, &world.server.base_url);
-    wait_for_text(&mut harness, "history.json");
+    wait_for_text(&mut harness, "history.sqlite3");
     wait_for_text(&mut harness, "settings.json");
     wait_for_text(&mut harness, "this session only");
     wait_for(&mut harness, "Asteroid documentation");

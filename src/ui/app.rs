@@ -114,7 +114,8 @@ pub(crate) enum BackgroundEvent {
         took: Duration,
     },
     HistoryChanged {
-        entries: Vec<HistoryEntry>,
+        /// `None` when the list could not be read back: the window keeps what it shows.
+        entries: Option<Vec<HistoryEntry>>,
         problem: Option<String>,
     },
     SettingsSaved(Result<(), String>),
@@ -337,7 +338,10 @@ impl StagerApp {
         // Two small JSON files: read once, before the first frame.
         let (settings, settings_problem) = Settings::load(&env.paths.settings_file());
         let (history, history_problem) = HistoryStore::open(&env.paths.history_file());
-        let staged = history.entries();
+        let (staged, history_read_problem) = match history.entries() {
+            Ok(entries) => (entries, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
 
         let repaint = ctx.clone();
         let (queue, queue_events) = UploadQueue::start(
@@ -398,8 +402,23 @@ impl StagerApp {
             events,
             commands: Vec::new(),
         };
-        for problem in [settings_problem, history_problem].into_iter().flatten() {
+        if let Some(problem) = settings_problem {
             app.notice(NoticeLevel::Warning, problem.to_string());
+        }
+        if let Some(notice) = history_problem {
+            let level = if notice.is_problem() {
+                NoticeLevel::Warning
+            } else {
+                NoticeLevel::Info
+            };
+            app.notice(level, notice.to_string());
+        }
+        if let Some(e) = history_read_problem {
+            let text = format!(
+                "The list of staged files could not be read from {} ({e}).",
+                app.history.path().display()
+            );
+            app.notice(NoticeLevel::Warning, text);
         }
         app.start_connecting();
         if !env.initial_files.is_empty() {
@@ -916,11 +935,11 @@ impl StagerApp {
                 } else {
                     history.clear_expired(SystemTime::now())
                 };
-                (history.entries(), outcome.err().map(|e| e.to_string()))
+                (history.entries().ok(), outcome.err().map(|e| e.to_string()))
             },
             move |result| {
                 let (entries, problem) =
-                    result.unwrap_or_else(|problem| (unchanged.entries(), Some(problem)));
+                    result.unwrap_or_else(|problem| (unchanged.entries().ok(), Some(problem)));
                 BackgroundEvent::HistoryChanged { entries, problem }
             },
         );
@@ -1121,7 +1140,9 @@ impl StagerApp {
                 }
             }
             BackgroundEvent::HistoryChanged { entries, problem } => {
-                self.staged = entries;
+                if let Some(entries) = entries {
+                    self.staged = entries;
+                }
                 if let Some(reason) = problem {
                     self.notice(
                         NoticeLevel::Warning,

@@ -184,10 +184,9 @@ pub enum HistoryError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// The database file is not a database any more. The next start keeps it aside.
-    #[error(
-        "the database is damaged ({source}); restarting Asteroid Stager keeps it aside and starts a fresh one"
-    )]
+    /// The database file is not a database any more. Found at open, it is kept aside and
+    /// a fresh one started; found later, the next start checks it again.
+    #[error("the database is damaged ({source})")]
     Damaged {
         path: PathBuf,
         #[source]

@@ -86,7 +86,9 @@ pub struct HistoryEntry {
     pub id: String,
     /// The name the server stored (what an execute call must be given).
     pub name: String,
+    /// Bytes sent, to show and to sum against the execution limit.
     pub size: u64,
+    /// The organization it was staged for: the ID is only valid there.
     pub organization_id: String,
     /// When it was staged, which says when the API deletes it. Kept to the millisecond.
     #[serde(with = "rfc3339")]
@@ -165,22 +167,32 @@ pub enum HistoryError {
     #[error(
         "it was written by a newer version of Asteroid Stager (format {found}; this version knows format {SCHEMA_VERSION}), so this version only reads it: update Asteroid Stager to save new files in it"
     )]
-    NewerVersion { path: PathBuf, found: i64 },
+    NewerVersion {
+        /// The database.
+        path: PathBuf,
+        /// The schema version it has (`PRAGMA user_version`).
+        found: i64,
+    },
     /// Another process held the database longer than [`BUSY_TIMEOUT`].
     #[error(
         "another Asteroid Stager kept it locked for more than {} seconds; try again in a moment",
         BUSY_TIMEOUT.as_secs()
     )]
     Busy {
+        /// The database.
         path: PathBuf,
+        /// What SQLite or the system said.
         #[source]
         source: rusqlite::Error,
     },
     /// The disk or the file system refused: full, read-only, no permission, an I/O error.
     #[error("{problem}")]
     Disk {
+        /// The database.
         path: PathBuf,
+        /// What was refused, in words.
         problem: DiskProblem,
+        /// What SQLite or the system said.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
@@ -188,7 +200,9 @@ pub enum HistoryError {
     /// a fresh one started; found later, the next start checks it again.
     #[error("the database is damaged ({source})")]
     Damaged {
+        /// The database.
         path: PathBuf,
+        /// What SQLite or the system said.
         #[source]
         source: rusqlite::Error,
     },
@@ -196,14 +210,18 @@ pub enum HistoryError {
     /// this session; `source` says why.
     #[error("it could not be opened when Asteroid Stager started ({source})")]
     Unavailable {
+        /// The database.
         path: PathBuf,
+        /// What SQLite or the system said.
         #[source]
         source: Arc<HistoryError>,
     },
     /// Anything else SQLite reported.
     #[error("an unexpected database error ({source})")]
     Database {
+        /// The database.
         path: PathBuf,
+        /// What SQLite or the system said.
         #[source]
         source: rusqlite::Error,
     },
@@ -253,6 +271,7 @@ pub struct HistoryNotice {
 pub enum OpenEvent {
     /// The `history.json` of an earlier version was copied into the database.
     Imported {
+        /// The old file.
         from: PathBuf,
         /// Entries added.
         imported: usize,
@@ -264,7 +283,9 @@ pub enum OpenEvent {
     },
     /// The `history.json` of an earlier version could not be imported.
     LegacyNotImported {
+        /// The old file.
         file: PathBuf,
+        /// Why, in words.
         reason: String,
         /// Where it was kept aside when it is damaged; `None` when it was left in place
         /// to be imported at the next start.
@@ -273,13 +294,21 @@ pub enum OpenEvent {
     /// The database was damaged: kept aside (or not, when it could not be moved, and then
     /// nothing is saved this session).
     Damaged {
+        /// What SQLite said.
         reason: String,
+        /// Where the damaged file went.
         kept_as: Option<PathBuf>,
     },
     /// A newer version wrote the database: it is shown, never changed.
-    NewerVersion { found: i64 },
+    NewerVersion {
+        /// The schema version it has.
+        found: i64,
+    },
     /// No database could be opened or made: nothing is saved this session.
-    Unavailable { reason: String },
+    Unavailable {
+        /// Why, in words.
+        reason: String,
+    },
 }
 
 impl HistoryNotice {

@@ -113,6 +113,13 @@ done
 [ -n "$dialog" ] || { echo "no file dialog appeared"; import -window root "$out/failed.png"; exit 1; }
 sleep 0.5
 import -window root "$out/dialog.png"
+# The dialog is a process the app started: it must not have inherited the API key.
+zenity_pid=$(pgrep -n zenity || true)
+[ -n "$zenity_pid" ] || { echo "the dialog is not zenity"; exit 1; }
+if tr '\0' '\n' <"/proc/$zenity_pid/environ" | grep -q '^ASTEROID_API_KEY='; then
+  echo "the file dialog's process inherited ASTEROID_API_KEY"; exit 1
+fi
+echo "the dialog's process has no ASTEROID_API_KEY in its environment"
 xdotool windowfocus --sync "$dialog" key ctrl+l
 xdotool type --delay 20 "$work/files/picked.csv"
 sleep 0.5

@@ -46,17 +46,65 @@ fn remove_stale_temp_files(dir: &Path) {
 }
 
 /// Moves a file the app could not read aside (`history.json` → `history.json.bad-<secs>`),
-/// so that the operator or support can still look at it, and returns where it went.
+/// so that the operator or support can still look at it, and returns where it went. Never
+/// overwrites an earlier backup: see [`move_aside`].
 pub fn keep_aside(path: &Path) -> io::Result<PathBuf> {
+    move_aside(path, "bad")
+}
+
+/// Renames `path` to `<name>.<label>-<secs>` (then `-<secs>-1`, `-<secs>-2`, … if that name
+/// is taken), so that two files set aside within the same second, by this process or
+/// another, both survive: a backup is evidence and must never be overwritten.
+pub fn move_aside(path: &Path, label: &str) -> io::Result<PathBuf> {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".bad-{secs}"));
-    let backup = path.with_file_name(name);
-    std::fs::rename(path, &backup)?;
-    Ok(backup)
+    let base = path.file_name().unwrap_or_default().to_os_string();
+    for n in 0..1000u32 {
+        let mut name = base.clone();
+        if n == 0 {
+            name.push(format!(".{label}-{secs}"));
+        } else {
+            name.push(format!(".{label}-{secs}-{n}"));
+        }
+        let candidate = path.with_file_name(name);
+        match rename_no_replace(path, &candidate) {
+            Ok(()) => return Ok(candidate),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "too many files were already set aside in this second",
+    ))
+}
+
+/// Renames `from` to `to` unless `to` exists. A hard link fails atomically when the name is
+/// taken, even if another process takes it at the same moment; where links are not
+/// supported (FAT, some network drives) the name is checked, then renamed.
+fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => std::fs::remove_file(from).inspect_err(|_| {
+            // Keep one name only: the original stays where it was.
+            let _ = std::fs::remove_file(to);
+        }),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::AlreadyExists | io::ErrorKind::NotFound
+            ) =>
+        {
+            Err(e)
+        }
+        Err(_) => {
+            if std::fs::symlink_metadata(to).is_ok() {
+                return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+            }
+            std::fs::rename(from, to)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +133,47 @@ mod tests {
         let backup = keep_aside(&path).unwrap();
         assert!(!path.exists());
         assert_eq!(std::fs::read(backup).unwrap(), b"{not json");
+    }
+
+    #[test]
+    fn files_kept_aside_within_one_second_never_overwrite_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.json");
+        // Someone's file already has the name this second's first backup would take.
+        let secs = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        for s in [secs, secs + 1] {
+            std::fs::write(dir.path().join(format!("history.json.bad-{s}")), b"theirs").unwrap();
+        }
+        // Three in a row: at least two of them fall within the same second.
+        let mut backups = Vec::new();
+        for i in 0..3 {
+            std::fs::write(&path, format!("version {i}")).unwrap();
+            backups.push(keep_aside(&path).unwrap());
+            assert!(!path.exists());
+        }
+        for (i, backup) in backups.iter().enumerate() {
+            assert_eq!(
+                std::fs::read_to_string(backup).unwrap(),
+                format!("version {i}")
+            );
+        }
+        for s in [secs, secs + 1] {
+            let theirs = dir.path().join(format!("history.json.bad-{s}"));
+            assert_eq!(std::fs::read(theirs).unwrap(), b"theirs");
+        }
+        let names: std::collections::HashSet<_> = backups.iter().collect();
+        assert_eq!(names.len(), 3);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 5);
+    }
+
+    #[test]
+    fn move_aside_says_why_when_the_file_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = move_aside(&dir.path().join("none.json"), "imported").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 pub struct AppPaths {
     /// Where the settings are.
     pub config_dir: PathBuf,
-    /// Where the history is.
+    /// Where the history (and pasted images) are.
     pub data_dir: PathBuf,
 }
 
@@ -49,8 +49,14 @@ impl AppPaths {
         self.config_dir.join("settings.json")
     }
 
-    /// The history file.
+    /// The history of staged files, an SQLite database (see `history::HistoryStore`).
     pub fn history_file(&self) -> PathBuf {
-        self.data_dir.join("history.json")
+        self.data_dir.join("history.sqlite3")
+    }
+
+    /// Where versions before the database kept the history. `HistoryStore::open` imports it
+    /// once, from beside [`Self::history_file`], then renames it `history.json.imported-…`.
+    pub fn legacy_history_file(&self) -> PathBuf {
+        self.data_dir.join(crate::history::LEGACY_FILE_NAME)
     }
 }

@@ -28,8 +28,9 @@ impl Home {
     }
 
     fn history(&self) -> serde_json::Value {
-        let path = self.dir.path().join("data/asteroid-stager/history.json");
-        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+        let path = self.dir.path().join("data/asteroid-stager/history.sqlite3");
+        let (history, _) = asteroid_stager::history::HistoryStore::open(&path);
+        serde_json::json!({ "entries": history.entries().unwrap() })
     }
 
     /// Runs the binary with HOME and every XDG folder inside this temporary home, and a

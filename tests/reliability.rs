@@ -316,7 +316,7 @@ async fn ten_thousand_files_at_once_are_all_staged_and_recorded() {
             LocalFile::inspect(&path).unwrap()
         })
         .collect();
-    let history_path = dir.path().join("history.json");
+    let history_path = dir.path().join("history.sqlite3");
     let (history, _) = HistoryStore::open(&history_path);
     let (_queue, mut events, ids) = support::start_queue(
         &server,
@@ -485,14 +485,16 @@ fn stage_command(
 }
 
 fn history_ids(home: &Path) -> Vec<String> {
-    let bytes = std::fs::read(home.join("data/asteroid-stager/history.json")).unwrap();
-    let doc: serde_json::Value =
-        serde_json::from_slice(&bytes).expect("the history is whole after a kill");
-    doc["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_owned())
+    let (history, notice) = HistoryStore::open(&home.join("data/asteroid-stager/history.sqlite3"));
+    assert!(
+        notice.as_ref().is_none_or(|n| !n.is_problem()),
+        "the history is whole after a kill: {notice:?}"
+    );
+    history
+        .entries()
+        .expect("the history reads")
+        .into_iter()
+        .map(|e| e.id)
         .collect()
 }
 
@@ -505,7 +507,7 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
     server.set_delay(Duration::from_millis(60));
     let home = tempfile::tempdir().unwrap();
     // A big history makes each rewrite take a while, so kills land inside writes too.
-    let history_path = home.path().join("data/asteroid-stager/history.json");
+    let history_path = home.path().join("data/asteroid-stager/history.sqlite3");
     let (seed, _) = HistoryStore::open(&history_path);
     let old: Vec<_> = (0..20_000)
         .map(|i| asteroid_stager::history::HistoryEntry {
@@ -586,13 +588,16 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
     std::fs::create_dir_all(&data).unwrap();
     let config = home.path().join("config/asteroid-stager");
     std::fs::create_dir_all(&config).unwrap();
-    for (damaged, settings) in [
+    for (round, (damaged, settings)) in [
         (&b"{\"entries\": [tru"[..], &b"\x00\x01"[..]),
         (
             &b"{\"version\": 7, \"entries\": []}"[..],
             &b"{\"version\": 9}"[..],
         ),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         std::fs::write(data.join("history.json"), damaged).unwrap();
         std::fs::write(config.join("settings.json"), settings).unwrap();
         let run = stage_command(&server, home.path(), std::slice::from_ref(&file)).output();
@@ -634,7 +639,8 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
             );
             std::fs::remove_file(&kept[0]).unwrap();
         }
-        assert_eq!(history_ids(home.path()).len(), 1);
+        // The database keeps what each round staged; the damaged JSON was never imported.
+        assert_eq!(history_ids(home.path()).len(), round + 1);
         // The fresh settings file is one the app can read again.
         let fresh = std::fs::read(config.join("settings.json"));
         if let Ok(bytes) = fresh {

@@ -370,7 +370,7 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
             source: None,
         })
         .collect();
-    let (history, _) = HistoryStore::open(&world.dir.path().join("app/data/history.json"));
+    let (history, _) = HistoryStore::open(&world.dir.path().join("app/data/history.sqlite3"));
     history.record(&entries).expect("history written");
 
     let mut harness = world.harness(vec![]);
@@ -384,7 +384,7 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
         h.state().staged_entries().len() == 500
     });
     // What is on disk follows (written in the background): a restart shows the same.
-    let history = world.dir.path().join("app/data/history.json");
+    let history = world.dir.path().join("app/data/history.sqlite3");
     wait_until(&mut harness, "the history file to follow", |_| {
         HistoryStore::open(&history)
             .0
@@ -448,7 +448,7 @@ fn about_says_version_server_files_and_keychain() {
         &format!("Asteroid Stager {}", env!("CARGO_PKG_VERSION")),
     );
     wait_for_text(&mut harness, &world.server.base_url);
-    wait_for_text(&mut harness, "history.json");
+    wait_for_text(&mut harness, "history.sqlite3");
     wait_for_text(&mut harness, "settings.json");
     wait_for_text(&mut harness, "this session only");
     wait_for(&mut harness, "Asteroid documentation");

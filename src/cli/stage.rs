@@ -37,7 +37,11 @@ pub(super) fn run(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
 async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, Failure> {
     let (history, notice) = HistoryStore::open(&env.paths.history_file());
     if let Some(notice) = notice {
-        eprintln!("Note: the history file could not be used. {notice}");
+        if notice.is_problem() {
+            eprintln!("Note: the history file could not be used. {notice}");
+        } else {
+            eprintln!("Note: {notice}");
+        }
     }
     let (tx, mut events) = mpsc::unbounded_channel();
     let queue = UploadQueue::start(

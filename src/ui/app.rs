@@ -60,8 +60,9 @@ pub struct AppEnvironment {
     pub history: HistoryStore,
     /// The staged list as it was at start.
     pub staged: Vec<HistoryEntry>,
-    /// What went wrong reading the settings or the history, for the operator.
-    pub startup_notices: Vec<String>,
+    /// What the operator should know about the settings and the history at start (a
+    /// damaged file kept aside, an old history imported).
+    pub startup_notices: Vec<(NoticeLevel, String)>,
     /// The system clipboard, for the Paste button.
     pub clipboard: ClipboardReader,
     /// Desktop notifications.
@@ -80,11 +81,21 @@ impl AppEnvironment {
     ) -> Self {
         let mut startup_notices = Vec::new();
         let (settings, problem) = Settings::load(&paths.settings_file());
-        startup_notices.extend(problem.map(|p| p.to_string()));
-        let (history, problem) = HistoryStore::open(&paths.history_file());
-        startup_notices.extend(problem.map(|p| p.to_string()));
+        startup_notices.extend(problem.map(|p| (NoticeLevel::Warning, p.to_string())));
+        let (history, notice) = HistoryStore::open(&paths.history_file());
+        if let Some(notice) = notice {
+            let level = if notice.is_problem() {
+                NoticeLevel::Warning
+            } else {
+                NoticeLevel::Info
+            };
+            startup_notices.push((level, notice.to_string()));
+        }
         let staged = history.entries().unwrap_or_else(|e| {
-            startup_notices.push(format!("The list of staged files could not be read ({e})."));
+            startup_notices.push((
+                NoticeLevel::Warning,
+                format!("The list of staged files could not be read ({e})."),
+            ));
             Vec::new()
         });
         Self {
@@ -175,8 +186,8 @@ impl StagerApp {
             Arc::new(move |event| queue_inbox.send(Event::Queue(Box::new(event)))),
         );
         let mut notices = Notices::default();
-        for text in env.startup_notices {
-            notices.push(NoticeLevel::Warning, text);
+        for (level, text) in env.startup_notices {
+            notices.push(level, text);
         }
         let state = State {
             connection: ConnectionState::new(

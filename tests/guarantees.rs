@@ -450,3 +450,121 @@ async fn ctrl_c_cancels_what_runs_and_prints_what_was_staged() {
     assert_eq!(printed["tempFiles"][0]["name"], "a.txt", "{stderr}");
     assert_eq!(printed["tempFiles"].as_array().map(Vec::len), Some(1));
 }
+
+/// The history cannot be written (another program holds the database): the staged IDs
+/// are still announced (and kept in memory), the operator is told once, cancels are
+/// answered at once meanwhile, and everything is written when the database is free again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_history_that_cannot_be_written_loses_nothing_and_blocks_nothing() {
+    use asteroid_stager::history::HistoryStore;
+    let server = StagingServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let (history, _) = HistoryStore::open(&path);
+    // Another program takes the database and keeps it.
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let queue = UploadQueue::start(
+        &tokio::runtime::Handle::current(),
+        QueueOptions {
+            history_retry: Duration::from_millis(200),
+            small_file_limit: 0,
+            ..QueueOptions::default()
+        },
+        Some(history),
+        Arc::new(move |event| {
+            let _ = tx.send(event);
+        }),
+    );
+    support::aim(&queue, &server, ClientOptions::default());
+    let names = ["a.txt", "b.txt", "c.txt"];
+    let files = files(dir.path(), &names, 500);
+    server.push_faults([
+        Fault::None,
+        Fault::StallReading(Duration::from_secs(60)),
+        Fault::None,
+    ]);
+    let mut next = async || {
+        tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .expect("an event in time")
+            .expect("the queue is alive")
+    };
+    let add = |file: &LocalFile| {
+        queue.add_paths(
+            vec![file.path.clone()],
+            None,
+            asteroid_stager::upload_queue::AddMode::All,
+        );
+    };
+    // a.txt is staged while its record cannot be written: announced all the same, and
+    // the operator is told.
+    add(&files[0]);
+    let (mut not_saved, mut staged) = (0, Vec::new());
+    while staged.is_empty() {
+        match next().await {
+            QueueEvent::HistoryNotSaved { .. } => not_saved += 1,
+            QueueEvent::Staged { entry, .. } => staged.push(entry.id),
+            _ => {}
+        }
+    }
+    assert_eq!(not_saved, 1);
+    // Meanwhile the queue answers at once: b.txt is cancelled while its request stalls.
+    add(&files[1]);
+    server.wait_paused(Duration::from_secs(30)).await;
+    let b = loop {
+        if let QueueEvent::Sending { id } = next().await {
+            break id;
+        }
+    };
+    let asked = std::time::Instant::now();
+    queue.cancel(b);
+    loop {
+        if let QueueEvent::Cancelled { id } = next().await {
+            assert_eq!(id, b);
+            break;
+        }
+    }
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "the cancel waited on the disk: {:?}",
+        asked.elapsed()
+    );
+    server.resume();
+    // c.txt too; the operator is not told again.
+    add(&files[2]);
+    loop {
+        match next().await {
+            QueueEvent::HistoryNotSaved { .. } => not_saved += 1,
+            QueueEvent::Staged { entry, .. } => {
+                staged.push(entry.id);
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(not_saved, 1, "told once");
+    // The database is free again: what waited is written, and the operator is told.
+    blocker.execute_batch("COMMIT").unwrap();
+    drop(blocker);
+    let recovered = loop {
+        if let QueueEvent::HistorySaved { recovered } = next().await {
+            break recovered;
+        }
+    };
+    assert_eq!(recovered, 2);
+    let (reopened, _) = HistoryStore::open(&path);
+    let mut recorded: Vec<String> = reopened
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    recorded.sort();
+    staged.sort();
+    assert_eq!(recorded, staged);
+    let issued: Vec<String> = server.ledger().into_iter().map(|e| e.id).collect();
+    assert!(staged.iter().all(|id| issued.contains(id)));
+}

@@ -1,0 +1,428 @@
+//! Every file staged from this computer: its ID, the name the server stored, size,
+//! organization, when it was staged (so when it expires), the drop it came with and the
+//! local file it was read from.
+//!
+//! Kept in an SQLite database (`history.sqlite3`) in the platform's data folder, one row per
+//! staged file. Recording is one small transaction that appends rows, so it costs the same
+//! with 10 entries or 100,000 (`cargo bench --bench history_record`), and nothing is ever
+//! rewritten whole. The window and the command line may record at the same moment: the
+//! database is in WAL mode, each write takes the write lock up front (`BEGIN IMMEDIATE`) and
+//! waits up to [`BUSY_TIMEOUT`] for the other one, and no process keeps a copy that it could
+//! write back over the other's rows.
+//!
+//! Durability: `synchronous=FULL`. The app's promise is "an ID the operator saw is on disk":
+//! the queue records a staged file before it shows or prints its ID. In WAL mode, FULL syncs
+//! the log at every commit, so a committed record survives a crash, a kill and a power loss;
+//! NORMAL would sync only at checkpoints, so the last records could vanish in a power loss or
+//! an OS crash (not in an app crash). The JSON history this replaces synced every write too.
+//! The cost is one fsync per record, i.e. per request of up to 32 files (figures in the
+//! bench), which is small next to the upload the record follows.
+//!
+//! The schema version is kept in `PRAGMA user_version`; a database written by a newer version
+//! of the app is opened read-only and never changed (writes fail with
+//! [`HistoryError::NewerVersion`]). A damaged database is kept aside as
+//! `history.sqlite3.bad-<secs>` and a fresh one started. The `history.json` of earlier
+//! versions is imported once, then renamed `history.json.imported-<secs>`.
+//!
+//! Calls block on the disk (and on the other process for at most [`BUSY_TIMEOUT`]): run them
+//! on a blocking thread, never in a frame.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::ffi::ErrorCode;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
+use serde::{Deserialize, Serialize};
+
+use crate::api::TempFile;
+use crate::atomic_file;
+
+mod database;
+mod error;
+mod legacy;
+
+use database::*;
+pub use error::{DiskProblem, HistoryError, HistoryNotice, OpenEvent};
+use legacy::*;
+
+/// The schema this version writes (`PRAGMA user_version`). A database with a higher number
+/// was written by a newer version of the app: it is read, never written.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The file earlier versions kept the history in, beside the database; imported once.
+pub const LEGACY_FILE_NAME: &str = "history.json";
+
+/// How long a write waits for another process (the window or the command line) that is
+/// writing at the same moment, before it gives up with [`HistoryError::Busy`]. A record
+/// holds the lock for a few milliseconds, so this is only reached when something is stuck.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The format version of the legacy `history.json` this version can import.
+const LEGACY_VERSION: u32 = 1;
+
+/// The one table. `seq` gives the order (insertion order; a replaced entry keeps its own);
+/// times are unix milliseconds; `source_path` is NULL when the path is not valid UTF-8
+/// (then the entry's source reads back as unknown).
+const CREATE_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS staged_files (
+    seq              INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    name             TEXT NOT NULL,
+    size             INTEGER NOT NULL,
+    organization_id  TEXT NOT NULL,
+    staged_at        INTEGER NOT NULL,
+    group_id         TEXT,
+    group_label      TEXT,
+    group_created_at INTEGER,
+    source_path      TEXT,
+    source_relative  TEXT,
+    source_size      INTEGER,
+    source_modified  INTEGER
+);
+CREATE INDEX IF NOT EXISTS staged_files_staged_at ON staged_files (staged_at);
+";
+
+const COLUMNS: &str = "id, name, size, organization_id, staged_at, group_id, group_label, \
+     group_created_at, source_path, source_relative, source_size, source_modified";
+
+/// One staged file, as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntry {
+    /// The staged file's ID, what an execute call's `tempFiles` needs.
+    pub id: String,
+    /// The name the server stored (what an execute call must be given).
+    pub name: String,
+    /// Bytes sent, to show and to sum against the execution limit.
+    pub size: u64,
+    /// The organization it was staged for: the ID is only valid there.
+    pub organization_id: String,
+    /// When it was staged, which says when the API deletes it. Kept to the millisecond.
+    #[serde(with = "rfc3339")]
+    pub staged_at: SystemTime,
+    /// The drop, pick or paste it came with (`None` for entries imported from history.json).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<StagedGroup>,
+    /// The local file it was staged from, to stage it again after expiry (`None` when unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceFile>,
+}
+
+/// The files the operator added in one go, so the window can list and copy them together.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StagedGroup {
+    /// A UUID, unique per drop, pick or paste.
+    pub id: String,
+    /// What the operator sees, e.g. "Scans" or "3 files dropped".
+    pub label: String,
+    /// Kept to the millisecond.
+    #[serde(with = "rfc3339")]
+    pub created_at: SystemTime,
+}
+
+/// Where a staged file came from on this computer, so it can be found and staged again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceFile {
+    /// The file as it was read. A path that is not valid UTF-8 is not stored: such an
+    /// entry's source reads back as `None`.
+    pub path: PathBuf,
+    /// The path inside the dropped folder, '/'-separated, or the file name.
+    pub relative_path: String,
+    /// The size when it was staged, to tell whether it changed since.
+    pub size: u64,
+    /// The modification time when it was staged, to the millisecond, when the system has one.
+    #[serde(default, with = "rfc3339::option")]
+    pub modified: Option<SystemTime>,
+}
+
+impl HistoryEntry {
+    /// When the API deletes the staged file.
+    pub fn expires_at(&self) -> SystemTime {
+        self.staged_at + crate::STAGED_FILE_LIFETIME
+    }
+
+    /// Time left before the API deletes the file; zero once it has.
+    pub fn time_left(&self, now: SystemTime) -> Duration {
+        self.expires_at()
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO)
+    }
+
+    /// True once the API has deleted the file, so its ID is of no use any more.
+    pub fn is_expired(&self, now: SystemTime) -> bool {
+        self.time_left(now).is_zero()
+    }
+
+    /// The `{id, name}` pair an execute call's `tempFiles` takes.
+    pub fn temp_file(&self) -> TempFile {
+        TempFile {
+            id: self.id.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// The history, shared by the upload queue (which records) and the faces (which read,
+/// clear and stage again). Cheap to clone: every clone uses the same connection.
+///
+/// An entry whose write failed (full disk, read-only folder, a newer version's database, no
+/// database at all) is not dropped: the store keeps it in memory, lists it with the others,
+/// and writes it with the next record that succeeds. So what the window shows after a failed
+/// save never vanishes at the next change. When no database could be opened at all, the store
+/// works in memory only: every record fails with [`HistoryError::Unavailable`] (so the
+/// operator is told each time), reads list what this session staged, and clearing clears it.
+#[derive(Clone)]
+pub struct HistoryStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    state: Mutex<State>,
+}
+
+struct State {
+    db: Db,
+    /// Recorded, but not written yet (the write failed); oldest first.
+    unsaved: Vec<HistoryEntry>,
+}
+
+enum Db {
+    /// `newer` is set when a newer version wrote the database: read, never written.
+    Open {
+        conn: Connection,
+        newer: Option<i64>,
+    },
+    /// No database: why, for every write.
+    Unavailable(Arc<HistoryError>),
+}
+
+impl HistoryStore {
+    /// Opens (creating) the database at `path` (`AppPaths::history_file()`). Imports
+    /// `history.json` from the same folder once if present (then renames it
+    /// `history.json.imported-<secs>`), keeps a damaged database aside
+    /// (`.bad-<secs>`) and starts fresh, and opens a database written by a newer schema
+    /// read-only. The notice says what happened, in plain words for the operator. Never
+    /// panics: when not even a fresh database can be made, the store works in memory and
+    /// its writes fail with [`HistoryError::Unavailable`] (see [`HistoryStore`]).
+    pub fn open(path: &Path) -> (Self, Option<HistoryNotice>) {
+        let mut events = Vec::new();
+        let mut db = open_database(path, &mut events);
+        if let Db::Open { conn, newer: None } = &mut db {
+            import_legacy(conn, path, &mut events);
+        }
+        let store = Self {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                state: Mutex::new(State {
+                    db,
+                    unsaved: Vec::new(),
+                }),
+            }),
+        };
+        let notice = (!events.is_empty()).then(|| HistoryNotice {
+            path: path.to_path_buf(),
+            events,
+        });
+        (store, notice)
+    }
+
+    /// Where the database is, to tell the operator.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Appends `entries` in one transaction: all of them are on disk, or none (and then they
+    /// are kept in memory, listed, and written with the next record that succeeds). An ID
+    /// already in the history is left as it is.
+    pub fn record(&self, entries: &[HistoryEntry]) -> Result<(), HistoryError> {
+        let mut state = self.lock();
+        let State { db, unsaved } = &mut *state;
+        if entries.is_empty() && unsaved.is_empty() {
+            return Ok(());
+        }
+        let result = write(db, &self.inner.path, |tx| {
+            insert_entries(tx, unsaved.iter().chain(entries))
+        });
+        match result {
+            Ok(_) => {
+                unsaved.clear();
+                Ok(())
+            }
+            Err(e) => {
+                unsaved.extend_from_slice(entries);
+                Err(e)
+            }
+        }
+    }
+
+    /// Staging again after expiry: the entry with `old_id` takes the new ID, name, size,
+    /// organization, staged_at and source, and keeps its group and its place, in one
+    /// transaction. Returns false if `old_id` is unknown (then nothing changes). An entry
+    /// whose write had failed is changed in memory, then written with the others waiting.
+    pub fn replace(&self, old_id: &str, new: &HistoryEntry) -> Result<bool, HistoryError> {
+        let mut state = self.lock();
+        let State { db, unsaved } = &mut *state;
+        if let Some(kept) = unsaved.iter_mut().find(|e| e.id == old_id) {
+            // Not on disk yet: change it in memory, then try to write what is waiting.
+            *kept = replaced(kept, new);
+            write(db, &self.inner.path, |tx| {
+                insert_entries(tx, unsaved.iter())
+            })?;
+            unsaved.clear();
+            return Ok(true);
+        }
+        write(db, &self.inner.path, |tx| {
+            let s = new.source.as_ref();
+            let changed = tx
+                .prepare_cached(
+                    "UPDATE staged_files SET id = ?1, name = ?2, size = ?3, organization_id = ?4, \
+                     staged_at = ?5, source_path = ?6, source_relative = ?7, source_size = ?8, \
+                     source_modified = ?9 WHERE id = ?10",
+                )?
+                .execute(params![
+                    new.id,
+                    new.name,
+                    to_i64(new.size),
+                    new.organization_id,
+                    to_millis(new.staged_at),
+                    s.and_then(|s| s.path.to_str()),
+                    s.map(|s| &s.relative_path),
+                    s.map(|s| to_i64(s.size)),
+                    s.and_then(|s| s.modified).map(to_millis),
+                    old_id,
+                ])?;
+            Ok(changed > 0)
+        })
+    }
+
+    /// All entries, oldest first (insertion order; a replaced entry keeps its place).
+    pub fn entries(&self) -> Result<Vec<HistoryEntry>, HistoryError> {
+        self.select("", params![])
+    }
+
+    /// Entries not yet expired at `now`, oldest first (for `asteroid-stager history`).
+    pub fn unexpired(&self, now: SystemTime) -> Result<Vec<HistoryEntry>, HistoryError> {
+        let mut list = self.select("WHERE staged_at > ?1", params![expiry_cutoff(now)])?;
+        // The SQL and `is_expired` agree to the millisecond; this also filters the unsaved.
+        list.retain(|e| !e.is_expired(now));
+        Ok(list)
+    }
+
+    /// Removes the entries whose files the API has already deleted; returns how many.
+    pub fn clear_expired(&self, now: SystemTime) -> Result<usize, HistoryError> {
+        let cutoff = expiry_cutoff(now);
+        self.clear(
+            |tx| {
+                tx.prepare_cached("DELETE FROM staged_files WHERE staged_at <= ?1")?
+                    .execute([cutoff])
+            },
+            |e| e.is_expired(now),
+        )
+    }
+
+    /// Removes every entry; returns how many.
+    pub fn clear_all(&self) -> Result<usize, HistoryError> {
+        self.clear(|tx| tx.execute("DELETE FROM staged_files", []), |_| true)
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> Result<usize, HistoryError> {
+        let state = self.lock();
+        let on_disk = match &state.db {
+            Db::Open { conn, .. } => conn
+                .query_row("SELECT count(*) FROM staged_files", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(|e| classify(&self.inner.path, e))?,
+            Db::Unavailable(_) => 0,
+        };
+        Ok(usize::try_from(on_disk).unwrap_or(0) + state.unsaved.len())
+    }
+
+    /// True when there is no entry (without counting them all).
+    pub fn is_empty(&self) -> Result<bool, HistoryError> {
+        let state = self.lock();
+        if !state.unsaved.is_empty() {
+            return Ok(false);
+        }
+        match &state.db {
+            Db::Open { conn, .. } => conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM staged_files)", [], |r| {
+                    r.get::<_, bool>(0)
+                })
+                .map_err(|e| classify(&self.inner.path, e)),
+            Db::Unavailable(_) => Ok(true),
+        }
+    }
+
+    /// For `benches/history_record.rs` only: sets `PRAGMA synchronous` (e.g. "NORMAL") on
+    /// this store's connection, to measure what the durability choice costs.
+    #[doc(hidden)]
+    pub fn set_synchronous_for_bench(&self, mode: &str) -> Result<(), HistoryError> {
+        let state = self.lock();
+        match &state.db {
+            Db::Open { conn, .. } => conn
+                .pragma_update(None, "synchronous", mode)
+                .map_err(|e| classify(&self.inner.path, e)),
+            Db::Unavailable(e) => Err(HistoryError::Unavailable {
+                path: self.inner.path.clone(),
+                source: e.clone(),
+            }),
+        }
+    }
+
+    fn select(
+        &self,
+        filter: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<HistoryEntry>, HistoryError> {
+        let state = self.lock();
+        let mut list = match &state.db {
+            Db::Open { conn, .. } => (|| {
+                let mut stmt = conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM staged_files {filter} ORDER BY seq"
+                ))?;
+                let rows = stmt.query_map(params, entry_from_row)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })()
+            .map_err(|e| classify(&self.inner.path, e))?,
+            Db::Unavailable(_) => Vec::new(),
+        };
+        list.extend(state.unsaved.iter().cloned());
+        Ok(list)
+    }
+
+    /// Deletes on disk, then (only if that worked, or there is no disk) in memory.
+    fn clear(
+        &self,
+        on_disk: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<usize>,
+        in_memory: impl Fn(&HistoryEntry) -> bool,
+    ) -> Result<usize, HistoryError> {
+        let mut state = self.lock();
+        let State { db, unsaved } = &mut *state;
+        let removed = match db {
+            // Nothing on disk to clear: clearing what this session keeps is all there is.
+            Db::Unavailable(_) => 0,
+            Db::Open { .. } => write(db, &self.inner.path, on_disk)?,
+        };
+        let before = unsaved.len();
+        unsaved.retain(|e| !in_memory(e));
+        Ok(removed + before - unsaved.len())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere while holding the lock leaves a usable connection (SQLite rolls
+        // back an unfinished transaction): keep going.
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,321 @@
+use super::*;
+
+const ORG: &str = "11111111-2222-3333-4444-555555555555";
+
+/// A time on a whole millisecond, as the database keeps it.
+fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
+    HistoryEntry {
+        id: id.into(),
+        name: format!("{id}.pdf"),
+        size: 3,
+        organization_id: ORG.into(),
+        staged_at,
+        group: None,
+        source: None,
+    }
+}
+
+fn ids(entries: &[HistoryEntry]) -> Vec<&str> {
+    entries.iter().map(|e| e.id.as_str()).collect()
+}
+
+fn fresh() -> (tempfile::TempDir, PathBuf, HistoryStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data/history.sqlite3");
+    let (store, notice) = HistoryStore::open(&path);
+    assert_eq!(notice, None);
+    (dir, path, store)
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn entries_come_back_whole_with_their_groups_and_sources_in_order() {
+    let (_dir, path, store) = fresh();
+    let group = StagedGroup {
+        id: "6f1c2a8e-0000-4000-8000-000000000001".into(),
+        label: "Scans".into(),
+        created_at: at(1_800_000_000) + Duration::from_millis(250),
+    };
+    let mut a = entry("a", at(1_800_000_001));
+    a.group = Some(group.clone());
+    a.source = Some(SourceFile {
+        path: PathBuf::from("/home/op/Scans/2025/report é.pdf"),
+        relative_path: "Scans/2025/report é.pdf".into(),
+        size: u64::from(u32::MAX) + 7,
+        modified: Some(at(1_700_000_000) + Duration::from_millis(999)),
+    });
+    a.size = u64::from(u32::MAX) + 7;
+    let mut b = entry("b", at(1_800_000_001));
+    b.group = Some(group);
+    b.source = Some(SourceFile {
+        path: PathBuf::from("/tmp/b.pdf"),
+        relative_path: "b.pdf".into(),
+        size: 3,
+        modified: None,
+    });
+    let c = entry("c", at(1_800_000_002)); // no group, no source: as imported
+    store.record(&[a.clone(), b.clone()]).unwrap();
+    store.record(std::slice::from_ref(&c)).unwrap();
+    assert_eq!(store.entries().unwrap(), [a.clone(), b.clone(), c.clone()]);
+    assert_eq!(store.len().unwrap(), 3);
+    assert!(!store.is_empty().unwrap());
+
+    drop(store);
+    let (reopened, notice) = HistoryStore::open(&path);
+    assert_eq!(notice, None);
+    assert_eq!(reopened.entries().unwrap(), [a.clone(), b, c]);
+    // Recording an ID again changes nothing.
+    let mut again = a;
+    again.name = "other.pdf".into();
+    reopened.record(&[again]).unwrap();
+    assert_eq!(reopened.entries().unwrap()[0].name, "a.pdf");
+    assert_eq!(reopened.len().unwrap(), 3);
+}
+
+#[test]
+fn times_are_kept_to_the_millisecond() {
+    let (_dir, _path, store) = fresh();
+    let mut e = entry("a", at(1_800_000_000) + Duration::from_nanos(123_456_789));
+    e.group = Some(StagedGroup {
+        id: "g".into(),
+        label: "1 file dropped".into(),
+        created_at: at(5) + Duration::from_nanos(1_999_999),
+    });
+    store.record(&[e]).unwrap();
+    let back = &store.entries().unwrap()[0];
+    assert_eq!(
+        back.staged_at,
+        at(1_800_000_000) + Duration::from_millis(123)
+    );
+    assert_eq!(
+        back.group.as_ref().unwrap().created_at,
+        at(5) + Duration::from_millis(1)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_source_path_that_is_not_utf8_reads_back_as_unknown() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_dir, _path, store) = fresh();
+    let mut e = entry("a", at(1_800_000_000));
+    e.source = Some(SourceFile {
+        path: PathBuf::from(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9.pdf")),
+        relative_path: "caf\u{fffd}.pdf".into(),
+        size: 3,
+        modified: None,
+    });
+    store.record(&[e]).unwrap();
+    assert_eq!(store.entries().unwrap()[0].source, None);
+}
+
+#[test]
+fn expired_entries_are_told_apart_and_cleared() {
+    let (_dir, path, store) = fresh();
+    let now = at(1_800_000_000) + Duration::from_nanos(500_000);
+    let lifetime = crate::STAGED_FILE_LIFETIME;
+    store
+        .record(&[
+            entry("old", at(1_700_000_000)),
+            // Expires half a millisecond before `now`.
+            entry("just-expired", at(1_800_000_000) - lifetime),
+            // Expires one millisecond after.
+            entry(
+                "just-alive",
+                at(1_800_000_000) - lifetime + Duration::from_millis(1),
+            ),
+            entry("new", now - Duration::from_secs(60)),
+        ])
+        .unwrap();
+    let all = store.entries().unwrap();
+    let by_rust: Vec<_> = all.iter().filter(|e| !e.is_expired(now)).collect();
+    assert_eq!(ids(&store.unexpired(now).unwrap()), ["just-alive", "new"]);
+    assert_eq!(by_rust.len(), 2);
+    assert_eq!(
+        all[3].time_left(now),
+        Duration::from_secs(59 * 60) - Duration::from_micros(500)
+    );
+
+    assert_eq!(store.clear_expired(now).unwrap(), 2);
+    assert_eq!(store.clear_expired(now).unwrap(), 0);
+    let (reopened, _) = HistoryStore::open(&path);
+    assert_eq!(ids(&reopened.entries().unwrap()), ["just-alive", "new"]);
+    assert_eq!(reopened.clear_all().unwrap(), 2);
+    assert!(reopened.is_empty().unwrap());
+    assert!(store.entries().unwrap().is_empty());
+}
+
+#[test]
+fn staging_again_keeps_the_place_and_the_group() {
+    let (_dir, path, store) = fresh();
+    let group = StagedGroup {
+        id: "g1".into(),
+        label: "3 files dropped".into(),
+        created_at: at(1_800_000_000),
+    };
+    let list: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|id| HistoryEntry {
+            group: Some(group.clone()),
+            ..entry(id, at(1_800_000_000))
+        })
+        .collect();
+    store.record(&list).unwrap();
+    store.record(&[entry("d", at(1_800_000_001))]).unwrap();
+
+    let again = HistoryEntry {
+        id: "b2".into(),
+        name: "b (2).pdf".into(),
+        size: 4,
+        organization_id: "99999999-2222-3333-4444-555555555555".into(),
+        staged_at: at(1_800_009_000),
+        group: None,
+        source: Some(SourceFile {
+            path: "/x/b.pdf".into(),
+            relative_path: "b.pdf".into(),
+            size: 4,
+            modified: Some(at(1_800_008_000)),
+        }),
+    };
+    assert!(store.replace("b", &again).unwrap());
+    assert!(!store.replace("unknown", &entry("zz", at(1))).unwrap());
+    let (reopened, _) = HistoryStore::open(&path);
+    let all = reopened.entries().unwrap();
+    assert_eq!(ids(&all), ["a", "b2", "c", "d"]);
+    assert_eq!(
+        all[1],
+        HistoryEntry {
+            group: Some(group),
+            ..again
+        }
+    );
+}
+
+fn write_legacy(dir: &Path, ids: &[&str]) -> Vec<u8> {
+    let entries: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            serde_json::json!({
+                "id": id, "name": format!("{id}.pdf"), "size": 12,
+                "organizationId": ORG, "stagedAt": "2027-01-15T08:00:00Z"
+            })
+        })
+        .collect();
+    let json = serde_json::to_vec_pretty(&serde_json::json!({
+        "version": 1, "entries": entries
+    }))
+    .unwrap();
+    std::fs::write(dir.join("history.json"), &json).unwrap();
+    json
+}
+
+#[test]
+fn history_json_is_imported_once_and_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    // An ID staged with the new version already, before the old file shows up.
+    let (store, _) = HistoryStore::open(&path);
+    store.record(&[entry("y", at(1_800_000_000))]).unwrap();
+    drop(store);
+    let json = write_legacy(dir.path(), &["x", "y", "z"]);
+
+    let (store, notice) = HistoryStore::open(&path);
+    let notice = notice.expect("the import is told");
+    assert!(!notice.is_problem());
+    let [
+        OpenEvent::Imported {
+            imported: 2,
+            already_present: 1,
+            kept_as: Some(kept),
+            ..
+        },
+    ] = &notice.events[..]
+    else {
+        panic!("{notice:?}");
+    };
+    let text = notice.to_string();
+    assert!(
+        text.starts_with("Imported 2 staged file(s) from "),
+        "{text}"
+    );
+    assert!(text.contains("history.json.imported-"), "{text}");
+    assert!(!dir.path().join("history.json").exists());
+    assert_eq!(std::fs::read(kept).unwrap(), json);
+    let all = store.entries().unwrap();
+    assert_eq!(ids(&all), ["y", "x", "z"]);
+    assert_eq!(
+        all[1].staged_at,
+        humantime::parse_rfc3339("2027-01-15T08:00:00Z").unwrap()
+    );
+    assert_eq!((all[1].size, all[1].group.as_ref()), (12, None));
+    drop(store);
+
+    // Imported once: a second start finds nothing to import.
+    let (store, notice) = HistoryStore::open(&path);
+    assert_eq!(notice, None);
+    assert_eq!(store.len().unwrap(), 3);
+}
+
+#[test]
+fn a_damaged_or_newer_history_json_is_kept_aside_and_not_imported() {
+    for (bytes, says) in [
+        (&b"{\"entries\": [tru"[..], "it is damaged"),
+        (&b"{\"version\": 7, \"entries\": []}"[..], "newer version"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("history.json"), bytes).unwrap();
+        let (store, notice) = HistoryStore::open(&dir.path().join("history.sqlite3"));
+        let notice = notice.unwrap();
+        assert!(notice.is_problem());
+        let text = notice.to_string();
+        assert!(text.contains("history.json was not imported"), "{text}");
+        assert!(text.contains(says), "{text}");
+        let [
+            OpenEvent::LegacyNotImported {
+                kept_as: Some(kept),
+                ..
+            },
+        ] = &notice.events[..]
+        else {
+            panic!("{notice:?}");
+        };
+        assert!(kept.to_string_lossy().contains("history.json.bad-"));
+        assert_eq!(std::fs::read(kept).unwrap(), bytes);
+        assert!(store.is_empty().unwrap());
+        store.record(&[entry("a", at(1_800_000_000))]).unwrap();
+    }
+}
+
+#[test]
+fn entries_serialize_as_before_plus_group_and_source() {
+    let mut e = entry("a", at(1_800_000_000) + Duration::from_millis(5));
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["stagedAt"], "2027-01-15T08:00:00.005Z");
+    assert!(json.get("group").is_none());
+    e.source = Some(SourceFile {
+        path: "/a".into(),
+        relative_path: "a".into(),
+        size: 1,
+        modified: None,
+    });
+    let back: HistoryEntry = serde_json::from_value(serde_json::to_value(&e).unwrap()).unwrap();
+    assert_eq!(back, e);
+    // Times humantime cannot write are an error, not a panic.
+    e.staged_at = UNIX_EPOCH - Duration::from_secs(1);
+    assert!(serde_json::to_value(&e).is_err());
+}
+
+mod concurrency;
+mod failures;

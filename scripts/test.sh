@@ -30,3 +30,20 @@ XDG_DATA_HOME="$keyring_home" REQUIRE_KEYCHAIN_TEST=1 dbus-run-session -- sh -c 
   export ASTEROID_TEST_PRIVATE_BUS="$DBUS_SESSION_BUS_ADDRESS"
   exec cargo test --all-targets --locked
 '
+
+# Run as root (as CI does), a test cannot see "permission denied" or a read-only folder:
+# root reads and writes everything. Run those again as an unprivileged user so they count.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+  lib_tests=$(cargo test --lib --locked --no-run --message-format=json 2>/dev/null \
+    | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+  if [ -n "$lib_tests" ]; then
+    unprivileged=$(mktemp -d)
+    trap 'rm -rf "$keyring_home" "$unprivileged"' EXIT
+    cp "$lib_tests" "$unprivileged/lib-tests"
+    chmod 755 "$unprivileged" "$unprivileged/lib-tests"
+    echo "== permission tests as the unprivileged user nobody"
+    (cd "$unprivileged" && setpriv --reuid=nobody --regid=nogroup --clear-groups \
+      env -i PATH=/usr/bin:/bin HOME="$unprivileged" TMPDIR=/tmp ./lib-tests \
+      each_bad_input unreadable_subfolder read_only_folder)
+  fi
+fi

@@ -22,7 +22,6 @@ pub fn filter_id() -> egui::Id {
 /// The staged list with its buttons.
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let staged = &state.staged;
-    let now = state.now;
     ui.horizontal(|ui| {
         ui.heading("Staged files");
         ui.label(
@@ -37,7 +36,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         ui.label("Files you stage appear here with their IDs, ready to copy.");
         return;
     }
-    let live = staged.unexpired(now).count();
+    let live = staged.live;
     let expired = staged.entries.len() - live;
     toolbar(ui, state, commands, live, expired);
     if !staged.selected.is_empty() {

@@ -176,7 +176,7 @@ impl State {
 
     /// Brings derived views up to date before a frame is drawn.
     pub fn prepare(&mut self) {
-        self.staged.prepare();
+        self.staged.prepare(self.now);
     }
 
     /// When something on screen changes by itself next, if anything does.

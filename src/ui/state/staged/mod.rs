@@ -42,6 +42,13 @@ pub struct StagedState {
     pub rows: Vec<ListRow>,
     /// The groups, newest first.
     pub groups: Vec<GroupView>,
+    /// How many files are not yet expired (as of the last `prepare`).
+    pub live: usize,
+    /// When a countdown label next changes (a minute passes, a second in the last
+    /// minute, a file expires): until then `live` and the labels hold.
+    next_label_change: Option<SystemTime>,
+    /// The time `live` and `next_label_change` were worked out for.
+    counted_at: Option<SystemTime>,
     dirty: bool,
 }
 
@@ -57,19 +64,58 @@ impl StagedState {
             selected: HashSet::new(),
             rows: Vec::new(),
             groups: Vec::new(),
+            live: 0,
+            next_label_change: None,
+            counted_at: None,
             dirty: true,
         };
-        state.prepare();
+        state.prepare(SystemTime::now());
         state
     }
 
-    /// Rebuilds the drawn list if something changed since: once per frame at most, never
-    /// per event (ten thousand files staged in a burst cost one rebuild).
-    pub fn prepare(&mut self) {
+    /// Brings the drawn list and the counts up to date: the list when something changed
+    /// (once per frame at most, never per event: ten thousand files staged in a burst cost
+    /// one rebuild), the counts when a countdown label changed. A frame in between costs
+    /// nothing here, however long the list.
+    pub fn prepare(&mut self, now: SystemTime) {
+        let recount = self.dirty
+            || self.counted_at.is_none_or(|at| now < at)
+            || self.next_label_change.is_some_and(|next| now >= next);
         if self.dirty {
             (self.groups, self.rows) = view::build(&self.entries, &self.filter);
             self.dirty = false;
         }
+        if recount {
+            self.count(now);
+        }
+    }
+
+    /// Files not yet expired, and when the next countdown label changes.
+    fn count(&mut self, now: SystemTime) {
+        let mut live = 0;
+        let mut next: Option<Duration> = None;
+        for entry in &self.entries {
+            let left = entry.time_left(now);
+            if left.is_zero() {
+                continue;
+            }
+            live += 1;
+            // "expires in N min" changes when a whole minute passes; seconds in the last one.
+            let to_next = if left <= Duration::from_secs(60) {
+                Duration::from_secs(1).min(left)
+            } else {
+                let into_minute = Duration::from_nanos((left.as_nanos() % 60_000_000_000) as u64);
+                if into_minute.is_zero() {
+                    Duration::from_secs(60)
+                } else {
+                    into_minute
+                }
+            };
+            next = Some(next.map_or(to_next, |n| n.min(to_next)));
+        }
+        self.live = live;
+        self.next_label_change = next.map(|d| now + d);
+        self.counted_at = Some(now);
     }
 
     /// Staged files the API still keeps, oldest first.
@@ -217,31 +263,15 @@ impl StagedState {
 
     /// When a label of the list changes by itself next: a countdown's minute, the last
     /// minute's seconds, "Copied!" going away. `None`: nothing changes until something happens.
+    /// Works from what `prepare` counted: no walk over the list.
     pub fn next_change(&self, now: SystemTime, instant: Instant) -> Option<Duration> {
-        let mut next: Option<Duration> = None;
-        let mut consider = |d: Duration| next = Some(next.map_or(d, |n| n.min(d)));
+        let mut next = self
+            .next_label_change
+            .map(|at| at.duration_since(now).unwrap_or(Duration::ZERO));
         if let Some((_, at)) = &self.copied
             && let Some(left) = COPIED_FEEDBACK.checked_sub(instant.duration_since(*at))
         {
-            consider(left);
-        }
-        for entry in &self.entries {
-            let left = entry.time_left(now);
-            if left.is_zero() {
-                continue;
-            }
-            // "expires in N min" changes when a whole minute passes; seconds in the last one.
-            let to_next = if left <= Duration::from_secs(60) {
-                Duration::from_secs(1).min(left)
-            } else {
-                let into_minute = Duration::from_nanos((left.as_nanos() % 60_000_000_000) as u64);
-                if into_minute.is_zero() {
-                    Duration::from_secs(60)
-                } else {
-                    into_minute
-                }
-            };
-            consider(to_next);
+            next = Some(next.map_or(left, |n| n.min(left)));
         }
         next
     }

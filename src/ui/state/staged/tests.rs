@@ -68,19 +68,21 @@ fn a_staged_file_expiring_leaves_the_copies_and_can_be_cleared() {
 
 #[test]
 fn the_next_repaint_is_when_a_countdown_label_changes() {
-    let state = StagedState::new(vec![entry("a", t0())], "h".into());
+    let mut state = StagedState::new(vec![entry("a", t0())], "h".into());
     let at = Instant::now();
+    let mut next_at = |secs| {
+        let now = t0() + Duration::from_secs(secs);
+        state.prepare(now);
+        (state.next_change(now, at), state.live)
+    };
     // 59 min 30 s left: the label says 60 min until 30 s from now.
-    let next = state.next_change(t0() + Duration::from_secs(30), at);
-    assert_eq!(next, Some(Duration::from_secs(30)));
+    assert_eq!(next_at(30), (Some(Duration::from_secs(30)), 1));
+    // Ten seconds later, without a recount: 20 s to go.
+    assert_eq!(next_at(40), (Some(Duration::from_secs(20)), 1));
     // In the last minute, every second.
-    let next = state.next_change(t0() + Duration::from_secs(3570), at);
-    assert_eq!(next, Some(Duration::from_secs(1)));
-    // Expired: nothing changes by itself.
-    assert_eq!(
-        state.next_change(t0() + Duration::from_secs(7200), at),
-        None
-    );
+    assert_eq!(next_at(3570), (Some(Duration::from_secs(1)), 1));
+    // Expired: nothing changes by itself, and nothing is live.
+    assert_eq!(next_at(7200), (None, 0));
 }
 
 #[test]
@@ -162,7 +164,7 @@ fn the_filter_matches_names_paths_and_ids_in_any_case() {
         t0(),
         Instant::now(),
     );
-    state.prepare();
+    state.prepare(t0());
     assert_eq!(state.rows.len(), 2, "{:?}", state.rows);
     assert!(matches!(state.rows[1], ListRow::Entry(1)));
 }
@@ -196,7 +198,7 @@ fn expired_files_are_staged_again_and_the_new_id_takes_the_old_place() {
         note: None,
         replaces: Some("old".into()),
     });
-    state.prepare();
+    state.prepare(t0());
     let ids: Vec<_> = state.entries.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["new", "kept"]);
     assert_eq!(

@@ -24,6 +24,8 @@ pub struct Settings {
     pub base_url: Option<String>,
     /// The organization files are staged for; `None` means "ask the key".
     pub organization_id: Option<String>,
+    /// Its name, as the server gave it, to show it on later starts.
+    pub organization_name: Option<String>,
     /// Requests in flight at once.
     pub concurrency: usize,
     /// Say when a group is staged while the window is in the background (taskbar and a
@@ -37,6 +39,7 @@ impl Default for Settings {
             version: SETTINGS_VERSION,
             base_url: None,
             organization_id: None,
+            organization_name: None,
             concurrency: DEFAULT_CONCURRENCY,
             notify_when_staged: true,
         }

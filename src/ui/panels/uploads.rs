@@ -273,7 +273,7 @@ pub fn drop_zone(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
                 ui.add_space(16.0);
                 ui.horizontal(|ui| {
                     // Centred: the three buttons share the middle of the zone.
-                    let width = 360.0_f32.min(ui.available_width());
+                    let width = 240.0_f32.min(ui.available_width());
                     ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
                     if ui
                         .button("Add files…")

@@ -268,6 +268,7 @@ impl ConnectionState {
                 }
                 // Forget the remembered one so the key's list is offered again.
                 self.settings.organization_id = None;
+                self.settings.organization_name = None;
                 self.generation += 1;
                 self.connection = None;
                 let mut effects = vec![
@@ -442,7 +443,15 @@ impl ConnectionState {
     }
 
     /// The last step: with key and organization known, the queue starts sending.
-    fn ready(&mut self, connection: Connection) -> Vec<Effect> {
+    fn ready(&mut self, mut connection: Connection) -> Vec<Effect> {
+        // A remembered organization keeps the name it was chosen with.
+        if connection.organization_name.is_empty()
+            && self.settings.organization_id.as_deref()
+                == Some(connection.organization.to_string().as_str())
+        {
+            connection.organization_name =
+                self.settings.organization_name.clone().unwrap_or_default();
+        }
         let client = match connection.client(self.client_options.clone()) {
             Ok(client) => client,
             Err(e) => {
@@ -457,6 +466,8 @@ impl ConnectionState {
         }))];
         if connection.organization_is_new && self.overrides.organization.is_none() {
             self.settings.organization_id = Some(connection.organization.to_string());
+            self.settings.organization_name =
+                Some(connection.organization_name.clone()).filter(|n| !n.is_empty());
             effects.push(Effect::SaveSettings(self.settings.clone()));
         }
         self.key_form = KeyForm::default();

@@ -159,3 +159,33 @@ fn a_bad_server_address_opens_settings_and_a_good_one_starts_over() {
     assert!(effects.iter().any(|e| matches!(e, Effect::LoadKey { .. })));
     assert_eq!(state.base_url.host(), "staging.example");
 }
+
+#[test]
+fn a_remembered_organization_keeps_its_name_on_the_next_start() {
+    let mut first = state(MemoryKeyStore::default());
+    let g = generation_of(&first.start());
+    let g = generation_of(&first.key_loaded(g, Ok(Some(ApiKey::new("k").unwrap()))));
+    let effects = first.key_checked(g, Ok(context()));
+    let Some(Effect::SaveSettings(saved)) = effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::SaveSettings(_)))
+    else {
+        panic!("the organization is remembered");
+    };
+    assert_eq!(saved.organization_name.as_deref(), Some("Acme"));
+    // Next start: the stored key and the remembered organization, no server asked.
+    let store: Arc<dyn ApiKeyStore> = Arc::new(MemoryKeyStore::with_key(ApiKey::new("k").unwrap()));
+    let mut next = ConnectionState::new(
+        saved,
+        Overrides::default(),
+        Arc::new(move |_| store.clone()),
+        ClientOptions::default(),
+    );
+    let g = generation_of(&next.start());
+    next.key_loaded(g, Ok(Some(ApiKey::new("k").unwrap())));
+    assert_eq!(next.phase, Phase::Ready);
+    assert_eq!(
+        next.organization().map(|(_, n)| n.to_owned()),
+        Some("Acme".into())
+    );
+}

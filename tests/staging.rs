@@ -36,7 +36,7 @@ async fn start(
     options: QueueOptions,
 ) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let (history, _) = HistoryStore::open(&dir.path().join("history.json"));
+    let (history, _) = HistoryStore::open(&dir.path().join("history.sqlite3"));
     let (queue, events, ids) = support::start_queue(
         server,
         files,

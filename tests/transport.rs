@@ -70,7 +70,7 @@ async fn in_process(http2: bool, version: &str, dir: &std::path::Path) {
         hashes.push(write_seeded_file(&path, *size, i as u64 + 1));
         files.push(LocalFile::inspect(&path).unwrap());
     }
-    let history_path = work.join("history.json");
+    let history_path = work.join("history.sqlite3");
     let (history, _) = HistoryStore::open(&history_path);
     let options = QueueOptions {
         concurrency: 1,

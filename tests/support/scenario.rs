@@ -152,7 +152,7 @@ pub async fn run(s: &Scenario) -> Outcome {
         .iter()
         .map(|p| LocalFile::inspect(p).unwrap())
         .collect();
-    let history_path = dir.path().join("history.json");
+    let history_path = dir.path().join("history.sqlite3");
     let (history, _) = HistoryStore::open(&history_path);
     server.push_faults(s.faults.clone());
     let options = QueueOptions {

@@ -163,10 +163,6 @@ async fn a_seeded_storm_of_faults_loses_nothing() {
         took.as_secs_f64()
     );
     println!(
-        "faults drawn (of 6,000, used as requests came): {} kinds",
-        counts.len()
-    );
-    println!(
         "| staged | failed | retries | sent again | stored by the server | in the history | extra copies (said: {noted_duplicates}) | stored, reported failed | lost |"
     );
     println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -568,3 +568,48 @@ async fn a_history_that_cannot_be_written_loses_nothing_and_blocks_nothing() {
     let issued: Vec<String> = server.ledger().into_iter().map(|e| e.id).collect();
     assert!(staged.iter().all(|id| issued.contains(id)));
 }
+
+/// Two files of the same name never share a request: a server that answers by name could
+/// not tell them apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_of_the_same_name_never_share_a_request() {
+    let server = StagingServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = Vec::new();
+    for (i, folder) in ["a", "b", "c"].iter().enumerate() {
+        let path = dir.path().join(folder).join("page1.pdf");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        write_seeded_file(&path, 500, i as u64);
+        all.push(LocalFile::inspect(&path).unwrap());
+    }
+    all.extend(files(dir.path(), &["other.txt"], 500));
+    let (_queue, mut events, ids) = support::start_queue(
+        &server,
+        all,
+        ClientOptions::default(),
+        QueueOptions::default(),
+        None,
+    )
+    .await;
+    let events = until_done(&mut events, &ids).await;
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, QueueEvent::Staged { .. }))
+            .count(),
+        4
+    );
+    for request in server.requests() {
+        let names: Vec<_> = request
+            .parts
+            .iter()
+            .filter_map(|p| p.file_name.clone())
+            .collect();
+        let unique: std::collections::HashSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "one request held {names:?}");
+    }
+    assert!(
+        server.requests().len() >= 3,
+        "the three page1.pdf went apart"
+    );
+}

@@ -68,12 +68,7 @@ impl UploadsState {
                 width,
                 height,
                 rgba,
-            } => vec![Effect::SavePastedImage {
-                width,
-                height,
-                rgba,
-                at: now,
-            }],
+            } => save_image(width, height, rgba, now),
             // Copied files arrive as their names; any other text: look at the clipboard
             // itself (its file list or image), which says what is there.
             UploadsCommand::PastedText(text) => match paths_in_text(&text) {
@@ -137,12 +132,7 @@ impl UploadsState {
                 width,
                 height,
                 rgba,
-            } => vec![Effect::SavePastedImage {
-                width,
-                height,
-                rgba: std::sync::Arc::new(rgba),
-                at: now,
-            }],
+            } => save_image(width, height, std::sync::Arc::new(rgba), now),
             ClipboardContent::Text | ClipboardContent::Empty => vec![Effect::Notice(
                 NoticeLevel::Info,
                 "The clipboard holds no image and no files. Copy a screenshot, or files in your file manager, then press Ctrl+V here.".into(),
@@ -308,4 +298,19 @@ impl UploadsState {
             mode: AddMode::AskIfLarge,
         }]
     }
+}
+
+/// A pasted image is written as a PNG first, then staged like a file.
+fn save_image(
+    width: usize,
+    height: usize,
+    rgba: std::sync::Arc<Vec<u8>>,
+    at: SystemTime,
+) -> Vec<Effect> {
+    vec![Effect::SavePastedImage {
+        width,
+        height,
+        rgba,
+        at,
+    }]
 }

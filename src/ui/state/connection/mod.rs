@@ -235,32 +235,15 @@ impl ConnectionState {
                 ]
             }
             ConnectionCommand::ChooseOrganization(organization) => {
-                match OrganizationId::parse(&organization.id) {
-                    Ok(id) => {
-                        let step = self.flow.organization_chosen(id);
-                        self.step(step)
-                    }
-                    Err(e) => {
-                        self.organization_form.error = Some(e.to_string());
-                        Vec::new()
-                    }
-                }
+                self.organization_chosen(&organization.id)
             }
             ConnectionCommand::EditOrganization(text) => {
                 self.organization_form.input = text;
                 Vec::new()
             }
             ConnectionCommand::SubmitManualOrganization => {
-                match OrganizationId::parse(&self.organization_form.input) {
-                    Ok(id) => {
-                        let step = self.flow.organization_chosen(id);
-                        self.step(step)
-                    }
-                    Err(e) => {
-                        self.organization_form.error = Some(e.to_string());
-                        Vec::new()
-                    }
-                }
+                let input = self.organization_form.input.clone();
+                self.organization_chosen(&input)
             }
             ConnectionCommand::ChangeOrganization => {
                 if self.connection.is_none() {
@@ -291,6 +274,20 @@ impl ConnectionState {
             ConnectionCommand::ToggleNotifications => {
                 self.settings.notify_when_staged = !self.settings.notify_when_staged;
                 vec![Effect::SaveSettings(self.settings.clone())]
+            }
+        }
+    }
+
+    /// An organization picked or typed: used when it is one, else the form says why.
+    fn organization_chosen(&mut self, id: &str) -> Vec<Effect> {
+        match OrganizationId::parse(id) {
+            Ok(id) => {
+                let step = self.flow.organization_chosen(id);
+                self.step(step)
+            }
+            Err(e) => {
+                self.organization_form.error = Some(e.to_string());
+                Vec::new()
             }
         }
     }

@@ -7,20 +7,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use futures_util::FutureExt;
 use tokio::sync::mpsc;
 
-use super::command::{Command, Effect, Event, HistoryChange, Origin, UploadsCommand};
+use super::command::{Command, Event, Origin, UploadsCommand};
 use super::panels;
 use super::state::{
-    ConnectionState, KeyStoreFactory, NoticeLevel, Notices, Phase, StagedState, State,
-    UploadsState, ViewState,
+    ConnectionState, KeyStoreFactory, NoticeLevel, Notices, StagedState, State, UploadsState,
+    ViewState,
 };
-use crate::api::{ApiClient, ClientOptions};
+use crate::api::ClientOptions;
 use crate::clipboard::ClipboardContent;
 use crate::clock::Clock;
 use crate::history::{HistoryEntry, HistoryStore};
-use crate::key_store::KeyStoreError;
 use crate::paths::AppPaths;
 use crate::session::Overrides;
 use crate::settings::Settings;
@@ -115,33 +113,20 @@ impl AppEnvironment {
             staged,
             startup_notices,
             clipboard: Arc::new(crate::clipboard::read_system_clipboard),
-            notifier: Arc::new(show_notification),
+            notifier: Arc::new(super::effects::show_notification),
         }
     }
 }
 
-/// A desktop notification through the system's service (D-Bus on Linux, the notification
-/// centre on macOS and Windows).
-fn show_notification(summary: &str, body: &str) -> Result<(), String> {
-    notify_rust::Notification::new()
-        .appname("Asteroid Stager")
-        .summary(summary)
-        .body(body)
-        .icon(super::APP_ID)
-        .show()
-        .map(|_| ())
-        .map_err(|e| e.to_string())
-}
-
 /// Sends events to the window and wakes it.
 #[derive(Clone)]
-struct Inbox {
+pub(super) struct Inbox {
     tx: mpsc::UnboundedSender<Event>,
-    ctx: egui::Context,
+    pub(super) ctx: egui::Context,
 }
 
 impl Inbox {
-    fn send(&self, event: Event) {
+    pub(super) fn send(&self, event: Event) {
         // Fails only when the window is gone, and then nobody is waiting.
         let _ = self.tx.send(event);
         self.ctx.request_repaint();
@@ -150,19 +135,19 @@ impl Inbox {
 
 /// The window.
 pub struct StagerApp {
-    state: State,
-    commands: Vec<Command>,
-    events: mpsc::UnboundedReceiver<Event>,
-    inbox: Inbox,
-    queue: UploadQueue,
-    runtime: tokio::runtime::Handle,
-    history: HistoryStore,
-    paths: AppPaths,
-    clock: Clock,
-    clipboard: ClipboardReader,
-    notifier: Notifier,
+    pub(super) state: State,
+    pub(super) commands: Vec<Command>,
+    pub(super) events: mpsc::UnboundedReceiver<Event>,
+    pub(super) inbox: Inbox,
+    pub(super) queue: UploadQueue,
+    pub(super) runtime: tokio::runtime::Handle,
+    pub(super) history: HistoryStore,
+    pub(super) paths: AppPaths,
+    pub(super) clock: Clock,
+    pub(super) clipboard: ClipboardReader,
+    pub(super) notifier: Notifier,
     /// Commands sent to the window itself (close, attention), sent at the next frame.
-    viewport_commands: Vec<egui::ViewportCommand>,
+    pub(super) viewport_commands: Vec<egui::ViewportCommand>,
 }
 
 impl StagerApp {
@@ -251,186 +236,6 @@ impl StagerApp {
         }
         !self.events.is_empty()
     }
-
-    fn run_effects(&mut self, effects: Vec<Effect>, frame: Option<&eframe::Frame>) {
-        for effect in effects {
-            self.run(effect, frame);
-        }
-    }
-
-    /// Runs one effect: on the runtime when it may block or wait.
-    fn run(&mut self, effect: Effect, frame: Option<&eframe::Frame>) {
-        match effect {
-            Effect::LoadKey { store, generation } => self.blocking(
-                move || store.load(),
-                move |result| Event::KeyLoaded {
-                    generation,
-                    result: result.unwrap_or_else(|e| Err(KeyStoreError::Refused(e))),
-                },
-            ),
-            Effect::SaveKey {
-                store,
-                key,
-                generation,
-            } => self.blocking(
-                move || store.save(&key),
-                move |result| Event::KeySaved {
-                    generation,
-                    result: result.unwrap_or_else(|e| Err(KeyStoreError::Refused(e))),
-                },
-            ),
-            Effect::DeleteKey { store, generation } => self.blocking(
-                move || store.delete(),
-                move |result| Event::KeyDeleted {
-                    generation,
-                    result: result.unwrap_or_else(|e| Err(KeyStoreError::Refused(e))),
-                },
-            ),
-            Effect::CheckKey {
-                base,
-                key,
-                options,
-                generation,
-            } => {
-                let inbox = self.inbox.clone();
-                self.runtime.spawn(async move {
-                    let result = match ApiClient::new(base, &key, options) {
-                        Ok(client) => client.context().await,
-                        Err(e) => Err(e),
-                    };
-                    inbox.send(Event::KeyChecked { generation, result });
-                });
-            }
-            Effect::SaveSettings(settings) => {
-                let path = self.paths.settings_file();
-                self.blocking(
-                    move || settings.save(&path).map_err(|e| e.to_string()),
-                    |result| Event::SettingsSaved(result.and_then(|saved| saved)),
-                );
-            }
-            Effect::SetTarget(target) => self.queue.set_target(target),
-            Effect::AddPaths { paths, group, mode } => {
-                self.queue.add_paths(paths, Some(group), mode);
-            }
-            Effect::Restage(items) => {
-                self.queue.restage(items);
-            }
-            Effect::Confirm(batch, accept) => self.queue.confirm(batch, accept),
-            Effect::Cancel(id) => self.queue.cancel(id),
-            Effect::CancelAll => self.queue.cancel_all(),
-            Effect::Retry(id) => self.queue.retry(id),
-            Effect::PickFiles => self.pick(frame, false),
-            Effect::PickFolder => self.pick(frame, true),
-            Effect::ReadClipboard => {
-                let read = self.clipboard.clone();
-                self.blocking(
-                    move || read(),
-                    |result| Event::Clipboard(result.unwrap_or(ClipboardContent::Empty)),
-                );
-            }
-            Effect::SavePastedImage {
-                width,
-                height,
-                rgba,
-                at,
-            } => {
-                // Kept beside the history: the file is there to stage again after expiry.
-                let dir = self.paths.data_dir.join("pasted");
-                self.blocking(
-                    move || {
-                        let rgba = Arc::unwrap_or_clone(rgba);
-                        crate::clipboard::save_pasted_image(&dir, at, width, height, rgba)
-                            .map_err(|e| e.to_string())
-                    },
-                    |result| Event::ImageSaved(result.and_then(|r| r)),
-                );
-            }
-            Effect::RequestAttention => {
-                self.viewport_commands
-                    .push(egui::ViewportCommand::RequestUserAttention(
-                        egui::UserAttentionType::Informational,
-                    ))
-            }
-            Effect::DesktopNotification { summary, body } => {
-                let notifier = self.notifier.clone();
-                // Nobody waits for it: a desktop without a notification service just
-                // does not show one (the taskbar still asks for attention).
-                self.runtime.spawn_blocking(move || {
-                    if let Err(e) = notifier(&summary, &body) {
-                        tracing::info!("no desktop notification: {e}");
-                    }
-                });
-            }
-            Effect::CloseWindow => self.viewport_commands.push(egui::ViewportCommand::Close),
-            Effect::CopyText(text) => self.inbox.ctx.copy_text(text),
-            Effect::ChangeHistory(change) => {
-                let history = self.history.clone();
-                self.blocking(
-                    move || {
-                        match change {
-                            HistoryChange::ClearExpired(now) => history.clear_expired(now),
-                            HistoryChange::ClearAll => history.clear_all(),
-                        }
-                        .map_err(|e| e.to_string())
-                    },
-                    |result| Event::HistoryChanged(result.and_then(|r| r)),
-                );
-            }
-            // Kept by the state itself; never reach here.
-            Effect::Notice(..) | Effect::ShowSettings | Effect::GroupStaged { .. } => {}
-        }
-    }
-
-    /// Runs blocking work (the disk, the keychain) on tokio's blocking pool, never in a
-    /// frame, and posts what `report` makes of its result. A panic in `work` arrives as
-    /// `Err` with its message, so every request gets an answer.
-    fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-        report: impl FnOnce(Result<T, String>) -> Event + Send + 'static,
-    ) {
-        let inbox = self.inbox.clone();
-        self.runtime.spawn(async move {
-            let result = tokio::task::spawn_blocking(work)
-                .await
-                .map_err(|e| format!("an internal error interrupted it ({e})"));
-            inbox.send(report(result));
-        });
-    }
-
-    fn pick(&mut self, frame: Option<&eframe::Frame>, folders: bool) {
-        // Built here (it needs the window as parent), awaited on tokio: the window keeps
-        // painting while the dialog is open.
-        let title = if folders {
-            "Add folders to stage"
-        } else {
-            "Add files to stage"
-        };
-        let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
-        if let Some(frame) = frame {
-            dialog = dialog.set_parent(frame);
-        }
-        let dialog = if folders {
-            dialog.pick_folders().boxed()
-        } else {
-            dialog.pick_files().boxed()
-        };
-        let opened = Instant::now();
-        let inbox = self.inbox.clone();
-        self.runtime.spawn(async move {
-            let picked = dialog.await;
-            let paths = picked.map(|handles| {
-                handles
-                    .into_iter()
-                    .map(|h| h.path().to_path_buf())
-                    .collect()
-            });
-            inbox.send(Event::FilesPicked {
-                paths,
-                took: opened.elapsed(),
-            });
-        });
-    }
 }
 
 /// The core's messages say "platform.asteroid.ai → your profile → API Keys", and
@@ -444,72 +249,6 @@ fn use_fallback_font_for_symbols(ctx: &egui::Context) {
         family.push("Hack".to_owned());
     }
     ctx.set_fonts(fonts);
-}
-
-impl StagerApp {
-    /// What the keyboard, the clipboard and the window manager asked for this frame, as
-    /// commands (drawing pushes the rest).
-    fn read_input(&mut self, ctx: &egui::Context) {
-        use egui::{Key, KeyboardShortcut, Modifiers};
-        let dropped: Vec<PathBuf> = ctx.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .collect()
-        });
-        if !dropped.is_empty() {
-            self.commands
-                .push(Command::Uploads(UploadsCommand::AddPaths(
-                    dropped,
-                    Origin::Dropped,
-                )));
-        }
-        let ready = self.state.connection.phase == Phase::Ready;
-        let folder = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
-        let files = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
-        let find = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
-        if ctx.input_mut(|i| i.consume_shortcut(&folder)) {
-            self.commands
-                .push(Command::Uploads(UploadsCommand::PickFolder));
-        } else if ctx.input_mut(|i| i.consume_shortcut(&files)) {
-            self.commands
-                .push(Command::Uploads(UploadsCommand::PickFiles));
-        }
-        if ready && ctx.input_mut(|i| i.consume_shortcut(&find)) {
-            ctx.memory_mut(|m| m.request_focus(panels::staged::filter_id()));
-        }
-        // Ctrl+V outside a text field stages what was pasted; inside one, it is the
-        // field's.
-        if ready && !ctx.egui_wants_keyboard_input() {
-            let pasted: Vec<UploadsCommand> = ctx.input(|i| {
-                i.events
-                    .iter()
-                    .filter_map(|event| match event {
-                        egui::Event::PasteImage(image) => Some(UploadsCommand::PastedImage {
-                            width: image.size[0],
-                            height: image.size[1],
-                            rgba: Arc::new(
-                                image
-                                    .pixels
-                                    .iter()
-                                    .flat_map(|p| p.to_srgba_unmultiplied())
-                                    .collect(),
-                            ),
-                        }),
-                        egui::Event::Paste(text) => Some(UploadsCommand::PastedText(text.clone())),
-                        _ => None,
-                    })
-                    .collect()
-            });
-            self.commands
-                .extend(pasted.into_iter().map(Command::Uploads));
-        }
-        self.state.view.focused = ctx.input(|i| i.viewport().focused).unwrap_or(true);
-        if ctx.input(|i| i.viewport().close_requested()) && !self.state.close_requested() {
-            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-        }
-    }
 }
 
 impl eframe::App for StagerApp {

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 mod app;
 pub mod command;
+mod effects;
+mod input;
 mod panels;
 pub mod state;
 

@@ -21,6 +21,7 @@ import json
 import os
 import sys
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -52,7 +53,7 @@ class Ledger:
         os.replace(tmp, self.path)
 
 
-def make_handler(expected_key, ledger):
+def make_handler(expected_key, ledger, read_rate=0):
     class Handler(BaseHTTPRequestHandler):
         server_version = "fake-asteroid-api/1"
 
@@ -88,7 +89,18 @@ def make_handler(expected_key, ledger):
                         return bytes(out)
                     out += self.rfile.read(size)
                     self.rfile.readline()
-            return self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            length = int(self.headers.get("Content-Length", "0"))
+            if not read_rate:
+                return self.rfile.read(length)
+            # A slow link: read a little at a time (for screenshots of uploads in progress).
+            out = b""
+            while len(out) < length:
+                piece = self.rfile.read(min(16384, length - len(out)))
+                if not piece:
+                    break
+                out += piece
+                time.sleep(len(piece) / read_rate)
+            return out
 
         def do_GET(self):
             if self.path.split("?")[0] != PREFIX + "/context":
@@ -139,8 +151,9 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--key", help="the only key accepted (default: any non-empty key)")
     ap.add_argument("--ledger", help="record each received file (name, size, sha256) in this JSON file")
+    ap.add_argument("--read-rate", type=int, default=0, help="read request bodies at about this many bytes per second")
     args = ap.parse_args()
-    handler = make_handler(args.key, Ledger(args.ledger))
+    handler = make_handler(args.key, Ledger(args.ledger), args.read_rate)
     httpd = ThreadingHTTPServer(("127.0.0.1", args.port), handler)
     port = httpd.server_address[1]
     if args.port_file:

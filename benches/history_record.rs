@@ -166,6 +166,12 @@ fn measure(mode: &'static str, runs: usize) -> Vec<Row> {
 }
 
 fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!(
+            "history_record is a benchmark, not a test: run it with `cargo bench --bench history_record`. Skipped."
+        );
+        return;
+    }
     let runs: usize = std::env::var("HISTORY_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -592,23 +592,31 @@ async fn stage_request(
     let options = shared.options.lock().unwrap().clone();
 
     match &fault {
+        // A redirect is answered before the body is read, then the connection closes,
+        // lingering so the client reads the answer (as real servers do): without the
+        // linger the close could reach the client before the 307 and look like a drop.
         Some(Fault::RedirectSameHost(path)) => {
+            connection.linger.store(true, Ordering::SeqCst);
             let to = path.replace("{org}", &org);
             return answer(
                 &shared,
                 index,
                 StatusCode::TEMPORARY_REDIRECT,
-                &[("location", to)],
+                &[("location", to), ("connection", "close".to_owned())],
                 Bytes::new(),
                 Vec::new(),
             );
         }
         Some(Fault::RedirectTo(url)) => {
+            connection.linger.store(true, Ordering::SeqCst);
             return answer(
                 &shared,
                 index,
                 StatusCode::TEMPORARY_REDIRECT,
-                &[("location", url.clone())],
+                &[
+                    ("location", url.clone()),
+                    ("connection", "close".to_owned()),
+                ],
                 Bytes::new(),
                 Vec::new(),
             );

@@ -451,6 +451,93 @@ async fn ctrl_c_cancels_what_runs_and_prints_what_was_staged() {
     assert_eq!(printed["tempFiles"].as_array().map(Vec::len), Some(1));
 }
 
+/// A second Ctrl-C quits at once, even while the first one's cancelling still waits (here
+/// on a history that another program holds): nothing waits for the disk once asked twice.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_ctrl_c_quits_at_once() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let server = StagingServer::start().await;
+    // Both requests are held unread on arrival: a.txt's so that the history can be taken
+    // once the command opened it; b.txt's, which says a.txt's record is being written by
+    // then (one request at a time).
+    let stall = Fault::StallReading(Duration::from_secs(60));
+    server.push_faults([stall.clone(), stall]);
+    let home = tempfile::tempdir().unwrap();
+    let a = home.path().join("a.txt");
+    let b = home.path().join("b.txt");
+    write_seeded_file(&a, 100, 1);
+    write_seeded_file(&b, 2_000_000, 2);
+    let config = home.path().join("config/asteroid-stager");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("settings.json"),
+        br#"{"version":1,"concurrency":1}"#,
+    )
+    .unwrap();
+    let mut cmd = cli(home.path());
+    cmd.env("ASTEROID_API_KEY", KEY)
+        .env("ASTEROID_BASE_URL", &server.base_url)
+        .env("ASTEROID_ORG_ID", ORG)
+        .args(["stage", a.to_str().unwrap(), b.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let pauses = |n: usize| {
+        move |events: &[support::ServerEvent]| {
+            events
+                .iter()
+                .filter(|e| matches!(e, support::ServerEvent::Paused { .. }))
+                .count()
+                >= n
+        }
+    };
+    server
+        .wait_for("hold a.txt", Duration::from_secs(30), pauses(1))
+        .await;
+    // Another program takes the history, so a.txt's record waits (up to the busy timeout).
+    let history = home.path().join("data/asteroid-stager/history.sqlite3");
+    let blocker = rusqlite::Connection::open(&history).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    server.resume();
+    server
+        .wait_for("hold b.txt", Duration::from_secs(30), pauses(2))
+        .await;
+    let pid = child.id().expect("running") as i32;
+    // SAFETY: a signal to our own child process.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let mut told = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !told.iter().any(|l: &String| l.starts_with("Interrupted")) {
+        let line = tokio::time::timeout_at(deadline, stderr.next_line())
+            .await
+            .expect("the first Ctrl-C is answered")
+            .unwrap()
+            .expect("stderr stays open until it is answered");
+        told.push(line);
+    }
+    // SAFETY: as above.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .expect("it quit after the second Ctrl-C")
+        .unwrap();
+    while let Ok(Some(line)) = stderr.next_line().await {
+        told.push(line);
+    }
+    // The database is still held: the process did not wait for the history.
+    server.resume();
+    let told = told.join("\n");
+    assert_eq!(status.code(), Some(130), "{told}");
+    assert!(told.contains("Stopped."), "{told}");
+    assert!(
+        !told.contains("Staged a.txt"),
+        "a.txt's record never got written: {told}"
+    );
+    drop(blocker);
+}
+
 /// The history cannot be written (another program holds the database): the staged IDs
 /// are still announced (and kept in memory), the operator is told once, cancels are
 /// answered at once meanwhile, and everything is written when the database is free again.

@@ -37,6 +37,8 @@ fn staged(n: usize, now: SystemTime) -> Vec<HistoryEntry> {
                     label: "Dropped".into(),
                     created_at: now - Duration::from_secs(600),
                 }),
+                // Finished in another order than given, as larger files do.
+                place_in_group: u32::try_from((i * 7) % 20).ok(),
                 source: Some(SourceFile {
                     path: format!("/home/op/Scans/scan {i:05}.pdf").into(),
                     relative_path: format!("Scans/batch {group}/scan {i:05}.pdf"),

@@ -32,6 +32,7 @@ fn entry(n: usize, now: SystemTime) -> HistoryEntry {
             label: "32 files dropped".into(),
             created_at: now,
         }),
+        place_in_group: u32::try_from(n % BATCH).ok(),
         source: Some(SourceFile {
             path: format!("/home/operator/Scans/2025/scan {n:06}.pdf").into(),
             relative_path: format!("2025/scan {n:06}.pdf"),

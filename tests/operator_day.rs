@@ -83,6 +83,53 @@ fn two_rows_selected_in_different_groups_are_copied_together() {
     assert_eq!(world.server.staged_names(), ["a.txt", "b.txt", "c.txt"]);
 }
 
+/// Files of one drop finish in any order (here the first fails once and goes again after
+/// the second); the group lists and copies them in the order they were dropped.
+#[test]
+fn a_group_lists_and_copies_its_files_in_the_order_they_were_dropped() {
+    let world = World::with_good_key();
+    // Each file alone, one request at a time, so the retry of a.txt comes after b.txt.
+    let mut env = world.environment(vec![]);
+    env.queue_options.concurrency = 1;
+    env.queue_options.small_file_limit = 0;
+    world
+        .server
+        .push_faults([Fault::Status(500, "Internal server error.")]);
+    let a = world.file("a.txt", b"alpha");
+    let b = world.file("b.txt", b"beta");
+    let mut harness = Harness::builder()
+        .with_size([1000.0, 760.0])
+        .build_eframe(move |cc| StagerApp::new(&cc.egui_ctx, env));
+    wait_ready(&mut harness);
+    drop_files(&mut harness, &[a, b]);
+    wait_for(&mut harness, "Copy the ID of a.txt");
+    wait_for(&mut harness, "Copy the ID of b.txt");
+    // The server stored b.txt first.
+    assert_eq!(world.server.staged_names(), ["b.txt", "a.txt"]);
+    harness
+        .query_all_by_label_contains("Copy tempFiles JSON of Dropped")
+        .next()
+        .expect("the group's copy button")
+        .click();
+    let mut json = None;
+    for _ in 0..5 {
+        harness.step();
+        json = copied_texts(&harness).pop();
+        if json.is_some() {
+            break;
+        }
+    }
+    let json = json.expect("the group's JSON was copied");
+    assert_eq!(
+        json,
+        format!(
+            r#"[{{"id":"{}","name":"a.txt"}},{{"id":"{}","name":"b.txt"}}]"#,
+            id(2),
+            id(1)
+        )
+    );
+}
+
 #[test]
 fn an_expired_file_is_staged_again_and_its_new_id_takes_the_old_place() {
     let world = World::with_good_key();

@@ -517,6 +517,7 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
             organization_id: ORG.into(),
             staged_at: std::time::SystemTime::now(),
             group: None,
+            place_in_group: None,
             source: None,
         })
         .collect();

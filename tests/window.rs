@@ -367,6 +367,7 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
             // The older half has expired.
             staged_at: now - Duration::from_secs(if i < 500 { 7200 } else { 60 }),
             group: None,
+            place_in_group: None,
             source: None,
         })
         .collect();

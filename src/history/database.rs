@@ -62,7 +62,7 @@ pub(super) fn insert_entries<'a>(
     entries: impl IntoIterator<Item = &'a HistoryEntry>,
 ) -> rusqlite::Result<usize> {
     let mut stmt = tx.prepare_cached(&format!(
-        "INSERT INTO staged_files ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+        "INSERT INTO staged_files ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
          ON CONFLICT (id) DO NOTHING"
     ))?;
     let mut added = 0;
@@ -82,6 +82,7 @@ pub(super) fn insert_entries<'a>(
             s.map(|s| &s.relative_path),
             s.map(|s| to_i64(s.size)),
             s.and_then(|s| s.modified).map(to_millis),
+            e.place_in_group,
         ])?;
     }
     Ok(added)
@@ -121,13 +122,16 @@ pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Histor
         staged_at: from_millis(row.get(4)?),
         group,
         source,
+        place_in_group: row.get(12)?,
     })
 }
 
-/// `old` staged again as `new`: new ID, name, size, organization, time and source; same group.
+/// `old` staged again as `new`: new ID, name, size, organization, time and source; same group,
+/// same place in it.
 pub(super) fn replaced(old: &HistoryEntry, new: &HistoryEntry) -> HistoryEntry {
     HistoryEntry {
         group: old.group.clone(),
+        place_in_group: old.place_in_group,
         ..new.clone()
     }
 }
@@ -222,6 +226,11 @@ pub(super) fn connect(path: &Path) -> Result<Db, HistoryError> {
         .map_err(err)?;
     let version = user_version(&tx).map_err(err)?;
     if version < SCHEMA_VERSION {
+        if version == 1 {
+            // Format 1 lacks the place in the group; its entries keep staging order.
+            tx.execute_batch("ALTER TABLE staged_files ADD COLUMN group_place INTEGER")
+                .map_err(err)?;
+        }
         tx.execute_batch(CREATE_SCHEMA).map_err(err)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(err)?;

@@ -75,6 +75,7 @@ pub(super) fn import_legacy(conn: &mut Connection, db_path: &Path, events: &mut 
             organization_id: e.organization_id,
             staged_at: e.staged_at,
             group: None,
+            place_in_group: None,
             source: None,
         })
         .collect();

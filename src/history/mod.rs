@@ -47,8 +47,9 @@ pub use error::{DiskProblem, HistoryError, HistoryNotice, OpenEvent};
 use legacy::*;
 
 /// The schema this version writes (`PRAGMA user_version`). A database with a higher number
-/// was written by a newer version of the app: it is read, never written.
-pub const SCHEMA_VERSION: i64 = 1;
+/// was written by a newer version of the app: it is read, never written. Format 2 added
+/// `group_place`; a format-1 database gains the column when opened.
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The file earlier versions kept the history in, beside the database; imported once.
 pub const LEGACY_FILE_NAME: &str = "history.json";
@@ -62,6 +63,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const LEGACY_VERSION: u32 = 1;
 
 /// The one table. `seq` gives the order (insertion order; a replaced entry keeps its own);
+/// `group_place` the order within a group, as the operator gave the files;
 /// times are unix milliseconds; `source_path` is NULL when the path is not valid UTF-8
 /// (then the entry's source reads back as unknown).
 const CREATE_SCHEMA: &str = "
@@ -78,13 +80,14 @@ CREATE TABLE IF NOT EXISTS staged_files (
     source_path      TEXT,
     source_relative  TEXT,
     source_size      INTEGER,
-    source_modified  INTEGER
+    source_modified  INTEGER,
+    group_place      INTEGER
 );
 CREATE INDEX IF NOT EXISTS staged_files_staged_at ON staged_files (staged_at);
 ";
 
 const COLUMNS: &str = "id, name, size, organization_id, staged_at, group_id, group_label, \
-     group_created_at, source_path, source_relative, source_size, source_modified";
+     group_created_at, source_path, source_relative, source_size, source_modified, group_place";
 
 /// One staged file, as the history keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +107,11 @@ pub struct HistoryEntry {
     /// The drop, pick or paste it came with (`None` for entries imported from history.json).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<StagedGroup>,
+    /// Its place among the files of its group as the operator gave them (a folder's files
+    /// in the folder's order), which finish staging in any order. `None` for files staged
+    /// by versions that did not keep it: those go in the order they were staged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_in_group: Option<u32>,
     /// The local file it was staged from, to stage it again after expiry (`None` when unknown).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceFile>,

@@ -381,6 +381,7 @@ mod tests {
             organization_id: "o".into(),
             staged_at: std::time::SystemTime::now(),
             group: None,
+            place_in_group: None,
             source: None,
         };
         table.apply(

@@ -15,6 +15,7 @@ fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
         organization_id: ORG.into(),
         staged_at,
         group: None,
+        place_in_group: None,
         source: None,
     }
 }
@@ -50,6 +51,7 @@ fn entries_come_back_whole_with_their_groups_and_sources_in_order() {
     };
     let mut a = entry("a", at(1_800_000_001));
     a.group = Some(group.clone());
+    a.place_in_group = Some(1);
     a.source = Some(SourceFile {
         path: PathBuf::from("/home/op/Scans/2025/report é.pdf"),
         relative_path: "Scans/2025/report é.pdf".into(),
@@ -59,6 +61,7 @@ fn entries_come_back_whole_with_their_groups_and_sources_in_order() {
     a.size = u64::from(u32::MAX) + 7;
     let mut b = entry("b", at(1_800_000_001));
     b.group = Some(group);
+    b.place_in_group = Some(0);
     b.source = Some(SourceFile {
         path: PathBuf::from("/tmp/b.pdf"),
         relative_path: "b.pdf".into(),
@@ -167,8 +170,10 @@ fn staging_again_keeps_the_place_and_the_group() {
     };
     let list: Vec<_> = ["a", "b", "c"]
         .iter()
-        .map(|id| HistoryEntry {
+        .zip(0..)
+        .map(|(id, place)| HistoryEntry {
             group: Some(group.clone()),
+            place_in_group: Some(place),
             ..entry(id, at(1_800_000_000))
         })
         .collect();
@@ -182,6 +187,7 @@ fn staging_again_keeps_the_place_and_the_group() {
         organization_id: "99999999-2222-3333-4444-555555555555".into(),
         staged_at: at(1_800_009_000),
         group: None,
+        place_in_group: None,
         source: Some(SourceFile {
             path: "/x/b.pdf".into(),
             relative_path: "b.pdf".into(),
@@ -198,9 +204,53 @@ fn staging_again_keeps_the_place_and_the_group() {
         all[1],
         HistoryEntry {
             group: Some(group),
+            place_in_group: Some(1),
             ..again
         }
     );
+}
+
+/// A database of format 1 (before files kept their place in a group) is taken over when
+/// opened: its entries stay as they were, without a place, and new ones keep theirs.
+#[test]
+fn a_format_1_history_gains_places_and_keeps_its_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE staged_files (
+                seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+                size INTEGER NOT NULL, organization_id TEXT NOT NULL, staged_at INTEGER NOT NULL,
+                group_id TEXT, group_label TEXT, group_created_at INTEGER, source_path TEXT,
+                source_relative TEXT, source_size INTEGER, source_modified INTEGER);
+             CREATE INDEX staged_files_staged_at ON staged_files (staged_at);
+             INSERT INTO staged_files (id, name, size, organization_id, staged_at, group_id,
+                group_label, group_created_at)
+                VALUES ('old', 'old.pdf', 3, 'o', 1800000000000, 'g0', 'Dropped', 1800000000000);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let (store, notice) = HistoryStore::open(&path);
+    assert_eq!(notice, None);
+    let old = &store.entries().unwrap()[0];
+    assert_eq!((old.id.as_str(), old.place_in_group), ("old", None));
+    assert_eq!(
+        old.group.as_ref().map(|g| g.label.as_str()),
+        Some("Dropped")
+    );
+    let mut new = entry("new", at(1_800_000_001));
+    new.place_in_group = Some(4);
+    store.record(std::slice::from_ref(&new)).unwrap();
+    drop(store);
+    let (reopened, _) = HistoryStore::open(&path);
+    assert_eq!(reopened.entries().unwrap()[1], new);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
 }
 
 fn write_legacy(dir: &Path, ids: &[&str]) -> Vec<u8> {

@@ -51,12 +51,13 @@ impl QueueActor {
             folders: Vec::new(),
             question: None,
         };
-        // Each found file: (file, the ID it replaces, a note, its group).
+        // Each found file: (file, the ID it replaces, a note, its group, its place in it).
         type NewJob = (
             LocalFile,
             Option<String>,
             Option<String>,
             Option<StagedGroup>,
+            Option<u32>,
         );
         let mut added: Vec<NewJob> = Vec::new();
         match found {
@@ -76,8 +77,9 @@ impl QueueActor {
                         error: refusal.error,
                     });
                 }
-                for file in expansion.files {
-                    added.push((file, None, None, group.clone()));
+                for (place, file) in expansion.files.into_iter().enumerate() {
+                    let place = group.as_ref().and(u32::try_from(place).ok());
+                    added.push((file, None, None, group.clone(), place));
                 }
             }
             Found::Restaged(items) => {
@@ -96,6 +98,7 @@ impl QueueActor {
                                 Some(item.entry.id.clone()),
                                 note,
                                 item.entry.group.clone(),
+                                item.entry.place_in_group,
                             ));
                         }
                         Err(error) => {
@@ -115,7 +118,7 @@ impl QueueActor {
         }
         let hold = summary.question.is_some();
         let mut ids = Vec::with_capacity(added.len());
-        for (file, replaces, note, group) in added {
+        for (file, replaces, note, group, place_in_group) in added {
             let id = self.new_id();
             summary.files += 1;
             summary.bytes += file.size;
@@ -130,6 +133,7 @@ impl QueueActor {
                 Job {
                     file,
                     group,
+                    place_in_group,
                     state: if hold {
                         JobState::Held
                     } else {

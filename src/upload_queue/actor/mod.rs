@@ -39,6 +39,8 @@ enum JobState {
 struct Job {
     file: LocalFile,
     group: Option<StagedGroup>,
+    /// Where the operator put it among the files of its group.
+    place_in_group: Option<u32>,
     state: JobState,
     attempts: u32,
     /// Set after a shared request failed: from then on the file goes alone.
@@ -354,6 +356,7 @@ impl QueueActor {
                 organization_id: organization.to_string(),
                 staged_at: now,
                 group: job.group.clone(),
+                place_in_group: job.place_in_group,
                 source: Some(SourceFile {
                     path: job.file.path.clone(),
                     relative_path: job.file.relative_path.clone(),

@@ -123,10 +123,13 @@ impl StagedState {
         self.entries.iter().filter(move |e| !e.is_expired(now))
     }
 
-    /// The selected files, oldest first.
+    /// The selected files: oldest group first, each group's in the order it lists them.
     pub fn selection(&self) -> impl Iterator<Item = &HistoryEntry> {
-        self.entries
+        self.groups
             .iter()
+            .rev()
+            .flat_map(|g| &g.members)
+            .filter_map(|&i| self.entries.get(i))
             .filter(|e| self.selected.contains(&e.id))
     }
 

@@ -10,6 +10,7 @@ fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
         organization_id: "o".into(),
         staged_at,
         group: None,
+        place_in_group: None,
         source: None,
     }
 }
@@ -116,6 +117,53 @@ fn groups_come_newest_first_and_copy_their_own_files() {
         json,
         r#"[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"}]"#
     );
+}
+
+/// Files finish in any order (a large one after a small one); their group lists and copies
+/// them as the operator gave them, and so does a selection.
+#[test]
+fn a_group_keeps_the_order_its_files_were_given_in() {
+    let placed = |id: &str, place| HistoryEntry {
+        place_in_group: Some(place),
+        ..grouped(id, "g1", t0())
+    };
+    // Staged (recorded) as c, a, b; given as a, b, c.
+    let mut state = StagedState::new(
+        vec![placed("c", 2), placed("a", 0), placed("b", 1)],
+        "h".into(),
+    );
+    let names: Vec<&str> = state
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            ListRow::Entry(i) => Some(state.entries[*i].id.as_str()),
+            ListRow::Group(_) => None,
+        })
+        .collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    let now = t0() + Duration::from_secs(5);
+    let json = copied(state.handle(
+        StagedCommand::Copy(CopyWhat::Group("g1".into())),
+        now,
+        Instant::now(),
+    ));
+    assert_eq!(
+        json,
+        r#"[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"},{"id":"c","name":"c.pdf"}]"#
+    );
+    for id in ["c", "a"] {
+        state.handle(
+            StagedCommand::ToggleSelected(id.into()),
+            now,
+            Instant::now(),
+        );
+    }
+    let ids = copied(state.handle(
+        StagedCommand::Copy(CopyWhat::SelectedIds),
+        now,
+        Instant::now(),
+    ));
+    assert_eq!(ids, "a\nc");
 }
 
 #[test]

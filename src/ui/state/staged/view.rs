@@ -16,8 +16,9 @@ pub struct GroupView {
     pub label: String,
     /// When the group was made.
     pub created_at: Option<SystemTime>,
-    /// Its files (indexes into the entries), in the order they were staged (newest first
-    /// for the files from before groups existed).
+    /// Its files (indexes into the entries), in the order the operator gave them (a
+    /// folder's in the folder's order), whatever order they finished in; newest first for
+    /// the files from before groups existed.
     pub members: Vec<usize>,
     /// Their bytes.
     pub bytes: u64,
@@ -68,10 +69,17 @@ pub(super) fn build(entries: &[HistoryEntry], filter: &str) -> (Vec<GroupView>, 
     }
     // Newest first: the group whose latest file is latest.
     groups.sort_by_key(|g| std::cmp::Reverse(g.members.last().copied().unwrap_or(0)));
-    // A group lists its files in the order they were staged (the order an execute call
-    // gets them); the files from before groups existed read newest first, as they always did.
-    for group in groups.iter_mut().filter(|g| g.key.is_empty()) {
-        group.members.reverse();
+    // A group lists its files as they were given (and an execute call gets them in that
+    // order); files without a place (staged by older versions) follow in staging order. The
+    // files from before groups existed read newest first, as they always did.
+    for group in &mut groups {
+        if group.key.is_empty() {
+            group.members.reverse();
+        } else {
+            group
+                .members
+                .sort_by_key(|&i| entries[i].place_in_group.unwrap_or(u32::MAX));
+        }
     }
     let mut rows = Vec::with_capacity(entries.len() + groups.len());
     for (g, group) in groups.iter().enumerate() {

@@ -404,20 +404,16 @@ async fn the_org_flag_wins_over_the_environment() {
     );
 }
 
-/// The first Ctrl-C cancels what is still running and still prints what was staged; the
-/// exit status says not everything was.
+/// Starts `stage a.txt b.txt` (100 bytes, then 2 MB, so in two requests) against `server`,
+/// one request at a time so that the server's faults meet the files in order; its output
+/// is piped.
 #[cfg(unix)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ctrl_c_cancels_what_runs_and_prints_what_was_staged() {
-    let server = StagingServer::start().await;
-    // The first file goes through; the second's request never gets read.
-    server.push_faults([Fault::None, Fault::StallReading(Duration::from_secs(60))]);
+fn stage_a_then_b(server: &StagingServer) -> (tempfile::TempDir, tokio::process::Child) {
     let home = tempfile::tempdir().unwrap();
     let a = home.path().join("a.txt");
     let b = home.path().join("b.txt");
     write_seeded_file(&a, 100, 1);
     write_seeded_file(&b, 2_000_000, 2);
-    // One request at a time, so the faults meet the files in order.
     let config = home.path().join("config/asteroid-stager");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(
@@ -432,7 +428,18 @@ async fn ctrl_c_cancels_what_runs_and_prints_what_was_staged() {
         .args(["stage", a.to_str().unwrap(), b.to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
+    (home, cmd.spawn().unwrap())
+}
+
+/// The first Ctrl-C cancels what is still running and still prints what was staged; the
+/// exit status says not everything was.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_cancels_what_runs_and_prints_what_was_staged() {
+    let server = StagingServer::start().await;
+    // The first file goes through; the second's request never gets read.
+    server.push_faults([Fault::None, Fault::StallReading(Duration::from_secs(60))]);
+    let (_home, child) = stage_a_then_b(&server);
     server.wait_paused(Duration::from_secs(30)).await;
     let pid = child.id().expect("running") as i32;
     // SAFETY: a signal to our own child process.
@@ -463,26 +470,7 @@ async fn a_second_ctrl_c_quits_at_once() {
     // then (one request at a time).
     let stall = Fault::StallReading(Duration::from_secs(60));
     server.push_faults([stall.clone(), stall]);
-    let home = tempfile::tempdir().unwrap();
-    let a = home.path().join("a.txt");
-    let b = home.path().join("b.txt");
-    write_seeded_file(&a, 100, 1);
-    write_seeded_file(&b, 2_000_000, 2);
-    let config = home.path().join("config/asteroid-stager");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(
-        config.join("settings.json"),
-        br#"{"version":1,"concurrency":1}"#,
-    )
-    .unwrap();
-    let mut cmd = cli(home.path());
-    cmd.env("ASTEROID_API_KEY", KEY)
-        .env("ASTEROID_BASE_URL", &server.base_url)
-        .env("ASTEROID_ORG_ID", ORG)
-        .args(["stage", a.to_str().unwrap(), b.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
+    let (home, mut child) = stage_a_then_b(&server);
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
     let pauses = |n: usize| {
         move |events: &[support::ServerEvent]| {

@@ -126,13 +126,7 @@ grep -qiF "/X$code" <<<"$uninstall_string" || fail "no uninstall command in Apps
 end_stage
 
 begin "run the installed exe (--version)"
-set +e
-wine_run 60 "$install_dir/asteroid-stager.exe" --version >"$work/version.out" 2>"$work/version.log" </dev/null
-rc=$?
-set -e
-cat "$work/version.out"
-[ "$rc" -eq 0 ] || { cat "$work/version.log"; fail "the installed exe's --version exited $rc"; }
-grep -q "$version" "$work/version.out" || fail "the installed exe does not print $version"
+expect_version "$install_dir/asteroid-stager.exe" "the installed exe"
 end_stage
 
 begin "the shortcuts start it: Start menu opens the window, Send to stages a file"

@@ -112,13 +112,7 @@ app_exe="$work/app/asteroid-stager.exe"
 end_stage
 
 begin "asteroid-stager.exe --version"
-set +e
-wine_run 60 "$app_exe" --version >"$work/version.out" 2>"$work/version.log" </dev/null
-rc=$?
-set -e
-cat "$work/version.out"
-[ "$rc" -eq 0 ] || { cat "$work/version.log"; fail "--version exited $rc (53: a DLL is missing; run with WINEDEBUG=err+all)"; }
-grep -q "$version" "$work/version.out" || fail "--version does not print $version"
+expect_version "$app_exe" "asteroid-stager.exe"
 end_stage
 
 # One fake API for the rest, recording every file it receives.

@@ -72,6 +72,19 @@ wine_run() {
     XDG_CACHE_HOME="$work/home/.cache" timeout --kill-after=5 "$t" "$WINE64" "$@"
 }
 
+# expect_version EXE WHAT: EXE --version exits 0 and prints $version; WHAT names it in a
+# failure (exit 53 from Wine means a DLL is missing: run with WINEDEBUG=err+all).
+expect_version() {
+  local rc
+  set +e
+  wine_run 60 "$1" --version >"$work/version.out" 2>"$work/version.log" </dev/null
+  rc=$?
+  set -e
+  cat "$work/version.out"
+  [ "$rc" -eq 0 ] || { cat "$work/version.log"; fail "$2's --version exited $rc"; }
+  grep -q "$version" "$work/version.out" || fail "$2 does not print $version"
+}
+
 # Ends every process of the prefix (ours only: it is keyed by WINEPREFIX).
 wine_stop() {
   if [ -n "${WINEPREFIX:-}" ] && [ -d "$WINEPREFIX" ]; then

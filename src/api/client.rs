@@ -11,8 +11,8 @@ use url::Url;
 
 use super::answer::{StagedAnswer, match_answer};
 use super::body::{ProgressFn, build_form};
-use super::error::{ApiError, TransportError, cause_summary};
-use super::{TempFiles, UserContext, clean_server_text};
+use super::error::{ApiError, TransportError, cause_summary, certificate_problem, proxy_refusal};
+use super::{TempFiles, UserContext, clean_server_text, redact_key};
 use crate::endpoint::{BaseUrl, OrganizationId};
 use crate::key_store::ApiKey;
 use crate::local_file::LocalFile;
@@ -133,11 +133,17 @@ impl ApiClient {
     /// Who the key belongs to and which organizations it may stage for. The whole exchange,
     /// body included, is bounded: a server that sends headers and stalls cannot hang it.
     pub async fn context(&self) -> Result<UserContext, ApiError> {
+        self.context_unredacted()
+            .await
+            .map_err(|e| self.redact_error(e))
+    }
+
+    async fn context_unredacted(&self) -> Result<UserContext, ApiError> {
         let limit = self.options.answer_timeout;
         let exchange = async {
             let url = self.base.join(&["context"]);
             let (response, ()) = self
-                .follow_redirects(url, |url| async move {
+                .follow_redirects(url, Method::Get, |url| async move {
                     let response = self
                         .http
                         .get(url)
@@ -178,12 +184,23 @@ impl ApiClient {
         files: &[LocalFile],
         progress: ProgressFn,
     ) -> Result<Vec<StagedAnswer>, ApiError> {
+        self.stage_unredacted(organization, files, progress)
+            .await
+            .map_err(|e| self.redact_error(e))
+    }
+
+    async fn stage_unredacted(
+        &self,
+        organization: &OrganizationId,
+        files: &[LocalFile],
+        progress: ProgressFn,
+    ) -> Result<Vec<StagedAnswer>, ApiError> {
         let org = organization.to_string();
         let url = self.base.join(&["temp-files", &org]);
         let bytes: u64 = files.iter().map(|f| f.size).sum();
         let answer_limit = self.options.answer_timeout_for(bytes);
         let (response, watch) = self
-            .follow_redirects(url, |url| {
+            .follow_redirects(url, Method::PostWithBody, |url| {
                 let progress = progress.clone();
                 async move {
                     let (form, watch) = build_form(files, progress).await?;
@@ -224,10 +241,51 @@ impl ApiClient {
     }
 
     /// Server text made safe to show, and never holding the key even when the server
-    /// echoes it back.
+    /// echoes it back: redacted before it is cut, so no part of the key survives the cut.
     fn server_text(&self, raw: &[u8]) -> String {
-        let text = String::from_utf8_lossy(raw).replace(self.key.expose(), "[your API key]");
-        clean_server_text(&text)
+        clean_server_text(&self.redact(&String::from_utf8_lossy(raw)))
+    }
+
+    /// The one place the key is taken out of text that came from a server, in any spelling
+    /// (plain, JSON- or debug-escaped): everything in an error passes through here.
+    fn redact(&self, text: &str) -> String {
+        redact_key(text, self.key.expose())
+    }
+
+    /// Every text an error carries, redacted: the answer's body, a parser's message quoting
+    /// it (serde_json quotes the value it refused), a redirect's host. Both public calls
+    /// return their errors through here, so no path can forget it.
+    fn redact_error(&self, error: ApiError) -> ApiError {
+        let r = |text: String| self.redact(&text);
+        match error {
+            ApiError::BadKey { status, text } => ApiError::BadKey {
+                status,
+                text: r(text),
+            },
+            ApiError::NotMember(text) => ApiError::NotMember(r(text)),
+            ApiError::Rejected(text) => ApiError::Rejected(r(text)),
+            ApiError::ServerFailed {
+                status,
+                text,
+                retry_after,
+            } => ApiError::ServerFailed {
+                status,
+                text: r(text),
+                retry_after,
+            },
+            ApiError::UnexpectedStatus { status, text } => ApiError::UnexpectedStatus {
+                status,
+                text: r(text),
+            },
+            ApiError::RedirectedAway(host) => ApiError::RedirectedAway(r(host)),
+            ApiError::MalformedAnswer(text) => ApiError::MalformedAnswer(r(text)),
+            ApiError::FileChanged { name, what } => ApiError::FileChanged {
+                name,
+                what: r(what),
+            },
+            ApiError::Setup(text) => ApiError::Setup(r(text)),
+            other => other,
+        }
     }
 
     fn status_error(
@@ -241,10 +299,12 @@ impl ApiClient {
 
     /// Sends with `attempt`, following redirects to the same server (where the key may go)
     /// and refusing those elsewhere. Each hop is a new attempt: a streamed body cannot be
-    /// replayed.
+    /// replayed. After an upload only 307 and 308 ask for the body again; any other
+    /// redirect ends it as "may have been stored" (see [`ApiError::RedirectedAfterUpload`]).
     async fn follow_redirects<'a, T, F, Fut>(
         &'a self,
         first: Url,
+        method: Method,
         mut attempt: F,
     ) -> Result<(reqwest::Response, T), ApiError>
     where
@@ -254,7 +314,7 @@ impl ApiClient {
         let mut url = first;
         for _ in 0..=MAX_REDIRECTS {
             let (response, extra) = attempt(url).await?;
-            match self.redirect_target(&response)? {
+            match self.redirect_target(&response, method)? {
                 Some(next) => url = next,
                 None => return Ok((response, extra)),
             }
@@ -264,9 +324,30 @@ impl ApiClient {
 
     /// A 3xx to the same server is followed (by the caller, with the key); to anywhere
     /// else it is an error and the key stays here.
-    fn redirect_target(&self, response: &reqwest::Response) -> Result<Option<Url>, ApiError> {
-        if !response.status().is_redirection() {
+    fn redirect_target(
+        &self,
+        response: &reqwest::Response,
+        method: Method,
+    ) -> Result<Option<Url>, ApiError> {
+        let status = response.status();
+        if !status.is_redirection() {
             return Ok(None);
+        }
+        let repeats_body = matches!(
+            status,
+            StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+        );
+        if method == Method::PostWithBody && !repeats_body {
+            // 301/302/303 turn a POST into a GET without its body: the server may have
+            // stored the files and is pointing at where the answer is. Sending again
+            // would stage them twice; not sending and saying so is the honest outcome.
+            tracing::warn!(
+                status = status.as_u16(),
+                "the server redirected an upload without asking for the body again"
+            );
+            return Err(ApiError::RedirectedAfterUpload {
+                status: status.as_u16(),
+            });
         }
         let location = response
             .headers()
@@ -278,6 +359,12 @@ impl ApiClient {
                     response.status().as_u16()
                 ))
             })?;
+        if self.redact(location) != location {
+            // The key in an address would travel in logs and to whatever is there.
+            return Err(ApiError::MalformedAnswer(
+                "a redirect to an address that holds the API key".into(),
+            ));
+        }
         let next = response.url().join(location).map_err(|_| {
             ApiError::MalformedAnswer("a redirect to an address that does not parse".into())
         })?;
@@ -289,6 +376,15 @@ impl ApiClient {
             ))
         }
     }
+}
+
+/// Which kind of request a redirect answers: it decides whether it may be followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    /// `GET /context`: any redirect may be followed.
+    Get,
+    /// An upload: only 307/308 ask for the body again.
+    PostWithBody,
 }
 
 /// Reads an answer body. A success longer than [`MAX_ANSWER_BYTES`] is not what the API
@@ -360,13 +456,26 @@ pub(super) fn parse_retry_after(value: &str) -> Option<Duration> {
     )
 }
 
+/// What a transport failure means for the operator: a refused certificate or proxy
+/// password (final), no connection at all, or a connection lost on the way. The library's
+/// own words go to the log here and stay there.
 fn classify_transport(e: reqwest::Error) -> ApiError {
+    tracing::debug!(error = %cause_summary(&e), "transport failure");
     let connect = e.is_connect() || e.is_timeout();
-    let e = TransportError::from(e);
-    if connect {
-        ApiError::NoConnection(e)
+    let certificate = certificate_problem(&e);
+    let proxy = proxy_refusal(&e);
+    let source = TransportError::from(e);
+    if let Some(problem) = certificate {
+        ApiError::Certificate { problem, source }
+    } else if let Some(needs_password) = proxy {
+        ApiError::ProxyRefused {
+            needs_password,
+            source,
+        }
+    } else if connect {
+        ApiError::NoConnection(source)
     } else {
-        ApiError::ConnectionLost(e)
+        ApiError::ConnectionLost(source)
     }
 }
 

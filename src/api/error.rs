@@ -12,10 +12,60 @@ pub struct TransportError(Arc<reqwest::Error>);
 
 impl TransportError {
     /// The innermost causes, which say what actually happened ("connection refused"):
-    /// reqwest's outer message repeats the URL.
+    /// reqwest's outer message repeats the URL. For the log: library words, not the
+    /// operator's.
     pub fn summary(&self) -> String {
         cause_summary(self.0.as_ref())
     }
+
+    /// Why no connection could be made, read from the whole chain of causes.
+    pub fn connect_failure(&self) -> ConnectFailure {
+        connect_failure(self.0.as_ref())
+    }
+
+    /// The host (and port, when not the scheme's) the request was for, to name it.
+    fn host(&self) -> String {
+        self.0
+            .url()
+            .and_then(|url| {
+                let host = url.host_str()?;
+                Some(match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                })
+            })
+            .unwrap_or_else(|| "the server".to_owned())
+    }
+}
+
+/// Why no connection could be made, as far as the operator can act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectFailure {
+    /// Something answered at the address and refused (nothing listens there now).
+    Refused,
+    /// The server's name could not be looked up.
+    NameNotFound,
+    /// This computer has no route to the server (no network, VPN down).
+    NoRoute,
+    /// The connection was not made in time.
+    TimedOut,
+    /// The proxy itself could not be reached.
+    ProxyUnreachable,
+    /// Some other failure while connecting (a broken handshake…).
+    Other,
+}
+
+/// Why the server's certificate was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// Issued by an authority this computer does not trust (a company's own, say).
+    Untrusted,
+    /// Expired, or not valid yet (often this computer's clock).
+    Expired,
+    /// Made out for another name than the server's address.
+    NameMismatch,
+    /// Any other fault in the certificate or the secure handshake.
+    Other,
 }
 
 impl From<reqwest::Error> for TransportError {
@@ -123,13 +173,42 @@ pub enum ApiError {
         "The server sent us to another address ({0}). The key was not sent there. Check the server address in Settings."
     )]
     RedirectedAway(String),
-    /// No connection could be made.
-    #[error(
-        "Cannot reach the server ({0}). Check your internet connection and the server address, then retry."
-    )]
+    /// No connection could be made; the sentence depends on why
+    /// ([`TransportError::connect_failure`]).
+    #[error("{}", no_connection_message(.0))]
     NoConnection(#[source] TransportError),
+    /// The server's certificate was refused: nothing was sent, and trying again cannot help.
+    #[error("{}", certificate_message(*.problem, .source))]
+    Certificate {
+        /// What is wrong with it.
+        problem: CertificateProblem,
+        /// The TLS library's error, for the log.
+        #[source]
+        source: TransportError,
+    },
+    /// The proxy refused to connect us: it wants a password, or refuses the destination.
+    #[error("{}", proxy_refused_message(*.needs_password))]
+    ProxyRefused {
+        /// It asked for a user name and password (HTTP 407).
+        needs_password: bool,
+        /// The proxy's refusal, for the log.
+        #[source]
+        source: TransportError,
+    },
+    /// After the files were sent, the server answered with a redirect that must not repeat
+    /// an upload (301, 302, 303…): it may have stored them. Not sent again, since a second
+    /// copy could be staged.
+    #[error(
+        "The server received the upload but sent us to another address instead of answering with the file IDs. It may have stored the files; nothing was sent again, because a retry may stage a second copy (an unused copy expires on its own). Check with your Asteroid administrator that the server address is right before staging these files again."
+    )]
+    RedirectedAfterUpload {
+        /// The redirect's status, for the log.
+        status: u16,
+    },
     /// The connection broke mid-request.
-    #[error("The connection broke while sending ({0}). Retry; only this file is sent again.")]
+    #[error(
+        "The connection broke while sending. Retry; only this file is sent again. If it keeps happening, check your internet connection."
+    )]
     ConnectionLost(#[source] TransportError),
     /// No byte moved for this long while sending.
     #[error("The upload stalled: nothing moved for {} seconds. Check your connection, then retry.", .0.as_secs())]
@@ -184,6 +263,17 @@ impl ApiError {
         )
     }
 
+    /// The server could not be reached at all: nothing was sent, and waiting for the
+    /// network may heal it (connection refused, name not found, no route, connect timeout,
+    /// proxy unreachable). A refused certificate or proxy password is not this: waiting
+    /// cannot heal those ([`ApiError::is_transient`] is false for them).
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            ApiError::NoConnection(e) => e.connect_failure() != ConnectFailure::Other,
+            _ => false,
+        }
+    }
+
     /// Faults that concern the account, not a file: every file would fail the same way,
     /// so a shared request that got one is not split.
     pub fn concerns_account(&self) -> bool {
@@ -193,7 +283,12 @@ impl ApiError {
     /// Faults after which the server may have stored the files although no answer said
     /// so: a retry may then stage a second copy (harmless, it expires on its own).
     pub fn may_have_stored(&self) -> bool {
-        matches!(self, ApiError::NoAnswer(_) | ApiError::ConnectionLost(_))
+        matches!(
+            self,
+            ApiError::NoAnswer(_)
+                | ApiError::ConnectionLost(_)
+                | ApiError::RedirectedAfterUpload { .. }
+        )
     }
 
     /// How long the server asked us to wait before trying again, if it said.
@@ -220,4 +315,138 @@ pub(crate) fn cause_summary(e: &(dyn std::error::Error + 'static)) -> String {
     }
     let start = parts.len().saturating_sub(2);
     parts[start..].join(": ")
+}
+
+/// Reads the chain of causes for why a connection failed: the typed error where there is
+/// one (an `io::Error`'s kind, reqwest's DNS and timeout flags), the proxy's words
+/// otherwise (hyper-util's tunnel error is not public).
+fn connect_failure(e: &reqwest::Error) -> ConnectFailure {
+    let mut kinds = Vec::new();
+    let mut texts = Vec::new();
+    for link in chain(e) {
+        texts.push(link.to_string());
+        if let Some(io) = link.downcast_ref::<std::io::Error>() {
+            kinds.push(io.kind());
+        }
+    }
+    if texts
+        .iter()
+        .any(|t| t.contains("tunnel error: failed to create underlying connection"))
+    {
+        return ConnectFailure::ProxyUnreachable;
+    }
+    use std::io::ErrorKind;
+    if e.is_dns() {
+        ConnectFailure::NameNotFound
+    } else if kinds.contains(&ErrorKind::ConnectionRefused) {
+        ConnectFailure::Refused
+    } else if kinds.iter().any(|k| {
+        matches!(
+            k,
+            ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable | ErrorKind::NetworkDown
+        )
+    }) {
+        ConnectFailure::NoRoute
+    } else if e.is_timeout() || kinds.contains(&ErrorKind::TimedOut) {
+        ConnectFailure::TimedOut
+    } else {
+        ConnectFailure::Other
+    }
+}
+
+/// The certificate fault in a chain of causes, if the TLS library refused the server's.
+pub(super) fn certificate_problem(e: &reqwest::Error) -> Option<CertificateProblem> {
+    use rustls::CertificateError as C;
+    for link in chain(e) {
+        let tls = link.downcast_ref::<rustls::Error>().or_else(|| {
+            link.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        let Some(tls) = tls else { continue };
+        return Some(match tls {
+            rustls::Error::InvalidCertificate(c) => match c {
+                C::UnknownIssuer | C::BadSignature => CertificateProblem::Untrusted,
+                C::Expired
+                | C::ExpiredContext { .. }
+                | C::NotValidYet
+                | C::NotValidYetContext { .. } => CertificateProblem::Expired,
+                C::NotValidForName | C::NotValidForNameContext { .. } => {
+                    CertificateProblem::NameMismatch
+                }
+                _ => CertificateProblem::Other,
+            },
+            _ => CertificateProblem::Other,
+        });
+    }
+    None
+}
+
+/// Whether a proxy refused the tunnel: `Some(true)` when it asked for a password.
+pub(super) fn proxy_refusal(e: &reqwest::Error) -> Option<bool> {
+    chain(e).find_map(|link| {
+        let text = link.to_string();
+        if text.contains("tunnel error: proxy authorization required") {
+            Some(true)
+        } else if text.contains("tunnel error: unsuccessful") {
+            Some(false)
+        } else {
+            None
+        }
+    })
+}
+
+/// An error and its causes, outermost first.
+fn chain<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |err| err.source())
+}
+
+fn no_connection_message(e: &TransportError) -> String {
+    let host = e.host();
+    match e.connect_failure() {
+        ConnectFailure::Refused => format!(
+            "Nothing answered at {host}: the server is not running there, or not reachable from this network. Check the server address; if it is right, try again in a few minutes."
+        ),
+        ConnectFailure::NameNotFound => format!(
+            "The server name {host} could not be found. Check your internet connection and the server address."
+        ),
+        ConnectFailure::NoRoute => format!(
+            "This computer has no route to {host}: the network seems to be down. Check your internet connection (Wi-Fi, cable or VPN)."
+        ),
+        ConnectFailure::TimedOut => format!(
+            "{host} did not answer in time. Check your internet connection; on a company network, check the proxy settings."
+        ),
+        ConnectFailure::ProxyUnreachable => "The proxy server could not be reached. Check the proxy settings (HTTPS_PROXY, or the system's proxy settings), or ask your IT department.".to_owned(),
+        ConnectFailure::Other => format!(
+            "Cannot connect to {host}. Check your internet connection and the server address, then retry."
+        ),
+    }
+}
+
+fn certificate_message(problem: CertificateProblem, e: &TransportError) -> String {
+    let host = e.host();
+    match problem {
+        CertificateProblem::Untrusted => format!(
+            "The certificate of {host} is not trusted by this computer, so nothing was sent. On a company network, install your company's root certificate in the system's certificate store (or point SSL_CERT_FILE at it); otherwise check the server address."
+        ),
+        CertificateProblem::Expired => format!(
+            "The certificate of {host} has expired or is not valid yet, so nothing was sent. Check that this computer's date and time are right; otherwise the server's administrator must renew it."
+        ),
+        CertificateProblem::NameMismatch => format!(
+            "The certificate presented for {host} is made out for another name, so nothing was sent. Check the server address; on a company network, ask your IT department."
+        ),
+        CertificateProblem::Other => format!(
+            "A secure connection to {host} could not be set up, so nothing was sent. Check the server address; on a company network, ask your IT department."
+        ),
+    }
+}
+
+fn proxy_refused_message(needs_password: bool) -> String {
+    if needs_password {
+        "The proxy server asks for a user name and password, and none (or wrong ones) were given, so nothing was sent. Put them in the proxy address (HTTPS_PROXY=http://user:password@proxy:port), or ask your IT department.".to_owned()
+    } else {
+        "The proxy server refused to connect us to the server, so nothing was sent. Ask your IT department whether the proxy lets this address through, or set NO_PROXY for it.".to_owned()
+    }
 }

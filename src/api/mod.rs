@@ -76,9 +76,120 @@ pub fn clean_server_text(text: &str) -> String {
     out
 }
 
+/// What stands in a message where the key was.
+const REDACTED_KEY: &str = "[your API key]";
+
+/// `text` with every appearance of `key` replaced, also where escapes spell characters of
+/// it: JSON's `\/`, `\"`, `\\` and `\u0041` (a server's raw body), and Rust's debug form
+/// `\u{41}` (serde_json quotes a refused value that way). A server may echo the key in
+/// any of these, and a message built from its bytes must never show it.
+pub(crate) fn redact_key(text: &str, key: &str) -> String {
+    let key: Vec<char> = key.chars().collect();
+    if key.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at < text.len() {
+        if let Some(end) = key_match_end(text, at, &key) {
+            out.push_str(&text[copied..at]);
+            out.push_str(REDACTED_KEY);
+            copied = end;
+            at = end;
+        } else {
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Where a spelling of `key` that starts at `at` ends, if one does. Each character may be
+/// written as itself or escaped; both readings are tried, so a key that holds a backslash
+/// is still found.
+fn key_match_end(text: &str, at: usize, key: &[char]) -> Option<usize> {
+    let Some((&want, rest)) = key.split_first() else {
+        return Some(at);
+    };
+    let tail = &text[at..];
+    let first = tail.chars().next()?;
+    if first == want
+        && let Some(end) = key_match_end(text, at + first.len_utf8(), rest)
+    {
+        return Some(end);
+    }
+    if first == '\\'
+        && let Some((escaped, len)) = escaped_char(tail)
+        && escaped == want
+    {
+        return key_match_end(text, at + len, rest);
+    }
+    None
+}
+
+/// The character an escape at the start of `s` (which starts with a backslash) spells,
+/// and the escape's length.
+fn escaped_char(s: &str) -> Option<(char, usize)> {
+    let bytes = s.as_bytes();
+    match bytes.get(1)? {
+        b'/' => Some(('/', 2)),
+        b'\\' => Some(('\\', 2)),
+        b'"' => Some(('"', 2)),
+        b'\'' => Some(('\'', 2)),
+        b'u' if bytes.get(2) == Some(&b'{') => {
+            let close = s[3..].find('}')? + 3;
+            let code = u32::from_str_radix(&s[3..close], 16).ok()?;
+            Some((char::from_u32(code)?, close + 1))
+        }
+        b'u' => {
+            let code = u32::from_str_radix(s.get(2..6)?, 16).ok()?;
+            if (0xD800..0xDC00).contains(&code) {
+                // A surrogate pair: `\uD83D\uDE00`.
+                let low = s.get(6..12)?;
+                let low = u32::from_str_radix(low.strip_prefix("\\u")?, 16).ok()?;
+                let joined = 0x10000 + ((code - 0xD800) << 10) + (low.checked_sub(0xDC00)?);
+                Some((char::from_u32(joined)?, 12))
+            } else {
+                Some((char::from_u32(code)?, 6))
+            }
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_is_taken_out_in_every_spelling() {
+        let key = "sk/live\\x\"1";
+        let plain = format!("invalid key: {key}!");
+        assert_eq!(redact_key(&plain, key), "invalid key: [your API key]!");
+        // JSON escapes, as a raw body carries them.
+        let json = r#"{"m":"sk\/live\\x\"1 and \u0073k\u002Flive\u005cx\u00221"}"#;
+        assert_eq!(
+            redact_key(json, key),
+            r#"{"m":"[your API key] and [your API key]"}"#
+        );
+        // Rust's debug form, as serde_json quotes a refused string.
+        let debug = format!("invalid type: string {key:?}, expected a sequence");
+        assert_eq!(
+            redact_key(&debug, key),
+            "invalid type: string \"[your API key]\", expected a sequence"
+        );
+        assert_eq!(
+            redact_key("a \\u{73}k/live\\\\x\\\"1", key),
+            "a [your API key]"
+        );
+        // Text without it is untouched, and a part of it is no match.
+        assert_eq!(
+            redact_key("sk/live and \\u0073", key),
+            "sk/live and \\u0073"
+        );
+        assert_eq!(redact_key("é sk/livé", "sk"), "é [your API key]/livé");
+    }
 
     #[test]
     fn server_text_is_made_safe() {

@@ -59,6 +59,10 @@ pub enum Fault {
     RedirectSameHost(String),
     /// 307 to another address entirely. Stores nothing.
     RedirectTo(String),
+    /// Read and STORE the files, then answer this redirect status (301, 302, 303…) to
+    /// `/agents/v2/moved/{org}` instead of the IDs, as a server that points at where its
+    /// answer is would: the files exist, the client never learns their IDs.
+    StoreThenRedirect(u16),
 }
 
 impl Fault {
@@ -76,6 +80,7 @@ impl Fault {
                 | Fault::StoreThenDrop
                 | Fault::StoreThenRename(_)
                 | Fault::Reorder
+                | Fault::StoreThenRedirect(_)
         )
     }
 }

@@ -90,6 +90,8 @@ pub(crate) struct Shared {
     context_calls: Mutex<u32>,
     /// `GET /context` sends its headers and the start of its body, then nothing more.
     context_stalls: AtomicBool,
+    /// `GET /context` answers 200 with this body instead of the account (when set).
+    context_body: Mutex<Option<String>>,
     organizations: Mutex<Vec<(String, String)>>,
     delay: Mutex<Duration>,
     /// Skip hashing part bodies (their `sha256` stays empty): for benchmarks, where
@@ -119,6 +121,12 @@ impl StagingServer {
     }
 
     pub async fn start_with(options: ServerOptions) -> Self {
+        Self::start_on_port(options, 0).await
+    }
+
+    /// Starts on this port of 127.0.0.1 (0: any free one): for a server that comes up
+    /// late where a client already looks for it.
+    pub async fn start_on_port(options: ServerOptions, port: u16) -> Self {
         let shared = Arc::new(Shared {
             faults: Mutex::default(),
             requests: Mutex::default(),
@@ -127,6 +135,7 @@ impl StagingServer {
             ledger: Mutex::default(),
             context_calls: Mutex::default(),
             context_stalls: AtomicBool::new(false),
+            context_body: Mutex::default(),
             organizations: Mutex::new(vec![(ORG.to_owned(), "Acme Research".to_owned())]),
             delay: Mutex::default(),
             discard: AtomicBool::new(false),
@@ -140,7 +149,9 @@ impl StagingServer {
             .route("/agents/v2/moved/{org}", post(stage))
             .layer(axum::extract::DefaultBodyLimit::disable())
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
         let port = listener.local_addr().unwrap().port();
         let (scheme, acceptor, ca_pem) = match options.transport {
             Transport::Http1 => ("http", None, None),
@@ -237,6 +248,11 @@ impl StagingServer {
     /// Makes `GET /context` answer its headers and then stall in the middle of its body.
     pub fn stall_context(&self, stall: bool) {
         self.shared.context_stalls.store(stall, Ordering::Relaxed);
+    }
+
+    /// Makes `GET /context` answer 200 with `body` (JSON or not) instead of the account.
+    pub fn set_context_body(&self, body: Option<String>) {
+        *self.shared.context_body.lock().unwrap() = body;
     }
 
     pub fn context_calls(&self) -> u32 {
@@ -431,6 +447,13 @@ async fn context(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Respo
     *shared.context_calls.lock().unwrap() += 1;
     if !key_ok(&headers) {
         return (StatusCode::UNAUTHORIZED, "Unauthorized").into_response();
+    }
+    if let Some(body) = shared.context_body.lock().unwrap().clone() {
+        return Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
     }
     if shared.context_stalls.load(Ordering::Relaxed) {
         let start = futures_util::stream::once(async {
@@ -864,6 +887,14 @@ async fn stage_request(
             staged_answer(&shared, index, stored, options.reorder, Some(late))
         }
         Some(Fault::Reorder) => staged_answer(&shared, index, stored, true, None),
+        Some(Fault::StoreThenRedirect(code)) => answer(
+            &shared,
+            index,
+            StatusCode::from_u16(code).unwrap(),
+            &[("location", format!("/agents/v2/moved/{org}"))],
+            Bytes::new(),
+            Vec::new(),
+        ),
         _ => staged_answer(&shared, index, stored, options.reorder, None),
     }
 }

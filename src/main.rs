@@ -15,13 +15,7 @@ fn main() -> ExitCode {
     // SAFETY: first thing in main, before any thread exists.
     let overrides = unsafe { Overrides::take_from_env() };
     attach_to_parent_console();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
+    init_logging();
     let cli = Cli::parse();
     match cli.command {
         Some(command) => cli::run(command, overrides),
@@ -35,6 +29,22 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// Logs go to stderr. Without `RUST_LOG` only this app's own warnings are shown: the
+/// libraries' lines (rustls' "Sending fatal alert…", hyper's) are jargon an operator cannot
+/// act on, and every failure they describe already has its own plain sentence. Colour codes
+/// only on a terminal (and never with `NO_COLOR`), so a captured stderr stays plain text.
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off,asteroid_stager=warn"));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(colour)
+        .with_env_filter(filter)
+        .init();
 }
 
 /// A windowed Windows program has no console of its own: borrow the terminal it was started

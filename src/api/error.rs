@@ -358,12 +358,9 @@ fn connect_failure(e: &reqwest::Error) -> ConnectFailure {
 pub(super) fn certificate_problem(e: &reqwest::Error) -> Option<CertificateProblem> {
     use rustls::CertificateError as C;
     for link in chain(e) {
-        let tls = link.downcast_ref::<rustls::Error>().or_else(|| {
-            link.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        let Some(tls) = tls else { continue };
+        let Some(tls) = link.downcast_ref::<rustls::Error>() else {
+            continue;
+        };
         return Some(match tls {
             rustls::Error::InvalidCertificate(c) => match c {
                 C::UnknownIssuer | C::BadSignature => CertificateProblem::Untrusted,
@@ -396,11 +393,21 @@ pub(super) fn proxy_refusal(e: &reqwest::Error) -> Option<bool> {
     })
 }
 
-/// An error and its causes, outermost first.
+/// An error and its causes, outermost first. An `io::Error` that wraps another error is
+/// followed into that error: its own `source()` skips the wrapped one (where the TLS
+/// library's refusal sits).
 fn chain<'a>(
     e: &'a (dyn std::error::Error + 'static),
 ) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
-    std::iter::successors(Some(e), |err| err.source())
+    std::iter::successors(Some(e), |err| {
+        match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        }
+    })
 }
 
 fn no_connection_message(e: &TransportError) -> String {

@@ -14,6 +14,7 @@ pub mod command_line;
 pub mod faults;
 pub mod ledger;
 pub mod names;
+pub mod proxy;
 pub mod scenario;
 pub mod server;
 pub mod signals;

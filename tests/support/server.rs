@@ -88,6 +88,8 @@ pub(crate) struct Shared {
     issued_ids: Mutex<u64>,
     ledger: Mutex<Vec<LedgerEntry>>,
     context_calls: Mutex<u32>,
+    /// TCP connections accepted (before any TLS handshake): what a client tried.
+    connections: std::sync::atomic::AtomicUsize,
     /// `GET /context` sends its headers and the start of its body, then nothing more.
     context_stalls: AtomicBool,
     /// `GET /context` answers 200 with this body instead of the account (when set).
@@ -134,6 +136,7 @@ impl StagingServer {
             issued_ids: Mutex::default(),
             ledger: Mutex::default(),
             context_calls: Mutex::default(),
+            connections: std::sync::atomic::AtomicUsize::new(0),
             context_stalls: AtomicBool::new(false),
             context_body: Mutex::default(),
             organizations: Mutex::new(vec![(ORG.to_owned(), "Acme Research".to_owned())]),
@@ -160,7 +163,7 @@ impl StagingServer {
                 ("https", Some(tls.acceptor), Some(tls.ca_pem))
             }
         };
-        tokio::spawn(accept_loop(listener, app, acceptor));
+        tokio::spawn(accept_loop(listener, app, acceptor, shared.clone()));
         Self {
             base_url: format!("{scheme}://127.0.0.1:{port}/agents/v2"),
             port,
@@ -253,6 +256,12 @@ impl StagingServer {
     /// Makes `GET /context` answer 200 with `body` (JSON or not) instead of the account.
     pub fn set_context_body(&self, body: Option<String>) {
         *self.shared.context_body.lock().unwrap() = body;
+    }
+
+    /// TCP connections accepted so far, whether or not a request followed (a client that
+    /// refused the certificate still connected once).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
     }
 
     pub fn context_calls(&self) -> u32 {
@@ -352,11 +361,13 @@ async fn accept_loop(
     listener: tokio::net::TcpListener,
     app: Router,
     tls: Option<tokio_rustls::TlsAcceptor>,
+    shared: Arc<Shared>,
 ) {
     loop {
         let Ok((tcp, _)) = listener.accept().await else {
             continue;
         };
+        shared.connections.fetch_add(1, Ordering::SeqCst);
         let _ = tcp.set_nodelay(true);
         let connection = Arc::new(Connection::default());
         let task = tokio::spawn({

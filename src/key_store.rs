@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
@@ -69,6 +70,13 @@ pub enum KeyStoreError {
         "The keychain is locked ({0}). Unlock it (log in to your desktop keyring) and try again, or use the key for this session only."
     )]
     Locked(String),
+    /// The keychain service took the call and never answered (a locked keyring over SSH,
+    /// a hung Secret Service): given up after this many seconds.
+    #[error(
+        "The keychain did not answer in {0} seconds. Set the key in {env} for this command, or unlock the keychain (log in to your desktop) and try again.",
+        env = crate::session::ENV_API_KEY
+    )]
+    NoAnswer(u64),
     /// Any other refusal.
     #[error(
         "The keychain refused the request ({0}). Try again, or use the key for this session only."
@@ -88,8 +96,15 @@ pub trait ApiKeyStore: Send + Sync {
     fn describe(&self) -> String;
 }
 
+/// How long a keychain call may take before it is given up: unlocking prompts answer in
+/// seconds, a service that never answers would otherwise hang the command for ever.
+pub const KEYCHAIN_DEADLINE: Duration = Duration::from_secs(20);
+
 /// The operating system's keychain, entry `asteroid-stager` / `<api host>`.
-/// Every call is a blocking round trip (D-Bus on Linux): keep it off the UI thread.
+/// Every call is a blocking round trip (D-Bus on Linux): keep it off the UI thread. Each
+/// runs on a thread of its own and is given up after [`KEYCHAIN_DEADLINE`]
+/// ([`KeyStoreError::NoAnswer`]); a call that never returns leaves only that thread behind,
+/// which does not keep the process alive.
 pub struct KeychainStore {
     account: String,
 }
@@ -102,18 +117,44 @@ impl KeychainStore {
         }
     }
 
-    fn entry(&self) -> Result<keyring::Entry, KeyStoreError> {
-        keyring::Entry::new(KEYCHAIN_SERVICE, &self.account).map_err(|e| match e {
-            keyring::Error::NoDefaultStore => {
-                let cause = match keyring::Entry::store_status() {
-                    Err(inner) => inner.to_string(),
-                    Ok(()) => "no store was set up".to_owned(),
-                };
-                KeyStoreError::Unavailable(cause)
+    /// Runs `call` on the entry, on a thread of its own, waiting at most the deadline.
+    fn with_deadline<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(keyring::Entry) -> Result<T, KeyStoreError> + Send + 'static,
+    ) -> Result<T, KeyStoreError> {
+        let account = self.account.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("keychain".into())
+            .spawn(move || {
+                let _ = tx.send(entry(&account).and_then(call));
+            })
+            .map_err(|e| KeyStoreError::Refused(e.to_string()))?;
+        match rx.recv_timeout(KEYCHAIN_DEADLINE) {
+            Ok(result) => result,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                tracing::debug!("the keychain did not answer in time; its call was left behind");
+                Err(KeyStoreError::NoAnswer(KEYCHAIN_DEADLINE.as_secs()))
             }
-            other => map_error(other),
-        })
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(KeyStoreError::Refused(
+                "the keychain call stopped unexpectedly".into(),
+            )),
+        }
     }
+}
+
+/// The keychain entry for `account` (a blocking call: on the keychain thread only).
+fn entry(account: &str) -> Result<keyring::Entry, KeyStoreError> {
+    keyring::Entry::new(KEYCHAIN_SERVICE, account).map_err(|e| match e {
+        keyring::Error::NoDefaultStore => {
+            let cause = match keyring::Entry::store_status() {
+                Err(inner) => inner.to_string(),
+                Ok(()) => "no store was set up".to_owned(),
+            };
+            KeyStoreError::Unavailable(cause)
+        }
+        other => map_error(other),
+    })
 }
 
 fn map_error(e: keyring::Error) -> KeyStoreError {
@@ -127,24 +168,25 @@ fn map_error(e: keyring::Error) -> KeyStoreError {
 
 impl ApiKeyStore for KeychainStore {
     fn load(&self) -> Result<Option<ApiKey>, KeyStoreError> {
-        match self.entry()?.get_password() {
+        self.with_deadline(|entry| match entry.get_password() {
             // A key stored by hand with stray whitespace is still the key.
             Ok(secret) => Ok(ApiKey::new(&Zeroizing::new(secret)).ok()),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_error(e)),
-        }
+        })
     }
 
     fn save(&self, key: &ApiKey) -> Result<(), KeyStoreError> {
-        self.entry()?.set_password(key.expose()).map_err(map_error)
+        let key = key.clone();
+        self.with_deadline(move |entry| entry.set_password(key.expose()).map_err(map_error))
     }
 
     fn delete(&self) -> Result<bool, KeyStoreError> {
-        match self.entry()?.delete_credential() {
+        self.with_deadline(|entry| match entry.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(map_error(e)),
-        }
+        })
     }
 
     fn describe(&self) -> String {

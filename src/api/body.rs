@@ -123,6 +123,19 @@ pub(super) async fn build_form(
     let last_report = Arc::new(Mutex::new(Instant::now()));
     let mut form = multipart::Form::new().percent_encode_noop();
     for (index, file) in files.iter().enumerate() {
+        // Looked at before it is opened: opening a FIFO (or a device) put where the file
+        // was would block until something writes to it. The caller bounds the whole of
+        // this by the stall timeout too, for what a look cannot rule out (a hung network
+        // share, a swap between this look and the open).
+        let kind = tokio::fs::metadata(&file.path).await.map(|m| m.file_type());
+        if let Ok(kind) = kind
+            && !kind.is_file()
+        {
+            return Err(ApiError::FileChanged {
+                name: file.name.clone(),
+                what: "something that is not a regular file now stands in its place".into(),
+            });
+        }
         let handle = tokio::fs::File::open(&file.path).await.map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 ApiError::FileChanged {

@@ -203,7 +203,12 @@ impl ApiClient {
             .follow_redirects(url, Method::PostWithBody, |url| {
                 let progress = progress.clone();
                 async move {
-                    let (form, watch) = build_form(files, progress).await?;
+                    // Opening the files is bounded like sending them: a file that
+                    // blocks on open (a FIFO swapped in, a hung share) ends as a stall.
+                    let stall = self.options.stall_timeout;
+                    let (form, watch) = tokio::time::timeout(stall, build_form(files, progress))
+                        .await
+                        .map_err(|_| ApiError::Stalled(stall))??;
                     let request = self
                         .http
                         .post(url)

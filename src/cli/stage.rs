@@ -31,8 +31,19 @@ pub(super) fn run(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
         .worker_threads(2)
         .build()
         .map_err(|e| Failure::failed(format!("Could not start: {e}")))?;
-    runtime.block_on(stage(env, args, base))
+    let result = runtime.block_on(stage(env, args, base));
+    // A call stuck on a blocking thread (a file that blocks on open, a library that never
+    // returns) must not keep a finished command alive: dropping the runtime would wait
+    // for it for ever.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    result
 }
+
+/// How long a finished command waits for its blocking threads before it exits anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Said when a second Ctrl-C quits at once.
+const STOPPED: &str = "Stopped. What was staged is in the history (asteroid-stager history).";
 
 async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, Failure> {
     let (history, notice) = HistoryStore::open(&env.paths.history_file());
@@ -124,7 +135,16 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     let store: Arc<dyn ApiKeyStore> = Arc::new(KeychainStore::for_host(&base.host()));
     // Ctrl-C is listened to from here on: none is missed between two waits.
     let mut interrupts = Interrupts::listen();
-    let connect = session::connect_unattended(flow, store, ClientOptions::default());
+    // The bound `stage --wait` gives, when the command has it; the default otherwise.
+    let wait = session::NetworkWait::new(session::DEFAULT_NETWORK_WAIT);
+    let say_waiting = |error: &crate::api::ApiError, pause: Duration| {
+        eprintln!(
+            "Waiting for the network: {error} Trying again in {} s (Ctrl-C to stop).",
+            pause.as_secs().max(1)
+        );
+    };
+    let connect =
+        session::connect_unattended(flow, store, ClientOptions::default(), wait, &say_waiting);
     let connection = tokio::select! {
         connection = connect => connection.map_err(|stop| unanswered(stop, &base))?,
         () = interrupts.next() => {
@@ -202,7 +222,7 @@ async fn follow(
             () = interrupts.next() => {
                 progress.clear();
                 if interrupted {
-                    eprintln!("Stopped. What was staged is in the history (asteroid-stager history).");
+                    eprintln!("{STOPPED}");
                     std::process::exit(130);
                 }
                 interrupted = true;
@@ -275,12 +295,14 @@ async fn follow(
 }
 
 /// Ctrl-C presses, counted from when this is made: a press between two waits is kept, not
-/// lost (a fresh `ctrl_c()` each time would miss it).
+/// lost (a fresh `ctrl_c()` each time would miss it). The second press quits at once from
+/// the listener itself, whatever the command is waiting on at that moment.
 struct Interrupts(mpsc::UnboundedReceiver<()>);
 
 impl Interrupts {
     fn listen() -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
+        let tx = SecondQuits { tx, seen: false };
         tokio::spawn(async move {
             #[cfg(unix)]
             {
@@ -288,6 +310,7 @@ impl Interrupts {
                 let Ok(mut presses) = signal(SignalKind::interrupt()) else {
                     return;
                 };
+                let mut tx = tx;
                 while presses.recv().await.is_some() {
                     if tx.send(()).is_err() {
                         return;
@@ -299,6 +322,7 @@ impl Interrupts {
                 let Ok(mut presses) = tokio::signal::windows::ctrl_c() else {
                     return;
                 };
+                let mut tx = tx;
                 while presses.recv().await.is_some() {
                     if tx.send(()).is_err() {
                         return;
@@ -310,10 +334,28 @@ impl Interrupts {
     }
 
     /// The next press (never, if the signal cannot be listened to).
+    /// (The second never arrives here: [`SecondQuits`] exits first.)
     async fn next(&mut self) {
         if self.0.recv().await.is_none() {
             std::future::pending::<()>().await;
         }
+    }
+}
+
+/// Passes the first Ctrl-C on; exits the process on the second.
+struct SecondQuits {
+    tx: mpsc::UnboundedSender<()>,
+    seen: bool,
+}
+
+impl SecondQuits {
+    fn send(&mut self, press: ()) -> Result<(), mpsc::error::SendError<()>> {
+        if self.seen {
+            eprintln!("\n{STOPPED}");
+            std::process::exit(130);
+        }
+        self.seen = true;
+        self.tx.send(press)
     }
 }
 

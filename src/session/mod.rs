@@ -12,7 +12,12 @@
 //! typed key is checked with the server before it is stored; an organization is taken
 //! from the key when it has only one.
 
+mod network_wait;
+
 use std::sync::Arc;
+use std::time::Duration;
+
+pub use network_wait::{DEFAULT_NETWORK_WAIT, NetworkWait};
 
 use crate::api::{ApiClient, ApiError, ClientOptions, Organization, UserContext};
 use crate::endpoint::{BaseUrl, BaseUrlError, OrganizationId, OrganizationIdError};
@@ -496,11 +501,16 @@ pub enum Unanswered {
 }
 
 /// Runs the flow to its end without asking anyone: the command line's way. Keychain calls
-/// run on the blocking pool; nothing is ever stored.
+/// run on the blocking pool (each with its own deadline, see [`crate::key_store`]); nothing
+/// is ever stored. While the server cannot be reached at all, `GET /context` is tried again
+/// within `wait`, and `on_wait` is told each time (the error and the pause before the next
+/// try) so the face can say it is waiting.
 pub async fn connect_unattended(
     mut flow: KeyFlow,
     store: Arc<dyn ApiKeyStore>,
     options: ClientOptions,
+    wait: NetworkWait,
+    on_wait: &(dyn Fn(&ApiError, Duration) + Send + Sync),
 ) -> Result<Connection, Unanswered> {
     let mut step = flow.start();
     loop {
@@ -514,7 +524,7 @@ pub async fn connect_unattended(
             }
             Step::CheckKey(key) => {
                 let checked = match ApiClient::new(flow.base().clone(), &key, options.clone()) {
-                    Ok(client) => client.context().await,
+                    Ok(client) => context_waiting_for_network(&client, wait, on_wait).await,
                     Err(e) => Err(e),
                 };
                 flow.key_checked(checked)
@@ -524,6 +534,29 @@ pub async fn connect_unattended(
             Step::AskForKey(problem) => return Err(Unanswered::Key(problem)),
             Step::AskForOrganization(question) => return Err(Unanswered::Organization(question)),
             Step::Ready(connection) => return Ok(connection),
+        }
+    }
+}
+
+/// `GET /context`, tried again while the server cannot be reached at all, within `wait`.
+async fn context_waiting_for_network(
+    client: &ApiClient,
+    wait: NetworkWait,
+    on_wait: &(dyn Fn(&ApiError, Duration) + Send + Sync),
+) -> Result<UserContext, ApiError> {
+    let started = tokio::time::Instant::now();
+    let mut failed = 0;
+    loop {
+        match client.context().await {
+            Err(error) if error.is_unreachable() => {
+                failed += 1;
+                let Some(pause) = wait.pause_after(failed, started.elapsed()) else {
+                    return Err(error);
+                };
+                on_wait(&error, pause);
+                tokio::time::sleep(pause).await;
+            }
+            other => return other,
         }
     }
 }

@@ -85,6 +85,8 @@ pub fn pasted_image_name(at: SystemTime) -> String {
 
 /// Writes a pasted image as a PNG in `dir` (kept, so that it can be staged again after
 /// it expires) and returns its path. A second paste in the same second gets " 2" and so on.
+/// A screenshot may show anything on the screen: on Unix the folder is made (or narrowed
+/// to) 0700 and the file 0600, readable by this user only.
 pub fn save_pasted_image(
     dir: &Path,
     at: SystemTime,
@@ -102,7 +104,7 @@ pub fn save_pasted_image(
     image
         .write_to(&mut io::Cursor::new(&mut png), image::ImageFormat::Png)
         .map_err(io::Error::other)?;
-    std::fs::create_dir_all(dir)?;
+    private_folder(dir)?;
     let name = pasted_image_name(at);
     let stem = name.trim_end_matches(".png").to_owned();
     for n in 1.. {
@@ -112,11 +114,11 @@ pub fn save_pasted_image(
             format!("{stem} {n}.png")
         };
         let path = dir.join(file);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
             Ok(mut out) => {
                 use std::io::Write;
                 out.write_all(&png)?;
@@ -128,6 +130,28 @@ pub fn save_pasted_image(
         }
     }
     Err(io::Error::other("no free name for the pasted image"))
+}
+
+/// Makes `dir` (and what is missing above it) and leaves it readable by this user only:
+/// a folder an earlier version made with the usual 0755 is narrowed too.
+fn private_folder(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode != 0o700 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
 }
 
 #[cfg(test)]
@@ -171,5 +195,24 @@ mod tests {
         assert_eq!(decoded.dimensions(), (2, 1));
         assert_eq!(decoded.get_pixel(1, 0).0, [0, 255, 0, 255]);
         assert!(save_pasted_image(dir.path(), at, 3, 3, vec![0; 4]).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pasted_image_is_readable_by_this_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let home = tempfile::tempdir().unwrap();
+        let pixels = vec![255u8, 0, 0, 255];
+        // A new folder, and one an earlier version made open to all.
+        let new = home.path().join("data/pasted");
+        let old = home.path().join("old-pasted");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for dir in [new, old] {
+            let file = save_pasted_image(&dir, SystemTime::now(), 1, 1, pixels.clone()).unwrap();
+            assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
     }
 }

@@ -19,16 +19,24 @@ const KEYCHAIN_DEADLINE: Duration = Duration::from_secs(20);
 /// A D-Bus session bus that accepts every connection and never says a word.
 #[cfg(unix)]
 fn silent_bus(dir: &std::path::Path) -> String {
+    silent_bus_telling(dir).0
+}
+
+/// The same, telling each connection it accepts.
+#[cfg(unix)]
+fn silent_bus_telling(dir: &std::path::Path) -> (String, tokio::sync::mpsc::UnboundedReceiver<()>) {
     let path = dir.join("silent-bus");
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     std::thread::spawn(move || {
         let mut held = Vec::new();
         for stream in listener.incoming() {
             // Kept open, never written to.
             held.push(stream);
+            let _ = tx.send(());
         }
     });
-    format!("unix:path={}", path.display())
+    (format!("unix:path={}", path.display()), rx)
 }
 
 #[cfg(unix)]
@@ -103,4 +111,43 @@ async fn a_file_swapped_for_a_fifo_does_not_block_the_upload() {
         "{error}"
     );
     assert!(server.requests().is_empty(), "nothing was sent");
+}
+
+/// Ctrl-C while the keychain does not answer: the command ends (it used to wait for the
+/// stuck keychain call for ever, whatever was pressed).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_while_the_keychain_does_not_answer_ends_the_command() {
+    let server = StagingServer::start().await;
+    let home = Home::new();
+    let file = home.file("a.txt", 100);
+    let (bus, mut accepted) = silent_bus_telling(home.path());
+    let child = home
+        .command(
+            &["stage", "--org", ORG, arg(&file)],
+            &[
+                ("ASTEROID_BASE_URL", server.base_url.as_str()),
+                ("DBUS_SESSION_BUS_ADDRESS", bus.as_str()),
+            ],
+        )
+        .spawn()
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(60), accepted.recv())
+        .await
+        .expect("the command called the keychain")
+        .unwrap();
+    let pid = child.id().expect("running") as i32;
+    // SAFETY: a signal to our own child process.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("the command ended after Ctrl-C")
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Interrupted before anything was sent. Nothing was uploaded."),
+        "{stderr}"
+    );
+    assert!(server.requests().is_empty());
 }

@@ -21,7 +21,7 @@ pub use network_wait::{DEFAULT_NETWORK_WAIT, NetworkWait};
 
 use crate::api::{ApiClient, ApiError, ClientOptions, Organization, UserContext};
 use crate::endpoint::{BaseUrl, BaseUrlError, OrganizationId, OrganizationIdError};
-use crate::key_store::{ApiKey, ApiKeyError, ApiKeyStore, KeyStoreError};
+use crate::key_store::{ApiKey, ApiKeyError, ApiKeyStore, KEYCHAIN_DEADLINE, KeyStoreError};
 use crate::settings::Settings;
 
 /// The environment variable that supplies the API key (never stored).
@@ -516,10 +516,7 @@ pub async fn connect_unattended(
     loop {
         step = match step {
             Step::LoadStoredKey => {
-                let store = store.clone();
-                let loaded = tokio::task::spawn_blocking(move || store.load())
-                    .await
-                    .unwrap_or_else(|e| Err(KeyStoreError::Refused(e.to_string())));
+                let loaded = load_with_deadline(store.clone()).await;
                 flow.key_loaded(loaded)
             }
             Step::CheckKey(key) => {
@@ -535,6 +532,29 @@ pub async fn connect_unattended(
             Step::AskForOrganization(question) => return Err(Unanswered::Organization(question)),
             Step::Ready(connection) => return Ok(connection),
         }
+    }
+}
+
+/// The stored key, read on a thread of its own rather than tokio's blocking pool: a
+/// keychain call that never returns then holds no thread the runtime waits for when the
+/// command ends. Bounded here too, for stores without a deadline of their own.
+async fn load_with_deadline(store: Arc<dyn ApiKeyStore>) -> Result<Option<ApiKey>, KeyStoreError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("key load".into())
+        .spawn(move || {
+            let _ = tx.send(store.load());
+        });
+    if let Err(e) = spawned {
+        return Err(KeyStoreError::Refused(e.to_string()));
+    }
+    let limit = KEYCHAIN_DEADLINE + Duration::from_secs(1);
+    match tokio::time::timeout(limit, rx).await {
+        Ok(Ok(loaded)) => loaded,
+        Ok(Err(_)) => Err(KeyStoreError::Refused(
+            "the keychain call stopped unexpectedly".into(),
+        )),
+        Err(_) => Err(KeyStoreError::NoAnswer(KEYCHAIN_DEADLINE.as_secs())),
     }
 }
 

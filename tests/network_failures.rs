@@ -147,6 +147,10 @@ async fn nothing_listening_and_an_unknown_name_are_unreachable_with_their_own_se
         .unwrap_err();
     assert!(refused.is_unreachable(), "{refused:?}");
     assert!(refused.is_transient());
+    assert_eq!(
+        refused.unreachable_reason(),
+        Some(format!("nothing answered at 127.0.0.1:{port}"))
+    );
     assert!(
         refused
             .to_string()

@@ -274,6 +274,24 @@ impl ApiError {
         }
     }
 
+    /// For an unreachable server ([`ApiError::is_unreachable`]), why, in a few plain
+    /// words for a "waiting for the network" line ("nothing answered at example.com");
+    /// `None` otherwise.
+    pub fn unreachable_reason(&self) -> Option<String> {
+        let ApiError::NoConnection(e) = self else {
+            return None;
+        };
+        let host = e.host();
+        Some(match e.connect_failure() {
+            ConnectFailure::Refused => format!("nothing answered at {host}"),
+            ConnectFailure::NameNotFound => format!("the name {host} could not be found"),
+            ConnectFailure::NoRoute => format!("no route to {host}"),
+            ConnectFailure::TimedOut => format!("{host} did not answer in time"),
+            ConnectFailure::ProxyUnreachable => "the proxy server could not be reached".into(),
+            ConnectFailure::Other => return None,
+        })
+    }
+
     /// Faults that concern the account, not a file: every file would fail the same way,
     /// so a shared request that got one is not split.
     pub fn concerns_account(&self) -> bool {

@@ -138,8 +138,11 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     // The bound `stage --wait` gives, when the command has it; the default otherwise.
     let wait = session::NetworkWait::new(session::DEFAULT_NETWORK_WAIT);
     let say_waiting = |error: &crate::api::ApiError, pause: Duration| {
+        let reason = error
+            .unreachable_reason()
+            .unwrap_or_else(|| "the server cannot be reached".into());
         eprintln!(
-            "Waiting for the network: {error} Trying again in {} s (Ctrl-C to stop).",
+            "Waiting for the network ({reason})… trying again in {} s. Ctrl-C to stop.",
             pause.as_secs().max(1)
         );
     };

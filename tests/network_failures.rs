@@ -74,6 +74,38 @@ async fn an_untrusted_certificate_is_said_in_words_and_not_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_certificate_is_said_in_words_and_not_retried() {
+    let server = StagingServer::start_with(ServerOptions {
+        transport: Transport::TlsExpired,
+        ..Default::default()
+    })
+    .await;
+    let home = Home::new();
+    let file = home.file("a.txt", 1000);
+    let trusted = home.path().join("ca.pem");
+    std::fs::write(&trusted, server.ca_pem.clone().unwrap()).unwrap();
+    let env = [
+        ("ASTEROID_API_KEY", KEY),
+        ("ASTEROID_BASE_URL", server.base_url.as_str()),
+        ("SSL_CERT_FILE", trusted.to_str().unwrap()),
+    ];
+    let out = home.run(&["stage", "--org", ORG, arg(&file)], &env).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("has expired or is not valid yet, so nothing was sent")
+            && stderr.contains("date and time"),
+        "{stderr}"
+    );
+    assert_plain(&stderr);
+    assert_eq!(
+        server.connections(),
+        1,
+        "tried once: waiting cannot heal it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proxy_that_wants_a_password_is_said_in_words_and_not_retried() {
     let proxy = ConnectProxy::start(Some(("ops", "s3cret")), 9).await;
     let home = Home::new();

@@ -36,6 +36,8 @@ pub enum Transport {
     /// `https://127.0.0.1:port` with a certificate from a test CA ([`StagingServer::ca_pem`]);
     /// ALPN offers `h2` too when `http2`.
     Tls { http2: bool },
+    /// TLS with a certificate from the same test CA that expired years ago (HTTP/1.1).
+    TlsExpired,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -160,6 +162,10 @@ impl StagingServer {
             Transport::Http1 => ("http", None, None),
             Transport::Tls { http2 } => {
                 let tls = super::tls::TestTls::new(http2);
+                ("https", Some(tls.acceptor), Some(tls.ca_pem))
+            }
+            Transport::TlsExpired => {
+                let tls = super::tls::TestTls::expired();
                 ("https", Some(tls.acceptor), Some(tls.ca_pem))
             }
         };

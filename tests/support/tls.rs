@@ -38,8 +38,17 @@ fn material() -> &'static Material {
 }
 
 impl TestTls {
+    /// A certificate signed by the usual test CA that expired in 2021: trusted, but out
+    /// of date.
+    pub fn expired() -> Self {
+        Self::with_material(&expired_material(), false)
+    }
+
     pub fn new(http2: bool) -> Self {
-        let material = material();
+        Self::with_material(material(), http2)
+    }
+
+    fn with_material(material: &Material, http2: bool) -> Self {
         let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -62,7 +71,20 @@ impl TestTls {
     }
 }
 
+/// A CA of its own and a leaf for 127.0.0.1 that it signed, valid only in 2020: the
+/// client is given this CA to trust, so only the leaf's dates are wrong.
+fn expired_material() -> Material {
+    make_material_with(|leaf| {
+        leaf.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        leaf.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    })
+}
+
 fn make_material() -> Material {
+    make_material_with(|_| {})
+}
+
+fn make_material_with(adjust_leaf: impl FnOnce(&mut CertificateParams)) -> Material {
     {
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params
@@ -79,6 +101,7 @@ fn make_material() -> Material {
         leaf_params
             .distinguished_name
             .push(DnType::CommonName, "127.0.0.1");
+        adjust_leaf(&mut leaf_params);
         let leaf_key = KeyPair::generate().unwrap();
         let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
 

@@ -515,6 +515,7 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
             name: format!("old {i}.pdf"),
             size: 1,
             organization_id: ORG.into(),
+            server: asteroid_stager::DEFAULT_BASE_URL.into(),
             staged_at: std::time::SystemTime::now(),
             group: None,
             place_in_group: None,

@@ -13,7 +13,7 @@ use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArg
 use crate::api::{ClientOptions, TempFile, TempFiles, clean_server_text};
 use crate::endpoint::BaseUrl;
 use crate::format::{self, human_bytes};
-use crate::history::{HistoryStore, StagedGroup};
+use crate::history::{AddedBy, GroupSource, HistoryStore, StagedGroup};
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
 use crate::upload_queue::{
@@ -57,7 +57,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     );
     let group = StagedGroup {
         id: uuid::Uuid::new_v4().to_string(),
-        label: "Command line".to_owned(),
+        source: GroupSource::of_paths(AddedBy::CommandLine, &args.files),
         created_at: SystemTime::now(),
     };
     let batch = queue.add_paths(args.files, Some(group), AddMode::All);

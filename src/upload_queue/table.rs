@@ -379,6 +379,7 @@ mod tests {
             name: "a.pdf".into(),
             size: 100,
             organization_id: "o".into(),
+            server: crate::DEFAULT_BASE_URL.into(),
             staged_at: std::time::SystemTime::now(),
             group: None,
             place_in_group: None,

@@ -1,5 +1,5 @@
 use super::*;
-use crate::history::{SourceFile, StagedGroup};
+use crate::history::{GroupSource, SourceFile, StagedGroup};
 use crate::ui::command::StageAgain;
 
 fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
@@ -8,6 +8,7 @@ fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
         name: format!("{id}.pdf"),
         size: 1,
         organization_id: "o".into(),
+        server: crate::DEFAULT_BASE_URL.into(),
         staged_at,
         group: None,
         place_in_group: None,
@@ -19,7 +20,7 @@ fn grouped(id: &str, group: &str, staged_at: SystemTime) -> HistoryEntry {
     HistoryEntry {
         group: Some(StagedGroup {
             id: group.into(),
-            label: format!("Dropped {group}"),
+            source: GroupSource::Labelled(format!("Dropped {group}")),
             created_at: staged_at,
         }),
         source: Some(SourceFile {

@@ -3,7 +3,7 @@
 //! `{"tempFiles":[…]}` envelope in input order.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -176,10 +176,8 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     }
     let json = serde_json::to_string(&envelope)
         .map_err(|e| Failure::failed(format!("Could not write the result: {e}")))?;
-    let mut out = std::io::stdout().lock();
-    // A closed stdout (a pipe that went away) is not worth a panic; the IDs are in the history.
-    let _ = writeln!(out, "{json}");
-    let _ = out.flush();
+    // A closed or full stdout is a failure: a script would read no IDs and carry on.
+    super::write_stdout(&json)?;
     let all = count == files.len() && found_problems.is_empty();
     Ok(if all { EXIT_OK } else { EXIT_FAILED })
 }

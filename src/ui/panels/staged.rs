@@ -32,6 +32,21 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             .weak(),
         );
     });
+    if !staged.elsewhere.is_empty() {
+        // Their IDs are valid only there: not listed, never copied, but not a secret either.
+        ui.label(
+            RichText::new(format!(
+                "{} staged for other organizations or servers {} not shown.",
+                format::count(staged.elsewhere.len(), "file", "files"),
+                if staged.elsewhere.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                }
+            ))
+            .weak(),
+        );
+    }
     if staged.entries.is_empty() {
         ui.label("Files you stage appear here with their IDs, ready to copy.");
         return;

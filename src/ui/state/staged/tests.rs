@@ -255,3 +255,41 @@ fn expired_files_are_staged_again_and_the_new_id_takes_the_old_place() {
         Some("g1")
     );
 }
+
+/// Only the organization and server in use are listed and copied; the others come back
+/// when their organization is chosen again, and a file staged elsewhere joins them.
+#[test]
+fn the_list_holds_one_organization_on_one_server() {
+    let now = t0();
+    let mine = entry("mine", now);
+    let theirs = HistoryEntry {
+        organization_id: "other".into(),
+        ..entry("theirs", now + Duration::from_secs(1))
+    };
+    let mut state = StagedState::new(vec![mine.clone(), theirs.clone()], "h".into());
+    let scope = |org: &str| Scope {
+        organization_id: org.into(),
+        server: crate::DEFAULT_BASE_URL.into(),
+    };
+    state.set_scope(Some(scope("o")));
+    state.prepare(now);
+    assert_eq!(state.entries, [mine.clone()]);
+    assert_eq!(state.elsewhere, [theirs.clone()]);
+    let copied = state.handle(StagedCommand::Copy(CopyWhat::AllIds), now, Instant::now());
+    assert!(matches!(&copied[..], [Effect::CopyText(t)] if t == "mine"));
+    state.on_event(&QueueEvent::Staged {
+        id: 1,
+        entry: HistoryEntry {
+            organization_id: "other".into(),
+            ..entry("late", now)
+        },
+        note: None,
+        replaces: None,
+    });
+    assert_eq!(state.elsewhere.len(), 2);
+    state.set_scope(Some(scope("other")));
+    state.prepare(now);
+    let ids: Vec<&str> = state.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["late", "theirs"]);
+    assert_eq!(state.elsewhere, [mine]);
+}

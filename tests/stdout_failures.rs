@@ -44,7 +44,7 @@ async fn stage_exits_1_when_its_json_cannot_be_written() {
         let recorded: Vec<String> = home.history().into_iter().map(|e| e.id).collect();
         let issued = server.ledger();
         let issued = issued.last().unwrap();
-        assert_eq!(recorded, [issued.id.clone()]);
+        assert_eq!(recorded, std::slice::from_ref(&issued.id));
         assert_eq!(issued.name, "report.pdf");
 
         // And `history --json` does print them, to a stdout that works.

@@ -125,11 +125,27 @@ fn a_group_is_named_by_what_it_was_made_from() {
         },
     ));
     let (history, _) = HistoryStore::open(&world.dir.path().join("app/data/history.sqlite3"));
-    history.record(&[scan, dropped]).expect("history written");
+    let odd = staged(
+        "aaaaaaaa-0000-4000-8000-000000000003",
+        "\u{1b}[2Jodd\n.pdf",
+        ORG_ID,
+        &here,
+    );
+    history
+        .record(&[scan, dropped, odd])
+        .expect("history written");
     drop(history);
 
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
     wait_for_text(&mut harness, "Scans folder at ");
     wait_for_text(&mut harness, "3 files dropped at ");
+    // A name with control characters is shown with them escaped, never raw.
+    wait_for(&mut harness, "Copy the ID of \\u{1b}[2Jodd\\n.pdf");
+    assert!(
+        harness
+            .query_all_by_label_contains("\u{1b}")
+            .next()
+            .is_none()
+    );
 }

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArgs};
 use crate::api::{ClientOptions, TempFile, TempFiles, clean_server_text};
 use crate::endpoint::BaseUrl;
-use crate::format::{self, human_bytes};
+use crate::format::{self, display_name, human_bytes};
 use crate::history::{AddedBy, GroupSource, HistoryStore, StagedGroup};
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
@@ -72,21 +72,26 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         };
         table.apply(&event, Instant::now());
         match event {
+            // Names in messages are shown with control characters escaped (they could
+            // otherwise drive the terminal).
             QueueEvent::Refused {
                 error, named: true, ..
-            } => named_problems.push(error.to_string()),
-            QueueEvent::Refused { error, .. } => found_problems.push(error.to_string()),
+            } => named_problems.push(display_name(&error.to_string()).into_owned()),
+            QueueEvent::Refused { error, .. } => {
+                found_problems.push(display_name(&error.to_string()).into_owned());
+            }
             QueueEvent::Inspected { batch: b, summary } if b == batch => {
                 for folder in &summary.folders {
-                    if folder.files == 0 {
+                    // Found only again through links: given twice, not a mistake.
+                    if folder.files == 0 && folder.found_twice == 0 {
                         // A folder named on the command line with nothing to stage in it is
                         // a mistake worth stopping for, like a missing file.
                         named_problems.push(format!(
                             "{}: nothing in it can be staged. Check that it is the folder you meant.",
-                            folder.describe()
+                            display_name(&folder.describe())
                         ));
                     } else {
-                        eprintln!("{}", folder.describe());
+                        eprintln!("{}", display_name(&folder.describe()));
                     }
                 }
                 break;
@@ -218,7 +223,7 @@ async fn follow(
         let shown = |id: &UploadId| {
             table
                 .get(*id)
-                .map(|r| r.shown.clone())
+                .map(|r| display_name(&r.shown).into_owned())
                 .unwrap_or_else(|| "a file".to_owned())
         };
         match &event {
@@ -251,7 +256,11 @@ async fn follow(
             }
             QueueEvent::Failed { id, error } => {
                 progress.clear();
-                eprintln!("Failed: {}: {error}", shown(id));
+                eprintln!(
+                    "Failed: {}: {}",
+                    shown(id),
+                    display_name(&error.to_string())
+                );
             }
             QueueEvent::Cancelled { id } => {
                 progress.clear();

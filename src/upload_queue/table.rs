@@ -30,8 +30,8 @@ pub enum UploadStatus {
     },
     /// Staged.
     Staged {
-        /// Its record, with the name the server stored.
-        entry: HistoryEntry,
+        /// Its record, with the name the server stored (boxed: the largest by far).
+        entry: Box<HistoryEntry>,
     },
     /// Given up on, with the reason in plain words.
     Failed(String),
@@ -249,7 +249,7 @@ impl UploadTable {
             }
             QueueEvent::Staged { entry, note, .. } => {
                 row.status = UploadStatus::Staged {
-                    entry: entry.clone(),
+                    entry: Box::new(entry.clone()),
                 };
                 row.sent = row.size;
                 row.note = note.clone();

@@ -278,10 +278,14 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
     let left = entry.time_left(now);
     // The path inside its folder tells two `page1.pdf` apart; the server's name is what
     // the execute call gets, and is shown on hover.
-    let shown = entry
-        .source
-        .as_ref()
-        .map_or(entry.name.as_str(), |s| s.relative_path.as_str());
+    // Control characters in a name are shown escaped, never acted on.
+    let shown = format::display_name(
+        entry
+            .source
+            .as_ref()
+            .map_or(entry.name.as_str(), |s| s.relative_path.as_str()),
+    );
+    let shown = shown.as_ref();
     let is_copied = state
         .staged
         .is_copied(&CopyWhat::Id(entry.id.clone()), state.instant);
@@ -309,7 +313,7 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         };
         fixed_cell(ui, name_width, name).on_hover_text(format!(
             "Staged as \"{}\" · {}",
-            entry.name,
+            format::display_name(&entry.name),
             format::human_bytes(entry.size)
         ));
         let id = RichText::new(&entry.id).monospace();

@@ -273,8 +273,8 @@ fn the_list_holds_one_organization_on_one_server() {
     };
     state.set_scope(Some(scope("o")));
     state.prepare(now);
-    assert_eq!(state.entries, [mine.clone()]);
-    assert_eq!(state.elsewhere, [theirs.clone()]);
+    assert_eq!(state.entries, std::slice::from_ref(&mine));
+    assert_eq!(state.elsewhere, std::slice::from_ref(&theirs));
     let copied = state.handle(StagedCommand::Copy(CopyWhat::AllIds), now, Instant::now());
     assert!(matches!(&copied[..], [Effect::CopyText(t)] if t == "mine"));
     state.on_event(&QueueEvent::Staged {

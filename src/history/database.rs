@@ -158,9 +158,10 @@ pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Histor
     })
 }
 
-/// `old` staged again as `new`: new ID, name, size, organization, time and source; same group,
-/// same place in it.
-pub(super) fn replaced(old: &HistoryEntry, new: &HistoryEntry) -> HistoryEntry {
+/// `old` staged again as `new`: new ID, name, size, organization, server, time and source;
+/// same group, same place in it. The one place this rule is written: the store applies it
+/// on disk, and a face that lists the entries applies it to what it shows.
+pub fn replaced(old: &HistoryEntry, new: &HistoryEntry) -> HistoryEntry {
     HistoryEntry {
         group: old.group.clone(),
         place_in_group: old.place_in_group,

@@ -45,6 +45,7 @@ mod group_source;
 mod legacy;
 pub mod pending;
 
+pub use database::replaced;
 use database::*;
 pub use error::{DiskProblem, HistoryError, HistoryNotice, OpenEvent};
 pub use group_source::{AddedBy, GroupSource};

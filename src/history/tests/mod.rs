@@ -211,6 +211,8 @@ fn staging_again_keeps_the_place_and_the_group() {
     let (reopened, _) = HistoryStore::open(&path);
     let all = reopened.entries().unwrap();
     assert_eq!(ids(&all), ["a", "b2", "c", "d"]);
+    // What a face shows by the same rule is what the disk holds.
+    assert_eq!(all[1], replaced(&list[1], &again));
     assert_eq!(
         all[1],
         HistoryEntry {

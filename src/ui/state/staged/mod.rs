@@ -256,9 +256,7 @@ impl StagedState {
                 });
                 match slot {
                     Some(slot) => {
-                        let group = slot.group.clone();
-                        let old = std::mem::replace(slot, entry.clone());
-                        slot.group = group.or(entry.group.clone());
+                        let old = std::mem::replace(slot, crate::history::replaced(slot, entry));
                         if self.selected.remove(&old.id) {
                             self.selected.insert(entry.id.clone());
                         }

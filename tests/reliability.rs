@@ -610,11 +610,11 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         assert!(
-            stderr.contains("the history file could not be used"),
+            stderr.contains("The history file could not be used"),
             "{stderr}"
         );
         assert!(
-            stderr.contains("the settings file could not be used"),
+            stderr.contains("The settings file could not be used"),
             "{stderr}"
         );
         // Each damaged file is kept aside whole, once, beside where it was.

@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use super::{EXIT_OK, Environment, Failure, HistoryArgs};
 use crate::api::TempFiles;
 use crate::format::{self, display_name};
-use crate::history::{HistoryEntry, HistoryStore, Scope};
+use crate::history::{HistoryEntry, Scope};
 use crate::session;
 
 /// Runs `history`; returns the exit status.
@@ -26,10 +26,7 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
             .map_err(|e| Failure::input(e.to_string()))?
     };
     let scope = organization.map(|org| Scope::new(&org, &server));
-    let (history, notice) = HistoryStore::open(&env.paths.history_file());
-    if let Some(notice) = notice {
-        eprintln!("Note: {notice}");
-    }
+    let history = &env.history;
     let now = SystemTime::now();
     let unexpired_at = (!args.all).then_some(now);
     let unreadable = |e| {
@@ -73,20 +70,19 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
         return Ok(EXIT_OK);
     }
     let mut out = std::io::stdout().lock();
-    let labelled = scope.is_none();
+    // Each organization's files together, in the order first staged.
+    let mut order: Vec<Scope> = Vec::new();
+    for e in &entries {
+        let s = e.scope();
+        if !order.contains(&s) {
+            order.push(s);
+        }
+    }
+    // Under a heading each, when there is more than one to tell apart.
+    let labelled = scope.is_none() && order.len() > 1;
     let mut heading: Option<Scope> = None;
     let mut listed = entries.clone();
-    if labelled {
-        // Each organization's files together, under its heading, in the order first staged.
-        let mut order: Vec<Scope> = Vec::new();
-        for e in &listed {
-            let s = e.scope();
-            if !order.contains(&s) {
-                order.push(s);
-            }
-        }
-        listed.sort_by_key(|e| order.iter().position(|s| s.contains(e)));
-    }
+    listed.sort_by_key(|e| order.iter().position(|s| s.contains(e)));
     for entry in &listed {
         if labelled && heading.as_ref().is_none_or(|h| !h.contains(entry)) {
             let scope = entry.scope();
@@ -126,8 +122,8 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
         summary = format!(
             "{} for organization {} on {}. {}",
             format::count(entries.len(), "file", "files"),
-            scope.organization_id,
-            server.host(),
+            display_name(&scope.organization_id),
+            host_of(&scope.server),
             "`asteroid-stager history --json` prints them as {\"tempFiles\":[…]}."
         );
         if elsewhere > 0 {
@@ -136,6 +132,12 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
     }
     eprintln!("{summary}");
     Ok(EXIT_OK)
+}
+
+/// The host of a server as the history keeps it ("odyssey.asteroid.ai").
+fn host_of(server: &str) -> String {
+    crate::endpoint::BaseUrl::parse(server)
+        .map_or_else(|_| display_name(server).into_owned(), |b| b.host())
 }
 
 /// "3 more files were staged for other organizations or servers: …".

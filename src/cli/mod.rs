@@ -12,9 +12,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::endpoint::BaseUrl;
+use crate::history::HistoryStore;
 use crate::paths::AppPaths;
 use crate::session::{self, Overrides};
 use crate::settings::Settings;
+use crate::startup::Startup;
 
 /// Exit status when every file was staged (or the command did what it said).
 pub const EXIT_OK: u8 = 0;
@@ -160,21 +162,23 @@ fn describe_write_error(error: &std::io::Error) -> String {
 /// Everything a command needs from the machine, gathered once.
 struct Environment {
     overrides: Overrides,
-    paths: AppPaths,
     settings: Settings,
+    /// The history, opened once at start (as the window opens it).
+    history: HistoryStore,
 }
 
 impl Environment {
+    /// The same start-up as the window's ([`Startup::load`]), its notices on stderr.
     fn load(overrides: Overrides) -> Self {
         let paths = AppPaths::platform_or_temp();
-        let (settings, problem) = Settings::load(&paths.settings_file());
-        if let Some(p) = problem {
-            eprintln!("Note: the settings file could not be used. {p}");
+        let startup = Startup::load(&paths);
+        for notice in &startup.notices {
+            eprintln!("Note: {}", notice.text);
         }
         Self {
             overrides,
-            paths,
-            settings,
+            settings: startup.settings,
+            history: startup.history,
         }
     }
 

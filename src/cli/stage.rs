@@ -13,7 +13,7 @@ use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArg
 use crate::api::{ClientOptions, TempFile, TempFiles, clean_server_text};
 use crate::endpoint::BaseUrl;
 use crate::format::{self, display_name, human_bytes};
-use crate::history::{AddedBy, GroupSource, HistoryStore, StagedGroup};
+use crate::history::{AddedBy, GroupSource, StagedGroup};
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
 use crate::upload_queue::{
@@ -35,14 +35,7 @@ pub(super) fn run(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
 }
 
 async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, Failure> {
-    let (history, notice) = HistoryStore::open(&env.paths.history_file());
-    if let Some(notice) = notice {
-        if notice.is_problem() {
-            eprintln!("Note: the history file could not be used. {notice}");
-        } else {
-            eprintln!("Note: {notice}");
-        }
-    }
+    let history = env.history.clone();
     let (tx, mut events) = mpsc::unbounded_channel();
     let queue = UploadQueue::start(
         &tokio::runtime::Handle::current(),

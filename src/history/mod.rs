@@ -33,7 +33,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::ffi::ErrorCode;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::api::TempFile;
@@ -333,29 +335,35 @@ impl HistoryStore {
 
     /// Staging again after expiry: the entry with `old_id` takes the new ID, name, size,
     /// organization, staged_at and source, and keeps its group and its place, in one
-    /// transaction. Returns false if `old_id` is unknown (then nothing changes). An entry
-    /// whose write had failed is changed in memory, then written with the others waiting.
-    pub fn replace(&self, old_id: &str, new: &HistoryEntry) -> Result<bool, HistoryError> {
+    /// transaction. Returns the entry as it is now stored (see [`replaced`]), or `None`
+    /// if `old_id` is unknown (then nothing changes). An entry whose write had failed is
+    /// changed in memory, then written with the others waiting.
+    pub fn replace(
+        &self,
+        old_id: &str,
+        new: &HistoryEntry,
+    ) -> Result<Option<HistoryEntry>, HistoryError> {
         let mut state = self.lock();
         let State { db, unsaved } = &mut *state;
         if let Some(kept) = unsaved.iter_mut().find(|e| e.id == old_id) {
             // Not on disk yet: change it in memory, then try to write what is waiting.
             *kept = replaced(kept, new);
+            let stored = kept.clone();
             write(db, &self.inner.path, |tx| {
                 insert_entries(tx, unsaved.iter())
             })?;
             unsaved.clear();
-            return Ok(true);
+            return Ok(Some(stored));
         }
         write(db, &self.inner.path, |tx| {
             let s = new.source.as_ref();
-            let changed = tx
-                .prepare_cached(
-                    "UPDATE staged_files SET id = ?1, name = ?2, size = ?3, organization_id = ?4, \
-                     staged_at = ?5, source_path = ?6, source_relative = ?7, source_size = ?8, \
-                     source_modified = ?9, server = ?11 WHERE id = ?10",
-                )?
-                .execute(params![
+            tx.prepare_cached(&format!(
+                "UPDATE staged_files SET id = ?1, name = ?2, size = ?3, organization_id = ?4, \
+                 staged_at = ?5, source_path = ?6, source_relative = ?7, source_size = ?8, \
+                 source_modified = ?9, server = ?11 WHERE id = ?10 RETURNING {COLUMNS}"
+            ))?
+            .query_row(
+                params![
                     new.id,
                     new.name,
                     to_i64(new.size),
@@ -367,8 +375,10 @@ impl HistoryStore {
                     s.and_then(|s| s.modified).map(to_millis),
                     old_id,
                     new.server,
-                ])?;
-            Ok(changed > 0)
+                ],
+                entry_from_row,
+            )
+            .optional()
         })
     }
 

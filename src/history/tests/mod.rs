@@ -206,8 +206,9 @@ fn staging_again_keeps_the_place_and_the_group() {
             modified: Some(at(1_800_008_000)),
         }),
     };
-    assert!(store.replace("b", &again).unwrap());
-    assert!(!store.replace("unknown", &entry("zz", at(1))).unwrap());
+    let stored = store.replace("b", &again).unwrap();
+    assert_eq!(stored.as_ref(), Some(&replaced(&list[1], &again)));
+    assert_eq!(store.replace("unknown", &entry("zz", at(1))).unwrap(), None);
     let (reopened, _) = HistoryStore::open(&path);
     let all = reopened.entries().unwrap();
     assert_eq!(ids(&all), ["a", "b2", "c", "d"]);

@@ -89,7 +89,7 @@ async fn the_staged_event_carries_the_entry_as_the_history_stored_it() {
             _ => {}
         }
     };
-    assert_eq!(server.issued_ids(), [staged.id.clone()]);
+    assert_eq!(server.issued_ids(), std::slice::from_ref(&staged.id));
     assert_eq!(staged.group, Some(group));
     assert_eq!(staged.place_in_group, Some(3));
     assert_eq!(history.entries().unwrap(), [staged]);

@@ -35,19 +35,24 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
             history.path().display()
         ))
     };
-    let all = match unexpired_at {
+    let every = || match unexpired_at {
         Some(now) => history.unexpired(now),
         None => history.entries(),
+    };
+    let listed = match &scope {
+        Some(scope) => history.in_scope(scope, unexpired_at),
+        None => every(),
     }
     .map_err(unreadable)?;
-    let entries: Vec<&HistoryEntry> = match &scope {
-        Some(scope) => all.iter().filter(|e| scope.contains(e)).collect(),
-        None => all.iter().collect(),
-    };
-    let elsewhere = all.len() - entries.len();
+    let entries: Vec<&HistoryEntry> = listed.iter().collect();
     if args.json {
         return print_json(&entries, scope.is_some() || args.all_orgs);
     }
+    // For a person: how many are left out, so none seems lost.
+    let elsewhere = match scope {
+        Some(_) => every().map_err(unreadable)?.len() - entries.len(),
+        None => 0,
+    };
     if entries.is_empty() {
         let what = if args.all {
             "No file has been staged from this computer yet (or the list was cleared).".to_owned()
@@ -58,7 +63,7 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
             )
         };
         let what = match &scope {
-            Some(scope) if elsewhere > 0 || !all.is_empty() => format!(
+            Some(scope) if elsewhere > 0 => format!(
                 "No staged file for organization {} on {} is listed. {}",
                 scope.organization_id,
                 server.host(),

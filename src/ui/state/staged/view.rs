@@ -13,7 +13,8 @@ use crate::history::HistoryEntry;
 pub struct GroupView {
     /// The group's ID; empty for files staged before groups existed.
     pub key: String,
-    /// "Dropped", "Added", "Pasted"…; "Earlier" for the ungrouped.
+    /// What it was made from, worded ("Scans folder", "3 files dropped"); "Earlier" for
+    /// the ungrouped.
     pub label: String,
     /// When the group was made.
     pub created_at: Option<SystemTime>,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use asteroid_stager::api::ClientOptions;
-use asteroid_stager::history::{HistoryEntry, SourceFile, StagedGroup};
+use asteroid_stager::history::{AddedBy, GroupSource, HistoryEntry, SourceFile, StagedGroup};
 use asteroid_stager::key_store::{ApiKeyStore, MemoryKeyStore};
 use asteroid_stager::local_file::LocalFile;
 use asteroid_stager::session::Overrides;
@@ -30,11 +30,16 @@ fn staged(n: usize, now: SystemTime) -> Vec<HistoryEntry> {
                 name: format!("scan {i:05}.pdf"),
                 size: 250_000 + i as u64,
                 organization_id: "11111111-2222-3333-4444-555555555555".into(),
+                server: asteroid_stager::DEFAULT_BASE_URL.into(),
                 // Half expired, half still valid.
                 staged_at: now - Duration::from_secs(if i % 2 == 0 { 7200 } else { 600 }),
                 group: Some(StagedGroup {
                     id: format!("group-{group}"),
-                    label: "Dropped".into(),
+                    source: GroupSource::Added {
+                        how: AddedBy::Dropped,
+                        items: 1,
+                        name: Some("Scans".into()),
+                    },
                     created_at: now - Duration::from_secs(600),
                 }),
                 // Finished in another order than given, as larger files do.

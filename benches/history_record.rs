@@ -11,7 +11,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use asteroid_stager::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
+use asteroid_stager::history::{
+    AddedBy, GroupSource, HistoryEntry, HistoryStore, SourceFile, StagedGroup,
+};
 
 const SIZES: [usize; 3] = [10, 1_000, 100_000];
 const BATCH: usize = 32;
@@ -26,10 +28,15 @@ fn entry(n: usize, now: SystemTime) -> HistoryEntry {
         name: format!("scan {n:06}.pdf"),
         size: 40_000 + n as u64,
         organization_id: "11111111-2222-3333-4444-555555555555".into(),
+        server: asteroid_stager::DEFAULT_BASE_URL.into(),
         staged_at: now,
         group: Some(StagedGroup {
             id: format!("6f1c2a8e-0000-4000-8000-{:012x}", n / BATCH),
-            label: "32 files dropped".into(),
+            source: GroupSource::Added {
+                how: AddedBy::Dropped,
+                items: 32,
+                name: None,
+            },
             created_at: now,
         }),
         place_in_group: u32::try_from(n % BATCH).ok(),

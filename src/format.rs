@@ -1,7 +1,85 @@
 //! Numbers as people read them: sizes, speeds and times left. Shared by the window and
 //! the command line, so both say the same thing the same way.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::time::Duration;
+
+use crate::history::{AddedBy, GroupSource};
+
+/// A file name (or path) as it may be shown on a terminal or in the window: control
+/// characters (an ESC that would start a terminal sequence, a newline that would fake a
+/// second line, a bell…) and the invisible marks that reorder text (bidi overrides, which
+/// can make `exe.pdf` read as `fdp.exe`) are written as escapes like `\u{1b}`, `\n`.
+/// Everything else, any script or emoji, is shown as it is. Only for showing: the name
+/// sent to the server and the one kept in the history are never changed.
+pub fn display_name(name: &str) -> Cow<'_, str> {
+    if !name.chars().any(needs_escape) {
+        return Cow::Borrowed(name);
+    }
+    let mut shown = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match c {
+            '\n' => shown.push_str("\\n"),
+            '\r' => shown.push_str("\\r"),
+            '\t' => shown.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(shown, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => shown.push(c),
+        }
+    }
+    Cow::Owned(shown)
+}
+
+/// Control characters, and the format characters that change the order or the direction
+/// of what follows them.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// The label of a group of staged files, from what it was made from: "Scans folder",
+/// "3 files dropped", "Chosen: report.pdf". `from_folder` says whether any of its files
+/// came from inside a folder (their paths say so), which the stored source does not know.
+/// Worded here, when drawn, so both faces say it alike (and in the operator's language
+/// once there is more than one).
+pub fn group_label(source: &GroupSource, from_folder: bool) -> String {
+    let (how, items, name) = match source {
+        GroupSource::Labelled(label) => return display_name(label).into_owned(),
+        GroupSource::Added { how, items, name } => (*how, *items, name.as_deref()),
+    };
+    if let (1, Some(name)) = (items, name) {
+        let name = display_name(name);
+        if from_folder {
+            return format!("{name} folder");
+        }
+        let how = match how {
+            AddedBy::Dropped => "Dropped",
+            AddedBy::Picked => "Chosen",
+            AddedBy::Pasted => "Pasted",
+            AddedBy::CommandLine => "Command line",
+            AddedBy::OpenedWith => "Opened with Asteroid Stager",
+        };
+        return format!("{how}: {name}");
+    }
+    let what = if from_folder {
+        count(items as usize, "file or folder", "files and folders")
+    } else {
+        count(items as usize, "file", "files")
+    };
+    let how = match how {
+        AddedBy::Dropped => "dropped",
+        AddedBy::Picked => "chosen",
+        AddedBy::Pasted => "pasted",
+        AddedBy::CommandLine => "from the command line",
+        AddedBy::OpenedWith => "opened with Asteroid Stager",
+    };
+    format!("{what} {how}")
+}
 
 /// Sizes as people read them: 1.5 MB, 320 KB (decimal units, as file managers show).
 pub fn human_bytes(bytes: u64) -> String {
@@ -98,6 +176,68 @@ mod tests {
         assert_eq!(execution_limit(), "200 MB");
         assert_eq!(count(1, "file", "files"), "1 file");
         assert_eq!(count(0, "file", "files"), "0 files");
+    }
+
+    #[test]
+    fn names_show_control_characters_escaped_and_every_script_as_it_is() {
+        assert_eq!(
+            display_name("\u{1b}[31mred\u{1b}[0m.pdf"),
+            "\\u{1b}[31mred\\u{1b}[0m.pdf"
+        );
+        assert_eq!(display_name("two\nlines\t.txt\r"), "two\\nlines\\t.txt\\r");
+        assert_eq!(display_name("bell\u{7}\u{9b}.pdf"), "bell\\u{7}\\u{9b}.pdf");
+        // A right-to-left override would show "invoice\u{202e}fdp.exe" as "invoiceexe.pdf".
+        assert_eq!(
+            display_name("invoice\u{202e}fdp.exe"),
+            "invoice\\u{202e}fdp.exe"
+        );
+        for plain in [
+            "請求書 2026年11月.pdf",
+            "🧾 receipt.pdf",
+            "تقرير شهري.docx",
+            "a\\b.txt",
+        ] {
+            assert!(matches!(display_name(plain), Cow::Borrowed(s) if s == plain));
+        }
+    }
+
+    #[test]
+    fn group_labels_name_their_source() {
+        let added = |how, items, name: Option<&str>| GroupSource::Added {
+            how,
+            items,
+            name: name.map(str::to_owned),
+        };
+        let scans = added(AddedBy::Dropped, 1, Some("Scans"));
+        assert_eq!(group_label(&scans, true), "Scans folder");
+        assert_eq!(group_label(&scans, false), "Dropped: Scans");
+        assert_eq!(
+            group_label(&added(AddedBy::Dropped, 3, None), false),
+            "3 files dropped"
+        );
+        assert_eq!(
+            group_label(&added(AddedBy::Picked, 2, None), true),
+            "2 files and folders chosen"
+        );
+        assert_eq!(
+            group_label(&added(AddedBy::CommandLine, 1, Some("a.pdf")), false),
+            "Command line: a.pdf"
+        );
+        assert_eq!(
+            group_label(&added(AddedBy::OpenedWith, 4, None), false),
+            "4 files opened with Asteroid Stager"
+        );
+        assert_eq!(
+            group_label(
+                &added(AddedBy::Pasted, 1, Some("x\u{1b}]0;pwned\u{7}")),
+                false
+            ),
+            "Pasted: x\\u{1b}]0;pwned\\u{7}"
+        );
+        assert_eq!(
+            group_label(&GroupSource::Labelled("Dropped".into()), true),
+            "Dropped"
+        );
     }
 
     #[test]

@@ -57,9 +57,11 @@ fn two_rows_selected_in_different_groups_are_copied_together() {
     drop_files(&mut harness, &[c]);
     wait_for(&mut harness, "Copy the ID of c.txt");
     // Two groups, the newest first, each with its own tempFiles JSON.
-    wait_for_text(&mut harness, "Dropped at");
+    // Each named by what was dropped.
+    wait_for_text(&mut harness, "2 files dropped at");
+    wait_for_text(&mut harness, "Dropped: c.txt at");
     let group_json = harness
-        .query_all_by_label_contains("Copy tempFiles JSON of Dropped")
+        .query_all_by_label_contains("Copy tempFiles JSON of ")
         .count();
     assert_eq!(group_json, 2);
 
@@ -107,7 +109,7 @@ fn a_group_lists_and_copies_its_files_in_the_order_they_were_dropped() {
     // The server stored b.txt first.
     assert_eq!(world.server.staged_names(), ["b.txt", "a.txt"]);
     harness
-        .query_all_by_label_contains("Copy tempFiles JSON of Dropped")
+        .query_all_by_label_contains("Copy tempFiles JSON of 2 files dropped")
         .next()
         .expect("the group's copy button")
         .click();
@@ -146,7 +148,7 @@ fn an_expired_file_is_staged_again_and_its_new_id_takes_the_old_place() {
     std::fs::write(&changed, b"second, longer version").expect("rewrite");
     std::fs::remove_file(&gone).expect("delete");
     harness
-        .get_by_label_contains("Stage expired again in Dropped")
+        .get_by_label_contains("Stage expired again in 3 files dropped")
         .click();
     wait_for(&mut harness, "Copy the ID of kept.txt");
     wait_for(&mut harness, "Copy the ID of changed.txt");
@@ -181,7 +183,7 @@ fn a_pasted_screenshot_is_staged_as_a_png() {
         .events
         .push(egui::Event::PasteImage(Arc::new(image)));
     wait_for_text(&mut harness, "Copy the ID of Pasted image ");
-    wait_for_text(&mut harness, "Pasted at");
+    wait_for_text(&mut harness, "Pasted: Pasted image ");
     let parts = world.server.received_parts();
     assert_eq!(parts.len(), 1);
     assert_eq!(parts[0].content_type.as_deref(), Some("image/png"));

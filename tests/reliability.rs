@@ -515,6 +515,7 @@ async fn killed_mid_upload_and_mid_write_the_history_keeps_everything_staged() {
             name: format!("old {i}.pdf"),
             size: 1,
             organization_id: ORG.into(),
+            server: asteroid_stager::DEFAULT_BASE_URL.into(),
             staged_at: std::time::SystemTime::now(),
             group: None,
             place_in_group: None,
@@ -609,11 +610,11 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         assert!(
-            stderr.contains("the history file could not be used"),
+            stderr.contains("The history file could not be used"),
             "{stderr}"
         );
         assert!(
-            stderr.contains("the settings file could not be used"),
+            stderr.contains("The settings file could not be used"),
             "{stderr}"
         );
         // Each damaged file is kept aside whole, once, beside where it was.

@@ -358,12 +358,14 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
 
     let world = World::with_good_key();
     let now = SystemTime::now();
+    let server = world.server_as_recorded();
     let entries: Vec<HistoryEntry> = (0..1000u64)
         .map(|i| HistoryEntry {
             id: format!("00000000-0000-4000-9000-{i:012}"),
             name: format!("file-{i:04}.pdf"),
             size: 1000 + i,
             organization_id: ORG_ID.into(),
+            server: server.clone(),
             // The older half has expired.
             staged_at: now - Duration::from_secs(if i < 500 { 7200 } else { 60 }),
             group: None,

@@ -12,9 +12,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::endpoint::BaseUrl;
+use crate::history::HistoryStore;
 use crate::paths::AppPaths;
 use crate::session::{self, Overrides};
 use crate::settings::Settings;
+use crate::startup::Startup;
 
 /// Exit status when every file was staged (or the command did what it said).
 pub const EXIT_OK: u8 = 0;
@@ -79,6 +81,15 @@ pub struct HistoryArgs {
     /// Include the files that have expired.
     #[arg(long)]
     pub all: bool,
+    /// List this organization's files (default: ASTEROID_ORG_ID or the settings, as for `stage`).
+    #[arg(long, value_name = "UUID", conflicts_with = "all_orgs")]
+    pub org: Option<String>,
+    /// List the files staged on this API address (default: ASTEROID_BASE_URL, the settings, or https://odyssey.asteroid.ai/agents/v2).
+    #[arg(long, value_name = "URL", conflicts_with = "all_orgs")]
+    pub base_url: Option<String>,
+    /// List every organization's files, on every server, each under its organization.
+    #[arg(long)]
+    pub all_orgs: bool,
 }
 
 /// `key`'s subcommands.
@@ -122,24 +133,52 @@ impl Failure {
     }
 }
 
+/// Writes `text` and a newline to stdout, all of it or a [`Failure`] (exit 1) that says
+/// the IDs are safe in the history and how to print them again. A script reading stdout
+/// must never get nothing and exit 0: it would carry on as if no file had been staged.
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            Failure::failed(format!(
+                "The IDs could not be written to the output ({}). They are kept in the history: `asteroid-stager history --json` prints them.",
+                describe_write_error(&e)
+            ))
+        })
+}
+
+/// Why stdout refused, in words.
+fn describe_write_error(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::BrokenPipe => "the program reading it had stopped".to_owned(),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "the disk is full".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
 /// Everything a command needs from the machine, gathered once.
 struct Environment {
     overrides: Overrides,
-    paths: AppPaths,
     settings: Settings,
+    /// The history, opened once at start (as the window opens it).
+    history: HistoryStore,
 }
 
 impl Environment {
+    /// The same start-up as the window's ([`Startup::load`]), its notices on stderr.
     fn load(overrides: Overrides) -> Self {
         let paths = AppPaths::platform_or_temp();
-        let (settings, problem) = Settings::load(&paths.settings_file());
-        if let Some(p) = problem {
-            eprintln!("Note: the settings file could not be used. {p}");
+        let startup = Startup::load(&paths);
+        for notice in &startup.notices {
+            eprintln!("Note: {}", notice.text);
         }
         Self {
             overrides,
-            paths,
-            settings,
+            settings: startup.settings,
+            history: startup.history,
         }
     }
 

@@ -3,7 +3,7 @@
 //! `{"tempFiles":[…]}` envelope in input order.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -12,8 +12,8 @@ use tokio::sync::mpsc;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArgs};
 use crate::api::{ClientOptions, TempFile, TempFiles, clean_server_text};
 use crate::endpoint::BaseUrl;
-use crate::format::{self, human_bytes};
-use crate::history::{HistoryStore, StagedGroup};
+use crate::format::{self, display_name, human_bytes};
+use crate::history::{AddedBy, GroupSource, StagedGroup};
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
 use crate::upload_queue::{
@@ -46,14 +46,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 const STOPPED: &str = "Stopped. What was staged is in the history (asteroid-stager history).";
 
 async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, Failure> {
-    let (history, notice) = HistoryStore::open(&env.paths.history_file());
-    if let Some(notice) = notice {
-        if notice.is_problem() {
-            eprintln!("Note: the history file could not be used. {notice}");
-        } else {
-            eprintln!("Note: {notice}");
-        }
-    }
+    let history = env.history.clone();
     let (tx, mut events) = mpsc::unbounded_channel();
     let queue = UploadQueue::start(
         &tokio::runtime::Handle::current(),
@@ -68,7 +61,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     );
     let group = StagedGroup {
         id: uuid::Uuid::new_v4().to_string(),
-        label: "Command line".to_owned(),
+        source: GroupSource::of_paths(AddedBy::CommandLine, &args.files),
         created_at: SystemTime::now(),
     };
     let batch = queue.add_paths(args.files, Some(group), AddMode::All);
@@ -83,21 +76,26 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         };
         table.apply(&event, Instant::now());
         match event {
+            // Names in messages are shown with control characters escaped (they could
+            // otherwise drive the terminal).
             QueueEvent::Refused {
                 error, named: true, ..
-            } => named_problems.push(error.to_string()),
-            QueueEvent::Refused { error, .. } => found_problems.push(error.to_string()),
+            } => named_problems.push(display_name(&error.to_string()).into_owned()),
+            QueueEvent::Refused { error, .. } => {
+                found_problems.push(display_name(&error.to_string()).into_owned());
+            }
             QueueEvent::Inspected { batch: b, summary } if b == batch => {
                 for folder in &summary.folders {
-                    if folder.files == 0 {
+                    // Found only again through links: given twice, not a mistake.
+                    if folder.files == 0 && folder.found_twice == 0 {
                         // A folder named on the command line with nothing to stage in it is
                         // a mistake worth stopping for, like a missing file.
                         named_problems.push(format!(
                             "{}: nothing in it can be staged. Check that it is the folder you meant.",
-                            folder.describe()
+                            display_name(&folder.describe())
                         ));
                     } else {
-                        eprintln!("{}", folder.describe());
+                        eprintln!("{}", display_name(&folder.describe()));
                     }
                 }
                 break;
@@ -199,10 +197,8 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     }
     let json = serde_json::to_string(&envelope)
         .map_err(|e| Failure::failed(format!("Could not write the result: {e}")))?;
-    let mut out = std::io::stdout().lock();
-    // A closed stdout (a pipe that went away) is not worth a panic; the IDs are in the history.
-    let _ = writeln!(out, "{json}");
-    let _ = out.flush();
+    // A closed or full stdout is a failure: a script would read no IDs and carry on.
+    super::write_stdout(&json)?;
     let all = count == files.len() && found_problems.is_empty();
     Ok(if all { EXIT_OK } else { EXIT_FAILED })
 }
@@ -243,7 +239,7 @@ async fn follow(
         let shown = |id: &UploadId| {
             table
                 .get(*id)
-                .map(|r| r.shown.clone())
+                .map(|r| display_name(&r.shown).into_owned())
                 .unwrap_or_else(|| "a file".to_owned())
         };
         match &event {
@@ -276,7 +272,11 @@ async fn follow(
             }
             QueueEvent::Failed { id, error } => {
                 progress.clear();
-                eprintln!("Failed: {}: {error}", shown(id));
+                eprintln!(
+                    "Failed: {}: {}",
+                    shown(id),
+                    display_name(&error.to_string())
+                );
             }
             QueueEvent::Cancelled { id } => {
                 progress.clear();

@@ -22,9 +22,13 @@
 //!
 //! **Links.** Links to folders are followed; a link that leads back into a folder being
 //! walked is refused as a [`LocalFileError::LinkLoop`] instead of being walked for ever.
+//! A file reached a second time (through a linked folder or a link to a file met before)
+//! is staged once, at the first place met, and counted in [`FolderSummary::found_twice`]:
+//! two IDs for one file would only confuse the execute call that gets both.
 //!
 //! Plain blocking Rust, no UI: call [`expand`] off the window's frame (a blocking thread).
 
+use std::collections::HashSet;
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 
@@ -119,6 +123,8 @@ pub struct FolderSummary {
     pub clutter_skipped: usize,
     /// Items found that cannot be staged (each is in [`Expansion::refused`]).
     pub refused: usize,
+    /// Files found a second time through a link (the same file on disk): staged once.
+    pub found_twice: usize,
 }
 
 impl FolderSummary {
@@ -135,6 +141,13 @@ impl FolderSummary {
         }
         if self.clutter_skipped > 0 {
             skipped.push(count(self.clutter_skipped, "system file", "system files"));
+        }
+        if self.found_twice > 0 {
+            skipped.push(count(
+                self.found_twice,
+                "file found twice through a link",
+                "files found twice through links",
+            ));
         }
         if !skipped.is_empty() {
             text.push_str(&format!("; {} skipped", skipped.join(" and ")));
@@ -210,9 +223,10 @@ impl Expansion {
 /// when links loop.
 pub fn expand(paths: &[PathBuf]) -> Expansion {
     let mut out = Expansion::default();
+    let mut seen = HashSet::new();
     for path in paths {
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-            expand_folder(path, &mut out);
+            expand_folder(path, &mut out, &mut seen);
         } else {
             match LocalFile::inspect(path) {
                 Ok(file) => out.files.push(file),
@@ -227,7 +241,7 @@ pub fn expand(paths: &[PathBuf]) -> Expansion {
     out
 }
 
-fn expand_folder(root: &Path, out: &mut Expansion) {
+fn expand_folder(root: &Path, out: &mut Expansion, seen: &mut HashSet<FileKey>) {
     let name = folder_name(root);
     let mut summary = FolderSummary {
         path: root.to_path_buf(),
@@ -286,6 +300,9 @@ fn expand_folder(root: &Path, out: &mut Expansion) {
             shown_inside(&name, root, &path)
         };
         match result {
+            Ok(_) if file_key(&path).is_some_and(|key| !seen.insert(key)) => {
+                summary.found_twice += 1;
+            }
             Ok(mut file) => {
                 file.relative_path = shown;
                 summary.files += 1;
@@ -299,6 +316,30 @@ fn expand_folder(root: &Path, out: &mut Expansion) {
         }
     }
     out.folders.push(summary);
+}
+
+/// What makes two paths the same file: its device and inode where the system has them,
+/// else its canonical path (every link resolved).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileKey {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg(not(unix))]
+    Canonical(PathBuf),
+}
+
+/// `None` when the file cannot be looked at again (then it is never taken for another).
+fn file_key(path: &Path) -> Option<FileKey> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileKey::Inode(meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::canonicalize(path).ok().map(FileKey::Canonical)
+    }
 }
 
 fn count_skip(summary: &mut FolderSummary, reason: SkipReason) {

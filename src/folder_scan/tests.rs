@@ -58,6 +58,7 @@ fn nested_tree_gives_every_visible_file_in_order_and_counts_the_rest() {
             hidden_skipped: 2,
             clutter_skipped: 6,
             refused: 0,
+            found_twice: 0,
         }]
     );
     assert_eq!(e.total_bytes(), 11);
@@ -107,7 +108,7 @@ fn link_loops_and_broken_links_are_reported_and_the_rest_is_staged() {
     symlink("self", scans.join("self")).unwrap(); // points to itself
     symlink("nowhere", scans.join("broken")).unwrap();
     symlink("../Elsewhere", scans.join("linked")).unwrap(); // a linked folder: walked
-    symlink("z.txt", scans.join("zz-link.txt")).unwrap(); // a linked file: staged
+    symlink("z.txt", scans.join("zz-link.txt")).unwrap(); // z.txt again: staged once
     symlink("nowhere", scans.join(".hidden-broken")).unwrap(); // hidden: skipped
 
     let e = expand(std::slice::from_ref(&scans));
@@ -118,7 +119,6 @@ fn link_loops_and_broken_links_are_reported_and_the_rest_is_staged() {
             "Scans/linked/o.txt",
             "Scans/sub/b.txt",
             "Scans/z.txt",
-            "Scans/zz-link.txt"
         ]
     );
     let refused: Vec<(&str, &LocalFileError)> = e
@@ -143,7 +143,35 @@ fn link_loops_and_broken_links_are_reported_and_the_rest_is_staged() {
     assert!(e.refused[2].error.to_string().contains("(a loop)"));
     assert_eq!(
         e.folders[0].describe(),
-        "5 files from Scans; 1 hidden item skipped; 3 could not be added"
+        "4 files from Scans; 1 hidden item and 1 file found twice through a link skipped; 3 could not be added"
+    );
+    assert_eq!(e.folders[0].found_twice, 1);
+}
+
+/// A folder linked inside the tree it is in: every file in it is reached twice, and
+/// staged once, at the first place met (names sorted: `Inbox` before `scans`).
+#[cfg(unix)]
+#[test]
+fn a_linked_folder_inside_the_tree_stages_each_file_once() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("Work");
+    put(&root, "scans/a.pdf", b"a");
+    put(&root, "scans/b.pdf", b"b");
+    put(&root, "zz.pdf", b"z");
+    symlink("scans", root.join("Inbox")).unwrap();
+    // Named twice by the operator: the folder, then a file inside it, reached again.
+    let e = expand(&[root.clone(), root.join("scans")]);
+    assert_eq!(
+        shown(&e),
+        ["Work/Inbox/a.pdf", "Work/Inbox/b.pdf", "Work/zz.pdf"]
+    );
+    assert!(e.refused.is_empty(), "{:?}", e.refused);
+    assert_eq!(e.folders[0].found_twice, 2);
+    assert_eq!(e.folders[1].found_twice, 2);
+    assert_eq!(
+        e.folders[0].describe(),
+        "3 files from Work; 2 files found twice through links skipped"
     );
 }
 

@@ -62,7 +62,8 @@ pub(super) fn insert_entries<'a>(
     entries: impl IntoIterator<Item = &'a HistoryEntry>,
 ) -> rusqlite::Result<usize> {
     let mut stmt = tx.prepare_cached(&format!(
-        "INSERT INTO staged_files ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+        "INSERT INTO staged_files ({COLUMNS}) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
          ON CONFLICT (id) DO NOTHING"
     ))?;
     let mut added = 0;
@@ -76,31 +77,61 @@ pub(super) fn insert_entries<'a>(
             e.organization_id,
             to_millis(e.staged_at),
             g.map(|g| &g.id),
-            g.map(|g| &g.label),
+            g.map(|g| stored_label(&g.source)),
             g.map(|g| to_millis(g.created_at)),
             s.and_then(|s| s.path.to_str()),
             s.map(|s| &s.relative_path),
             s.map(|s| to_i64(s.size)),
             s.and_then(|s| s.modified).map(to_millis),
             e.place_in_group,
+            e.server,
+            g.and_then(|g| stored_source(&g.source)),
         ])?;
     }
     Ok(added)
 }
 
-pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
-    let group = match (
-        row.get::<_, Option<String>>(5)?,
-        row.get::<_, Option<String>>(6)?,
-        row.get::<_, Option<i64>>(7)?,
-    ) {
-        (Some(id), Some(label), Some(created)) => Some(StagedGroup {
-            id,
-            label,
-            created_at: from_millis(created),
-        }),
-        _ => None,
+/// The `group_label` column: the source in English words, for older versions reading this
+/// database (they show it as it is).
+pub(super) fn stored_label(source: &GroupSource) -> String {
+    crate::format::group_label(source, false)
+}
+
+/// The `group_source` column: NULL for a label kept from an older version.
+pub(super) fn stored_source(source: &GroupSource) -> Option<String> {
+    match source {
+        GroupSource::Added { .. } => Some(source.to_string()),
+        GroupSource::Labelled(_) => None,
+    }
+}
+
+/// A group from its columns: the source when this version or a later one wrote it, else
+/// the label an older version wrote.
+pub(super) fn group_from(
+    id: Option<String>,
+    label: Option<String>,
+    source: Option<String>,
+    created: Option<i64>,
+) -> Option<StagedGroup> {
+    let source = match (source, label) {
+        (Some(source), _) => GroupSource::parse(&source),
+        (None, Some(label)) => GroupSource::Labelled(label),
+        (None, None) => return None,
     };
+    Some(StagedGroup {
+        id: id?,
+        source,
+        created_at: from_millis(created?),
+    })
+}
+
+pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryEntry> {
+    let group = group_from(
+        row.get(5)?,
+        row.get(6)?,
+        row.get(14)?,
+        row.get::<_, Option<i64>>(7)?,
+    );
     let source = match (
         row.get::<_, Option<String>>(8)?,
         row.get::<_, Option<String>>(9)?,
@@ -119,6 +150,7 @@ pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Histor
         name: row.get(1)?,
         size: to_u64(row.get(2)?),
         organization_id: row.get(3)?,
+        server: row.get(13)?,
         staged_at: from_millis(row.get(4)?),
         group,
         source,
@@ -126,9 +158,10 @@ pub(super) fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Histor
     })
 }
 
-/// `old` staged again as `new`: new ID, name, size, organization, time and source; same group,
-/// same place in it.
-pub(super) fn replaced(old: &HistoryEntry, new: &HistoryEntry) -> HistoryEntry {
+/// `old` staged again as `new`: new ID, name, size, organization, server, time and source;
+/// same group, same place in it. The one place this rule is written: the store applies it
+/// on disk, and a face that lists the entries applies it to what it shows.
+pub fn replaced(old: &HistoryEntry, new: &HistoryEntry) -> HistoryEntry {
     HistoryEntry {
         group: old.group.clone(),
         place_in_group: old.place_in_group,
@@ -226,12 +259,11 @@ pub(super) fn connect(path: &Path) -> Result<Db, HistoryError> {
         .map_err(err)?;
     let version = user_version(&tx).map_err(err)?;
     if version < SCHEMA_VERSION {
-        if version == 1 {
-            // Format 1 lacks the place in the group; its entries keep staging order.
-            tx.execute_batch("ALTER TABLE staged_files ADD COLUMN group_place INTEGER")
-                .map_err(err)?;
+        if (1..=2).contains(&version) {
+            upgrade(&tx, version).map_err(err)?;
         }
         tx.execute_batch(CREATE_SCHEMA).map_err(err)?;
+        tx.execute_batch(pending::CREATE_PENDING).map_err(err)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(err)?;
     }
@@ -239,6 +271,23 @@ pub(super) fn connect(path: &Path) -> Result<Db, HistoryError> {
     // A newer version may have created it between our two looks: then only read.
     let newer = (version > SCHEMA_VERSION).then_some(version);
     Ok(Db::Open { conn, newer })
+}
+
+/// Brings a format-1 or format-2 `staged_files` table to format 3, in the open transaction.
+/// Adding a column with a constant default rewrites nothing, so this costs the same with 10
+/// entries or 100,000.
+fn upgrade(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
+    if from == 1 {
+        // Format 1 lacks the place in the group; its entries keep staging order.
+        tx.execute_batch("ALTER TABLE staged_files ADD COLUMN group_place INTEGER")?;
+    }
+    // Older entries were staged on the default server: until format 3 the history had no
+    // room for any other, and the default is what nearly every operator used.
+    tx.execute_batch(
+        "ALTER TABLE staged_files ADD COLUMN server TEXT NOT NULL \
+             DEFAULT 'https://odyssey.asteroid.ai/agents/v2';
+         ALTER TABLE staged_files ADD COLUMN group_source TEXT;",
+    )
 }
 
 /// WAL: readers never wait for the writer, and a commit appends to the log instead of

@@ -73,6 +73,7 @@ pub(super) fn import_legacy(conn: &mut Connection, db_path: &Path, events: &mut 
             name: e.name,
             size: e.size,
             organization_id: e.organization_id,
+            server: crate::DEFAULT_BASE_URL.to_owned(),
             staged_at: e.staged_at,
             group: None,
             place_in_group: None,

@@ -1,6 +1,7 @@
 //! Every file staged from this computer: its ID, the name the server stored, size,
-//! organization, when it was staged (so when it expires), the drop it came with and the
-//! local file it was read from.
+//! organization and server (an ID is only valid there), when it was staged (so when it
+//! expires), the drop it came with and the local file it was read from; and the files asked
+//! to be staged that have no ID yet ([`pending`]), so that a window that dies loses nothing.
 //!
 //! Kept in an SQLite database (`history.sqlite3`) in the platform's data folder, one row per
 //! staged file. Recording is one small transaction that appends rows, so it costs the same
@@ -32,7 +33,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::ffi::ErrorCode;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::api::TempFile;
@@ -40,16 +43,24 @@ use crate::atomic_file;
 
 mod database;
 mod error;
+mod group_source;
 mod legacy;
+pub mod pending;
 
+pub use database::replaced;
 use database::*;
 pub use error::{DiskProblem, HistoryError, HistoryNotice, OpenEvent};
+pub use group_source::{AddedBy, GroupSource};
 use legacy::*;
+pub use pending::{PendingFile, PendingId, PendingOwner, UnfinishedFile};
 
 /// The schema this version writes (`PRAGMA user_version`). A database with a higher number
 /// was written by a newer version of the app: it is read, never written. Format 2 added
-/// `group_place`; a format-1 database gains the column when opened.
-pub const SCHEMA_VERSION: i64 = 2;
+/// `group_place`; format 3 the `server` of each entry, the `group_source` (what the group
+/// was made from, as data) and the `pending_files` table. An older database gains what it
+/// lacks when opened; its entries read as staged on [`crate::DEFAULT_BASE_URL`], the only
+/// server earlier versions could have meant unless told otherwise.
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The file earlier versions kept the history in, beside the database; imported once.
 pub const LEGACY_FILE_NAME: &str = "history.json";
@@ -62,10 +73,13 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The format version of the legacy `history.json` this version can import.
 const LEGACY_VERSION: u32 = 1;
 
-/// The one table. `seq` gives the order (insertion order; a replaced entry keeps its own);
-/// `group_place` the order within a group, as the operator gave the files;
+/// The staged files. `seq` gives the order (insertion order; a replaced entry keeps its
+/// own); `group_place` the order within a group, as the operator gave the files;
 /// times are unix milliseconds; `source_path` is NULL when the path is not valid UTF-8
-/// (then the entry's source reads back as unknown).
+/// (then the entry's source reads back as unknown). `group_label` is the group's source in
+/// English, for older versions that read this database; this version reads `group_source`
+/// (NULL for groups made by older versions: then the label is all there is).
+/// The pending files are in [`pending::CREATE_PENDING`].
 const CREATE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS staged_files (
     seq              INTEGER PRIMARY KEY,
@@ -81,13 +95,17 @@ CREATE TABLE IF NOT EXISTS staged_files (
     source_relative  TEXT,
     source_size      INTEGER,
     source_modified  INTEGER,
-    group_place      INTEGER
+    group_place      INTEGER,
+    server           TEXT NOT NULL DEFAULT 'https://odyssey.asteroid.ai/agents/v2',
+    group_source     TEXT
 );
 CREATE INDEX IF NOT EXISTS staged_files_staged_at ON staged_files (staged_at);
+CREATE INDEX IF NOT EXISTS staged_files_scope ON staged_files (organization_id, server);
 ";
 
 const COLUMNS: &str = "id, name, size, organization_id, staged_at, group_id, group_label, \
-     group_created_at, source_path, source_relative, source_size, source_modified, group_place";
+     group_created_at, source_path, source_relative, source_size, source_modified, group_place, \
+     server, group_source";
 
 /// One staged file, as the history keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +119,10 @@ pub struct HistoryEntry {
     pub size: u64,
     /// The organization it was staged for: the ID is only valid there.
     pub organization_id: String,
+    /// The API's base URL it was staged on (as [`crate::endpoint::BaseUrl`] writes it): the
+    /// ID is only valid there too. Entries from before format 3 read as the default server.
+    #[serde(default = "default_server")]
+    pub server: String,
     /// When it was staged, which says when the API deletes it. Kept to the millisecond.
     #[serde(with = "rfc3339")]
     pub staged_at: SystemTime,
@@ -123,8 +145,8 @@ pub struct HistoryEntry {
 pub struct StagedGroup {
     /// A UUID, unique per drop, pick or paste.
     pub id: String,
-    /// What the operator sees, e.g. "Scans" or "3 files dropped".
-    pub label: String,
+    /// What it was made from, worded when drawn ("Scans folder", "3 files dropped").
+    pub source: GroupSource,
     /// Kept to the millisecond.
     #[serde(with = "rfc3339")]
     pub created_at: SystemTime,
@@ -146,7 +168,48 @@ pub struct SourceFile {
     pub modified: Option<SystemTime>,
 }
 
+/// The server of entries staged before the history kept one.
+fn default_server() -> String {
+    crate::DEFAULT_BASE_URL.to_owned()
+}
+
+/// One organization on one server: the only place where its staged IDs can be used, so
+/// lists and copies never mix two of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Scope {
+    /// As [`HistoryEntry::organization_id`].
+    pub organization_id: String,
+    /// As [`HistoryEntry::server`].
+    pub server: String,
+}
+
+impl Scope {
+    /// The scope of `organization` on `server`, written as the history writes them.
+    pub fn new(
+        organization: &crate::endpoint::OrganizationId,
+        server: &crate::endpoint::BaseUrl,
+    ) -> Self {
+        Self {
+            organization_id: organization.to_string(),
+            server: server.to_string(),
+        }
+    }
+
+    /// Whether `entry` was staged for this organization on this server.
+    pub fn contains(&self, entry: &HistoryEntry) -> bool {
+        entry.organization_id == self.organization_id && entry.server == self.server
+    }
+}
+
 impl HistoryEntry {
+    /// The organization and server this entry's ID belongs to.
+    pub fn scope(&self) -> Scope {
+        Scope {
+            organization_id: self.organization_id.clone(),
+            server: self.server.clone(),
+        }
+    }
+
     /// When the API deletes the staged file.
     pub fn expires_at(&self) -> SystemTime {
         self.staged_at + crate::STAGED_FILE_LIFETIME
@@ -190,6 +253,8 @@ pub struct HistoryStore {
 struct Inner {
     path: PathBuf,
     state: Mutex<State>,
+    /// This store's process as the owner of pending files, once claimed.
+    claim: Mutex<Option<pending::Claim>>,
 }
 
 struct State {
@@ -229,6 +294,7 @@ impl HistoryStore {
                     db,
                     unsaved: Vec::new(),
                 }),
+                claim: Mutex::new(None),
             }),
         };
         let notice = (!events.is_empty()).then(|| HistoryNotice {
@@ -269,29 +335,35 @@ impl HistoryStore {
 
     /// Staging again after expiry: the entry with `old_id` takes the new ID, name, size,
     /// organization, staged_at and source, and keeps its group and its place, in one
-    /// transaction. Returns false if `old_id` is unknown (then nothing changes). An entry
-    /// whose write had failed is changed in memory, then written with the others waiting.
-    pub fn replace(&self, old_id: &str, new: &HistoryEntry) -> Result<bool, HistoryError> {
+    /// transaction. Returns the entry as it is now stored (see [`replaced`]), or `None`
+    /// if `old_id` is unknown (then nothing changes). An entry whose write had failed is
+    /// changed in memory, then written with the others waiting.
+    pub fn replace(
+        &self,
+        old_id: &str,
+        new: &HistoryEntry,
+    ) -> Result<Option<HistoryEntry>, HistoryError> {
         let mut state = self.lock();
         let State { db, unsaved } = &mut *state;
         if let Some(kept) = unsaved.iter_mut().find(|e| e.id == old_id) {
             // Not on disk yet: change it in memory, then try to write what is waiting.
             *kept = replaced(kept, new);
+            let stored = kept.clone();
             write(db, &self.inner.path, |tx| {
                 insert_entries(tx, unsaved.iter())
             })?;
             unsaved.clear();
-            return Ok(true);
+            return Ok(Some(stored));
         }
         write(db, &self.inner.path, |tx| {
             let s = new.source.as_ref();
-            let changed = tx
-                .prepare_cached(
-                    "UPDATE staged_files SET id = ?1, name = ?2, size = ?3, organization_id = ?4, \
-                     staged_at = ?5, source_path = ?6, source_relative = ?7, source_size = ?8, \
-                     source_modified = ?9 WHERE id = ?10",
-                )?
-                .execute(params![
+            tx.prepare_cached(&format!(
+                "UPDATE staged_files SET id = ?1, name = ?2, size = ?3, organization_id = ?4, \
+                 staged_at = ?5, source_path = ?6, source_relative = ?7, source_size = ?8, \
+                 source_modified = ?9, server = ?11 WHERE id = ?10 RETURNING {COLUMNS}"
+            ))?
+            .query_row(
+                params![
                     new.id,
                     new.name,
                     to_i64(new.size),
@@ -302,8 +374,11 @@ impl HistoryStore {
                     s.map(|s| to_i64(s.size)),
                     s.and_then(|s| s.modified).map(to_millis),
                     old_id,
-                ])?;
-            Ok(changed > 0)
+                    new.server,
+                ],
+                entry_from_row,
+            )
+            .optional()
         })
     }
 
@@ -317,6 +392,24 @@ impl HistoryStore {
         let mut list = self.select("WHERE staged_at > ?1", params![expiry_cutoff(now)])?;
         // The SQL and `is_expired` agree to the millisecond; this also filters the unsaved.
         list.retain(|e| !e.is_expired(now));
+        Ok(list)
+    }
+
+    /// The entries staged for one organization on one server, oldest first; with
+    /// `unexpired_at`, only those not yet expired then. What a list or a copy may show
+    /// without handing an execute call an ID it cannot use.
+    pub fn in_scope(
+        &self,
+        scope: &Scope,
+        unexpired_at: Option<SystemTime>,
+    ) -> Result<Vec<HistoryEntry>, HistoryError> {
+        let cutoff = unexpired_at.map_or(i64::MIN, expiry_cutoff);
+        let mut list = self.select(
+            "WHERE organization_id = ?1 AND server = ?2 AND staged_at > ?3",
+            params![scope.organization_id, scope.server, cutoff],
+        )?;
+        // The unsaved ones are added whatever the filter: filter them here too.
+        list.retain(|e| scope.contains(e) && unexpired_at.is_none_or(|now| !e.is_expired(now)));
         Ok(list)
     }
 

@@ -22,6 +22,7 @@ use crate::history::{HistoryEntry, HistoryStore};
 use crate::paths::AppPaths;
 use crate::session::Overrides;
 use crate::settings::Settings;
+use crate::startup::Startup;
 use crate::upload_queue::{QueueOptions, UploadQueue};
 
 /// Reads the system clipboard (blocking); tests give their own.
@@ -77,18 +78,23 @@ impl AppEnvironment {
         overrides: Overrides,
         initial_files: Vec<PathBuf>,
     ) -> Self {
-        let mut startup_notices = Vec::new();
-        let (settings, problem) = Settings::load(&paths.settings_file());
-        startup_notices.extend(problem.map(|p| (NoticeLevel::Warning, p.to_string())));
-        let (history, notice) = HistoryStore::open(&paths.history_file());
-        if let Some(notice) = notice {
-            let level = if notice.is_problem() {
-                NoticeLevel::Warning
-            } else {
-                NoticeLevel::Info
-            };
-            startup_notices.push((level, notice.to_string()));
-        }
+        // The same start-up as every command's, with the same words.
+        let Startup {
+            settings,
+            history,
+            notices,
+        } = Startup::load(&paths);
+        let mut startup_notices: Vec<(NoticeLevel, String)> = notices
+            .into_iter()
+            .map(|n| {
+                let level = if n.problem {
+                    NoticeLevel::Warning
+                } else {
+                    NoticeLevel::Info
+                };
+                (level, n.text)
+            })
+            .collect();
         let staged = history.entries().unwrap_or_else(|e| {
             startup_notices.push((
                 NoticeLevel::Warning,

@@ -105,13 +105,14 @@ pub enum Origin {
 }
 
 impl Origin {
-    /// The group's label.
-    pub fn label(self) -> &'static str {
+    /// How the group's files were added, as the history keeps it.
+    pub fn added_by(self) -> crate::history::AddedBy {
+        use crate::history::AddedBy;
         match self {
-            Origin::Dropped => "Dropped",
-            Origin::Picked => "Added",
-            Origin::OpenedWith => "Opened with Asteroid Stager",
-            Origin::Pasted => "Pasted",
+            Origin::Dropped => AddedBy::Dropped,
+            Origin::Picked => AddedBy::Picked,
+            Origin::OpenedWith => AddedBy::OpenedWith,
+            Origin::Pasted => AddedBy::Pasted,
         }
     }
 }

@@ -64,8 +64,14 @@ pub(super) fn start(
             let result = tokio::task::spawn_blocking(move || write(&store, &attempt))
                 .await
                 .unwrap_or_else(|e| Err(format!("an internal error interrupted it ({e})")));
+            let mut batch = batch;
             let (problem, recovered) = match result {
-                Ok(()) => {
+                Ok(stored) => {
+                    // Heard of as the history stored them (a file staged again keeps the
+                    // group and place of the one it replaces: the history's rule).
+                    for (item, entry) in batch.iter_mut().zip(stored.into_iter().skip(waited)) {
+                        item.entry = entry;
+                    }
                     let recovered = if warned { waited } else { 0 };
                     warned = false;
                     (None, recovered)
@@ -91,22 +97,26 @@ pub(super) fn start(
 }
 
 /// One write: new records in one transaction; a record that replaces an expired one takes
-/// its place (or is added, when the old one was cleared meanwhile).
-fn write(store: &HistoryStore, items: &[Staging]) -> Result<(), String> {
+/// its place (or is added, when the old one was cleared meanwhile). Returns each item's
+/// entry as stored, in order.
+fn write(store: &HistoryStore, items: &[Staging]) -> Result<Vec<HistoryEntry>, String> {
     let mut new = Vec::new();
+    let mut stored = Vec::with_capacity(items.len());
     for item in items {
-        match &item.replaces {
-            Some(old) => {
-                let replaced = store.replace(old, &item.entry).map_err(|e| e.to_string())?;
-                if !replaced {
-                    new.push(item.entry.clone());
-                }
+        let replaced = match &item.replaces {
+            Some(old) => store.replace(old, &item.entry).map_err(|e| e.to_string())?,
+            None => None,
+        };
+        match replaced {
+            Some(entry) => stored.push(entry),
+            None => {
+                new.push(item.entry.clone());
+                stored.push(item.entry.clone());
             }
-            None => new.push(item.entry.clone()),
         }
     }
-    if new.is_empty() {
-        return Ok(());
+    if !new.is_empty() {
+        store.record(&new).map_err(|e| e.to_string())?;
     }
-    store.record(&new).map_err(|e| e.to_string())
+    Ok(stored)
 }

@@ -30,8 +30,8 @@ pub enum UploadStatus {
     },
     /// Staged.
     Staged {
-        /// Its record, with the name the server stored.
-        entry: HistoryEntry,
+        /// Its record, with the name the server stored (boxed: the largest by far).
+        entry: Box<HistoryEntry>,
     },
     /// Given up on, with the reason in plain words.
     Failed(String),
@@ -249,7 +249,7 @@ impl UploadTable {
             }
             QueueEvent::Staged { entry, note, .. } => {
                 row.status = UploadStatus::Staged {
-                    entry: entry.clone(),
+                    entry: Box::new(entry.clone()),
                 };
                 row.sent = row.size;
                 row.note = note.clone();
@@ -379,6 +379,7 @@ mod tests {
             name: "a.pdf".into(),
             size: 100,
             organization_id: "o".into(),
+            server: crate::DEFAULT_BASE_URL.into(),
             staged_at: std::time::SystemTime::now(),
             group: None,
             place_in_group: None,

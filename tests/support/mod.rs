@@ -11,6 +11,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod command_line;
+pub mod cli_home;
 pub mod faults;
 pub mod ledger;
 pub mod names;

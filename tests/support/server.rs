@@ -279,6 +279,12 @@ impl StagingServer {
         self.shared.ledger.lock().unwrap().clone()
     }
 
+    /// Numbers the next IDs from `first`: two servers in one test then never issue the
+    /// same ID (as two real servers never would).
+    pub fn number_ids_from(&self, first: u64) {
+        *self.shared.issued_ids.lock().unwrap() = first.saturating_sub(1);
+    }
+
     /// The IDs the server issued, in order.
     pub fn issued_ids(&self) -> Vec<String> {
         self.ledger().into_iter().map(|e| e.id).collect()

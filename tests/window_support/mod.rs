@@ -74,6 +74,13 @@ impl World {
         Self::new(MemoryKeyStore::with_key(key))
     }
 
+    /// The test server's address as the history records it with each staged file.
+    pub fn server_as_recorded(&self) -> String {
+        asteroid_stager::endpoint::BaseUrl::parse(&self.server.base_url)
+            .expect("the test server's address")
+            .to_string()
+    }
+
     pub fn file(&self, name: &str, content: &[u8]) -> PathBuf {
         let path = self.dir.path().join("files").join(name);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("files dir");

@@ -1,6 +1,15 @@
 use super::*;
 
 const ORG: &str = "11111111-2222-3333-4444-555555555555";
+const SERVER: &str = "https://staging.example.com/agents/v2";
+
+fn dropped(items: u32, name: Option<&str>) -> GroupSource {
+    GroupSource::Added {
+        how: AddedBy::Dropped,
+        items,
+        name: name.map(str::to_owned),
+    }
+}
 
 /// A time on a whole millisecond, as the database keeps it.
 fn at(secs: u64) -> SystemTime {
@@ -13,6 +22,7 @@ fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
         name: format!("{id}.pdf"),
         size: 3,
         organization_id: ORG.into(),
+        server: SERVER.into(),
         staged_at,
         group: None,
         place_in_group: None,
@@ -46,7 +56,7 @@ fn entries_come_back_whole_with_their_groups_and_sources_in_order() {
     let (_dir, path, store) = fresh();
     let group = StagedGroup {
         id: "6f1c2a8e-0000-4000-8000-000000000001".into(),
-        label: "Scans".into(),
+        source: dropped(1, Some("Scans: 2025")),
         created_at: at(1_800_000_000) + Duration::from_millis(250),
     };
     let mut a = entry("a", at(1_800_000_001));
@@ -93,7 +103,7 @@ fn times_are_kept_to_the_millisecond() {
     let mut e = entry("a", at(1_800_000_000) + Duration::from_nanos(123_456_789));
     e.group = Some(StagedGroup {
         id: "g".into(),
-        label: "1 file dropped".into(),
+        source: dropped(1, None),
         created_at: at(5) + Duration::from_nanos(1_999_999),
     });
     store.record(&[e]).unwrap();
@@ -165,7 +175,7 @@ fn staging_again_keeps_the_place_and_the_group() {
     let (_dir, path, store) = fresh();
     let group = StagedGroup {
         id: "g1".into(),
-        label: "3 files dropped".into(),
+        source: dropped(3, None),
         created_at: at(1_800_000_000),
     };
     let list: Vec<_> = ["a", "b", "c"]
@@ -185,6 +195,7 @@ fn staging_again_keeps_the_place_and_the_group() {
         name: "b (2).pdf".into(),
         size: 4,
         organization_id: "99999999-2222-3333-4444-555555555555".into(),
+        server: "http://127.0.0.1:9/".into(),
         staged_at: at(1_800_009_000),
         group: None,
         place_in_group: None,
@@ -195,11 +206,14 @@ fn staging_again_keeps_the_place_and_the_group() {
             modified: Some(at(1_800_008_000)),
         }),
     };
-    assert!(store.replace("b", &again).unwrap());
-    assert!(!store.replace("unknown", &entry("zz", at(1))).unwrap());
+    let stored = store.replace("b", &again).unwrap();
+    assert_eq!(stored.as_ref(), Some(&replaced(&list[1], &again)));
+    assert_eq!(store.replace("unknown", &entry("zz", at(1))).unwrap(), None);
     let (reopened, _) = HistoryStore::open(&path);
     let all = reopened.entries().unwrap();
     assert_eq!(ids(&all), ["a", "b2", "c", "d"]);
+    // What a face shows by the same rule is what the disk holds.
+    assert_eq!(all[1], replaced(&list[1], &again));
     assert_eq!(
         all[1],
         HistoryEntry {
@@ -237,9 +251,10 @@ fn a_format_1_history_gains_places_and_keeps_its_entries() {
     let old = &store.entries().unwrap()[0];
     assert_eq!((old.id.as_str(), old.place_in_group), ("old", None));
     assert_eq!(
-        old.group.as_ref().map(|g| g.label.as_str()),
-        Some("Dropped")
+        old.group.as_ref().map(|g| &g.source),
+        Some(&GroupSource::Labelled("Dropped".into()))
     );
+    assert_eq!(old.server, crate::DEFAULT_BASE_URL);
     let mut new = entry("new", at(1_800_000_001));
     new.place_in_group = Some(4);
     store.record(std::slice::from_ref(&new)).unwrap();
@@ -369,3 +384,5 @@ fn entries_serialize_as_before_plus_group_and_source() {
 
 mod concurrency;
 mod failures;
+mod format3;
+mod pending;

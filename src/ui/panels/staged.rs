@@ -32,6 +32,21 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             .weak(),
         );
     });
+    if !staged.elsewhere.is_empty() {
+        // Their IDs are valid only there: not listed, never copied, but not a secret either.
+        ui.label(
+            RichText::new(format!(
+                "{} staged for other organizations or servers {} not shown.",
+                format::count(staged.elsewhere.len(), "file", "files"),
+                if staged.elsewhere.len() == 1 {
+                    "is"
+                } else {
+                    "are"
+                }
+            ))
+            .weak(),
+        );
+    }
     if staged.entries.is_empty() {
         ui.label("Files you stage appear here with their IDs, ready to copy.");
         return;
@@ -263,10 +278,14 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
     let left = entry.time_left(now);
     // The path inside its folder tells two `page1.pdf` apart; the server's name is what
     // the execute call gets, and is shown on hover.
-    let shown = entry
-        .source
-        .as_ref()
-        .map_or(entry.name.as_str(), |s| s.relative_path.as_str());
+    // Control characters in a name are shown escaped, never acted on.
+    let shown = format::display_name(
+        entry
+            .source
+            .as_ref()
+            .map_or(entry.name.as_str(), |s| s.relative_path.as_str()),
+    );
+    let shown = shown.as_ref();
     let is_copied = state
         .staged
         .is_copied(&CopyWhat::Id(entry.id.clone()), state.instant);
@@ -294,7 +313,7 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         };
         fixed_cell(ui, name_width, name).on_hover_text(format!(
             "Staged as \"{}\" · {}",
-            entry.name,
+            format::display_name(&entry.name),
             format::human_bytes(entry.size)
         ));
         let id = RichText::new(&entry.id).monospace();

@@ -131,9 +131,9 @@ fn upload_row(
                 fixed_cell(
                     ui,
                     (width * 0.35).max(120.0),
-                    RichText::new(&row.shown).strong(),
+                    RichText::new(format::display_name(&row.shown)).strong(),
                 )
-                .on_hover_text(&row.shown);
+                .on_hover_text(format::display_name(&row.shown).into_owned());
                 let size = if refused {
                     String::new()
                 } else {
@@ -156,7 +156,7 @@ fn upload_row(
                         egui::WidgetInfo::labeled(
                             egui::Role::ProgressIndicator,
                             true,
-                            format!("Progress of {}", row.shown),
+                            format!("Progress of {}", format::display_name(&row.shown)),
                         )
                     });
                 }
@@ -178,14 +178,30 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     let can_remove = can_retry || matches!(row.status, UploadStatus::Refused(_));
     if row.status.is_active()
         && !row.held
-        && named(ui.button("Cancel"), format!("Cancel {}", row.shown)).clicked()
+        && named(
+            ui.button("Cancel"),
+            format!("Cancel {}", format::display_name(&row.shown)),
+        )
+        .clicked()
     {
         send(commands, UploadsCommand::Cancel(row.id));
     }
-    if can_remove && named(ui.button("Remove"), format!("Remove {}", row.shown)).clicked() {
+    if can_remove
+        && named(
+            ui.button("Remove"),
+            format!("Remove {}", format::display_name(&row.shown)),
+        )
+        .clicked()
+    {
         send(commands, UploadsCommand::Remove(row.id));
     }
-    if can_retry && named(ui.button("Retry"), format!("Retry {}", row.shown)).clicked() {
+    if can_retry
+        && named(
+            ui.button("Retry"),
+            format!("Retry {}", format::display_name(&row.shown)),
+        )
+        .clicked()
+    {
         send(commands, UploadsCommand::Retry(row.id));
     }
 }

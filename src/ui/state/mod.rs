@@ -176,7 +176,24 @@ impl State {
 
     /// Brings derived views up to date before a frame is drawn.
     pub fn prepare(&mut self) {
+        self.staged.set_scope(self.scope());
         self.staged.prepare(self.now);
+    }
+
+    /// The organization and server whose staged files are listed: the organization in use,
+    /// or while none is (the key is being checked), the one the settings or the environment
+    /// name; `None` when there is none at all.
+    fn scope(&self) -> Option<crate::history::Scope> {
+        let connection = &self.connection;
+        let organization = connection.organization().map(|(o, _)| o).or_else(|| {
+            crate::session::resolve_organization(None, &connection.overrides, &connection.settings)
+                .ok()
+                .flatten()
+        })?;
+        Some(crate::history::Scope::new(
+            &organization,
+            &connection.base_url,
+        ))
     }
 
     /// When something on screen changes by itself next, if anything does.

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::NoticeLevel;
 use crate::clipboard::{ClipboardContent, paths_in_text};
-use crate::history::StagedGroup;
+use crate::history::{GroupSource, StagedGroup};
 use crate::ui::command::{Effect, Origin, UploadsCommand};
 use crate::upload_queue::{AddMode, BatchId, QueueEvent, UploadStatus, UploadTable};
 
@@ -289,7 +289,7 @@ impl UploadsState {
         self.inspecting += 1;
         let group = StagedGroup {
             id: uuid::Uuid::new_v4().to_string(),
-            label: origin.label().to_owned(),
+            source: GroupSource::of_paths(origin.added_by(), &paths),
             created_at: now,
         };
         vec![Effect::AddPaths {

@@ -64,6 +64,8 @@ enum Internal {
     Finished {
         ids: Vec<UploadId>,
         organization: OrganizationId,
+        /// The server's base URL, as the history keeps it.
+        server: String,
         /// Every byte of the request was handed over: the server may have stored it.
         body_sent: bool,
         result: Result<Vec<StagedAnswer>, ApiError>,
@@ -266,12 +268,13 @@ impl QueueActor {
             Internal::Finished {
                 ids,
                 organization,
+                server,
                 body_sent,
                 result,
             } => {
                 self.in_flight -= 1;
                 match result {
-                    Ok(staged) => self.staged(&ids, organization, staged),
+                    Ok(staged) => self.staged(&ids, organization, server, staged),
                     Err(error) => self.request_failed(&ids, error, body_sent),
                 }
             }
@@ -320,6 +323,7 @@ impl QueueActor {
         &mut self,
         ids: &[UploadId],
         organization: OrganizationId,
+        server: String,
         staged: Vec<StagedAnswer>,
     ) {
         let now = self.options.clock.now();
@@ -354,6 +358,7 @@ impl QueueActor {
                 name: answer.temp_file.name,
                 size: job.file.size,
                 organization_id: organization.to_string(),
+                server: server.clone(),
                 staged_at: now,
                 group: job.group.clone(),
                 place_in_group: job.place_in_group,

@@ -132,6 +132,7 @@ pub(super) async fn run_request(
         result = stage => Internal::Finished {
             ids,
             organization: target.organization,
+            server: target.client.base().to_string(),
             body_sent: body_sent.load(Ordering::Acquire),
             result,
         },

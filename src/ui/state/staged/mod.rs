@@ -2,6 +2,10 @@
 //! per drop, pick or paste: the set an operator pastes into one execute call), with a
 //! filter, a selection across groups, copy feedback, staging again after expiry, and the
 //! clearing of what expired.
+//!
+//! Only the files of the organization and server in use are listed and copied: an ID is
+//! valid nowhere else, and "Copy all" must never hand an execute call one it cannot use.
+//! The others are kept aside (counted, and listed again when their organization is chosen).
 
 mod view;
 
@@ -13,7 +17,7 @@ pub use view::{GroupView, ListRow};
 
 use super::NoticeLevel;
 use crate::api::TempFile;
-use crate::history::HistoryEntry;
+use crate::history::{HistoryEntry, Scope};
 use crate::ui::command::{CopyWhat, Effect, HistoryChange, StagedCommand};
 use crate::upload_queue::{QueueEvent, Restage};
 
@@ -26,8 +30,13 @@ pub const EXPIRING_SOON: Duration = Duration::from_secs(5 * 60);
 /// The staged list.
 #[derive(Debug)]
 pub struct StagedState {
-    /// Every staged file, oldest first, expired ones included.
+    /// The staged files of the organization and server in use (all of them while neither
+    /// is known), oldest first, expired ones included.
     pub entries: Vec<HistoryEntry>,
+    /// The staged files of other organizations or servers: not listed, never copied.
+    pub elsewhere: Vec<HistoryEntry>,
+    /// The organization and server in use, when known.
+    pub scope: Option<Scope>,
     /// Where the history is kept, for messages.
     pub history_path: PathBuf,
     /// "Clear all" asked to be confirmed.
@@ -57,6 +66,8 @@ impl StagedState {
     pub fn new(entries: Vec<HistoryEntry>, history_path: PathBuf) -> Self {
         let mut state = Self {
             entries,
+            elsewhere: Vec::new(),
+            scope: None,
             history_path,
             confirm_clear_all: false,
             copied: None,
@@ -71,6 +82,24 @@ impl StagedState {
         };
         state.prepare(SystemTime::now());
         state
+    }
+
+    /// Lists only `scope`'s files (or all, with `None`); the others are set aside. Cheap
+    /// when the scope has not changed, so it can run before every frame.
+    pub fn set_scope(&mut self, scope: Option<Scope>) {
+        if self.scope == scope {
+            return;
+        }
+        let mut all = std::mem::take(&mut self.entries);
+        all.append(&mut self.elsewhere);
+        // Both halves were oldest first: so is their merge.
+        all.sort_by_key(|e| e.staged_at);
+        (self.entries, self.elsewhere) = all
+            .into_iter()
+            .partition(|e| scope.as_ref().is_none_or(|s| s.contains(e)));
+        self.scope = scope;
+        self.forget_missing_selection();
+        self.dirty = true;
     }
 
     /// Brings the drawn list and the counts up to date: the list when something changed
@@ -186,6 +215,7 @@ impl StagedState {
             StagedCommand::StageAgain(scope) => self.stage_again(scope, now),
             StagedCommand::ClearExpired => {
                 self.entries.retain(|e| !e.is_expired(now));
+                self.elsewhere.retain(|e| !e.is_expired(now));
                 self.forget_missing_selection();
                 self.dirty = true;
                 vec![Effect::ChangeHistory(HistoryChange::ClearExpired(now))]
@@ -197,6 +227,7 @@ impl StagedState {
             StagedCommand::ClearAll => {
                 self.confirm_clear_all = false;
                 self.entries.clear();
+                self.elsewhere.clear();
                 self.selected.clear();
                 self.dirty = true;
                 vec![Effect::ChangeHistory(HistoryChange::ClearAll)]
@@ -216,19 +247,31 @@ impl StagedState {
                 entry, replaces, ..
             } => {
                 self.dirty = true;
-                let slot = replaces
-                    .as_ref()
-                    .and_then(|old| self.entries.iter_mut().find(|e| &e.id == old));
+                let in_scope = self.scope.as_ref().is_none_or(|s| s.contains(entry));
+                let slot = replaces.as_ref().and_then(|old| {
+                    self.entries
+                        .iter_mut()
+                        .chain(self.elsewhere.iter_mut())
+                        .find(|e| &e.id == old)
+                });
                 match slot {
                     Some(slot) => {
-                        let group = slot.group.clone();
-                        let old = std::mem::replace(slot, entry.clone());
-                        slot.group = group.or(entry.group.clone());
+                        let old = std::mem::replace(slot, crate::history::replaced(slot, entry));
                         if self.selected.remove(&old.id) {
                             self.selected.insert(entry.id.clone());
                         }
+                        // Staged again elsewhere than before: it moves to its own list.
+                        let (from, to) = if in_scope {
+                            (&mut self.elsewhere, &mut self.entries)
+                        } else {
+                            (&mut self.entries, &mut self.elsewhere)
+                        };
+                        if let Some(i) = from.iter().position(|e| e.id == entry.id) {
+                            to.push(from.remove(i));
+                        }
                     }
-                    None => self.entries.push(entry.clone()),
+                    None if in_scope => self.entries.push(entry.clone()),
+                    None => self.elsewhere.push(entry.clone()),
                 }
                 Vec::new()
             }

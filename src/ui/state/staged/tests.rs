@@ -1,5 +1,5 @@
 use super::*;
-use crate::history::{SourceFile, StagedGroup};
+use crate::history::{GroupSource, SourceFile, StagedGroup};
 use crate::ui::command::StageAgain;
 
 fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
@@ -8,6 +8,7 @@ fn entry(id: &str, staged_at: SystemTime) -> HistoryEntry {
         name: format!("{id}.pdf"),
         size: 1,
         organization_id: "o".into(),
+        server: crate::DEFAULT_BASE_URL.into(),
         staged_at,
         group: None,
         place_in_group: None,
@@ -19,7 +20,7 @@ fn grouped(id: &str, group: &str, staged_at: SystemTime) -> HistoryEntry {
     HistoryEntry {
         group: Some(StagedGroup {
             id: group.into(),
-            label: format!("Dropped {group}"),
+            source: GroupSource::Labelled(format!("Dropped {group}")),
             created_at: staged_at,
         }),
         source: Some(SourceFile {
@@ -253,4 +254,42 @@ fn expired_files_are_staged_again_and_the_new_id_takes_the_old_place() {
         state.entries[0].group.as_ref().map(|g| g.id.as_str()),
         Some("g1")
     );
+}
+
+/// Only the organization and server in use are listed and copied; the others come back
+/// when their organization is chosen again, and a file staged elsewhere joins them.
+#[test]
+fn the_list_holds_one_organization_on_one_server() {
+    let now = t0();
+    let mine = entry("mine", now);
+    let theirs = HistoryEntry {
+        organization_id: "other".into(),
+        ..entry("theirs", now + Duration::from_secs(1))
+    };
+    let mut state = StagedState::new(vec![mine.clone(), theirs.clone()], "h".into());
+    let scope = |org: &str| Scope {
+        organization_id: org.into(),
+        server: crate::DEFAULT_BASE_URL.into(),
+    };
+    state.set_scope(Some(scope("o")));
+    state.prepare(now);
+    assert_eq!(state.entries, std::slice::from_ref(&mine));
+    assert_eq!(state.elsewhere, std::slice::from_ref(&theirs));
+    let copied = state.handle(StagedCommand::Copy(CopyWhat::AllIds), now, Instant::now());
+    assert!(matches!(&copied[..], [Effect::CopyText(t)] if t == "mine"));
+    state.on_event(&QueueEvent::Staged {
+        id: 1,
+        entry: HistoryEntry {
+            organization_id: "other".into(),
+            ..entry("late", now)
+        },
+        note: None,
+        replaces: None,
+    });
+    assert_eq!(state.elsewhere.len(), 2);
+    state.set_scope(Some(scope("other")));
+    state.prepare(now);
+    let ids: Vec<&str> = state.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["late", "theirs"]);
+    assert_eq!(state.elsewhere, [mine]);
 }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
+use crate::format;
 use crate::history::HistoryEntry;
 
 /// One group: a drop, a pick, a paste.
@@ -12,7 +13,8 @@ use crate::history::HistoryEntry;
 pub struct GroupView {
     /// The group's ID; empty for files staged before groups existed.
     pub key: String,
-    /// "Dropped", "Added", "Pasted"…; "Earlier" for the ungrouped.
+    /// What it was made from, worded ("Scans folder", "3 files dropped"); "Earlier" for
+    /// the ungrouped.
     pub label: String,
     /// When the group was made.
     pub created_at: Option<SystemTime>,
@@ -47,10 +49,8 @@ pub(super) fn build(entries: &[HistoryEntry], filter: &str) -> (Vec<GroupView>, 
         let slot = *index.entry(key).or_insert_with(|| {
             groups.push(GroupView {
                 key: key.to_owned(),
-                label: entry
-                    .group
-                    .as_ref()
-                    .map_or_else(|| "Earlier".to_owned(), |g| g.label.clone()),
+                // Worded below, once it is known whether its files came from a folder.
+                label: String::new(),
                 created_at: entry.group.as_ref().map(|g| g.created_at),
                 members: Vec::new(),
                 bytes: 0,
@@ -73,6 +73,19 @@ pub(super) fn build(entries: &[HistoryEntry], filter: &str) -> (Vec<GroupView>, 
     // order); files without a place (staged by older versions) follow in staging order. The
     // files from before groups existed read newest first, as they always did.
     for group in &mut groups {
+        let first = group.members.first().and_then(|&i| entries.get(i));
+        group.label = match first.and_then(|e| e.group.as_ref()) {
+            Some(g) => {
+                let from_folder = group.members.iter().any(|&i| {
+                    entries[i]
+                        .source
+                        .as_ref()
+                        .is_some_and(|s| s.relative_path.contains('/'))
+                });
+                format::group_label(&g.source, from_folder)
+            }
+            None => "Earlier".to_owned(),
+        };
         if group.key.is_empty() {
             group.members.reverse();
         } else {

@@ -1,0 +1,141 @@
+//! The pending files: written before they are sent, removed when they end, taken over by
+//! the next start only when their owner is gone.
+
+use super::*;
+
+fn pending(name: &str) -> PendingFile {
+    PendingFile {
+        path: PathBuf::from(format!("/home/op/Scans/{name}")),
+        relative_path: format!("Scans/{name}"),
+        size: 1_000_000,
+        modified: Some(at(1_800_000_000) + Duration::from_millis(7)),
+        group: Some(StagedGroup {
+            id: "g1".into(),
+            source: dropped(1, Some("Scans")),
+            created_at: at(1_800_000_000),
+        }),
+        place_in_group: Some(2),
+        organization_id: ORG.into(),
+        server: SERVER.into(),
+        replaces: None,
+    }
+}
+
+fn names(files: &[UnfinishedFile]) -> Vec<&str> {
+    files
+        .iter()
+        .map(|f| f.file.relative_path.as_str())
+        .collect()
+}
+
+#[test]
+fn pending_files_are_added_listed_and_removed() {
+    let (_dir, path, store) = fresh();
+    let mut c = pending("c.pdf");
+    c.group = None;
+    c.place_in_group = None;
+    c.modified = None;
+    c.replaces = Some("old-id".into());
+    let files = [pending("a.pdf"), pending("b.pdf"), c];
+    let rows = store.add_pending(&files).unwrap();
+    let rows: Vec<PendingId> = rows.into_iter().map(Option::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    // This process owns them while it runs: they are not unfinished.
+    assert!(store.unfinished().unwrap().is_empty());
+    store.mark_pending_sending(&rows[1..2]).unwrap();
+    assert_eq!(store.remove_pending(&rows[..1]).unwrap(), 1);
+    assert_eq!(store.remove_pending(&rows[..1]).unwrap(), 0);
+    drop(store);
+
+    // The owner has ended: the next start finds what was left, as it was written.
+    let (next, _) = HistoryStore::open(&path);
+    let left = next.unfinished().unwrap();
+    assert_eq!(names(&left), ["Scans/b.pdf", "Scans/c.pdf"]);
+    assert_eq!(left[0].file, files[1]);
+    assert_eq!(left[1].file, files[2]);
+    assert_eq!(
+        (left[0].maybe_stored, left[1].maybe_stored),
+        (true, false),
+        "only a file whose request had started may be on the server"
+    );
+    // The staged list is not touched by any of it.
+    assert!(next.is_empty().unwrap());
+}
+
+/// A window never resumes files that another running process is sending; once that
+/// process ends, one start (and only one) takes them over.
+#[test]
+fn files_of_a_running_owner_are_never_taken_over() {
+    let (_dir, path, sender) = fresh();
+    sender.add_pending(&[pending("a.pdf")]).unwrap();
+    let owner = sender.owner().unwrap();
+    assert_eq!(owner.pid, std::process::id());
+
+    let (window, _) = HistoryStore::open(&path);
+    assert!(window.is_running(&owner));
+    assert!(window.unfinished().unwrap().is_empty());
+    assert!(window.adopt_unfinished().unwrap().is_empty());
+
+    drop(sender);
+    assert!(!window.is_running(&owner));
+    let adopted = window.adopt_unfinished().unwrap();
+    assert_eq!(names(&adopted), ["Scans/a.pdf"]);
+    // Now the window's: a third start does not take them again while the window runs.
+    let (third, _) = HistoryStore::open(&path);
+    assert!(third.adopt_unfinished().unwrap().is_empty());
+    assert!(third.unfinished().unwrap().is_empty());
+    window.remove_pending(&[adopted[0].id]).unwrap();
+    drop(window);
+    assert!(third.adopt_unfinished().unwrap().is_empty());
+}
+
+/// A store that was never cleanly dropped (a crash: the process ends, the system drops the
+/// lock, the lock file stays) is seen as ended.
+#[test]
+fn an_owner_that_crashed_is_seen_as_ended() {
+    let (dir, path, store) = fresh();
+    store.add_pending(&[pending("a.pdf")]).unwrap();
+    let owner = store.owner().unwrap();
+    let lock = dir.path().join("data/running").join(format!(
+        "{}-{}.lock",
+        owner.pid,
+        to_millis(owner.started_at)
+    ));
+    assert!(lock.exists());
+    // What a crash leaves: the lock released, the file still there.
+    let kept = std::fs::read(&lock).unwrap();
+    drop(store);
+    std::fs::write(&lock, kept).unwrap();
+    let (next, _) = HistoryStore::open(&path);
+    assert!(!next.is_running(&owner));
+    assert_eq!(names(&next.adopt_unfinished().unwrap()), ["Scans/a.pdf"]);
+    assert!(!lock.exists(), "the dead owner's file is cleared away");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_sent_but_not_kept() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_dir, _path, store) = fresh();
+    let mut odd = pending("x.pdf");
+    odd.path = PathBuf::from(std::ffi::OsStr::from_bytes(b"/tmp/caf\xe9.pdf"));
+    let rows = store.add_pending(&[odd, pending("b.pdf")]).unwrap();
+    assert!(rows[0].is_none() && rows[1].is_some());
+}
+
+#[test]
+fn pending_writes_fail_on_a_newer_database_and_change_nothing() {
+    let (_dir, path, store) = fresh();
+    drop(store);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let (store, _) = HistoryStore::open(&path);
+    assert!(matches!(
+        store.add_pending(&[pending("a.pdf")]),
+        Err(HistoryError::NewerVersion { .. })
+    ));
+    assert!(store.unfinished().unwrap().is_empty());
+}

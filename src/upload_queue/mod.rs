@@ -8,6 +8,7 @@
 
 mod actor;
 mod history_writer;
+mod planner;
 mod table;
 
 use std::path::PathBuf;

@@ -1,0 +1,694 @@
+//! The queue's decisions, as a plain type: which files share the next request, what an
+//! answer or a failure does to each file, when to try again, and when the network is
+//! waited for. No I/O and no clock of its own (time is passed in), so every rule is tested
+//! without a server; the actor only turns its plans into requests and its outcomes into
+//! events.
+
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::time::{Duration, Instant};
+
+use super::UploadId;
+use crate::api::canonical_name;
+
+/// Identifies one request the planner handed out.
+pub type RequestId = u64;
+
+/// The limits the planner keeps to; the defaults are what the app uses.
+#[derive(Debug, Clone)]
+pub struct PlanLimits {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Tries per file, the first included. Not reaching the server is not a try.
+    pub max_attempts: u32,
+    /// First retry delay; doubled for each further retry, up to `max_backoff`.
+    pub backoff: Duration,
+    /// The longest wait before a retry, also for a server's `Retry-After`.
+    pub max_backoff: Duration,
+    /// Files up to this size may share a request with others.
+    pub small_file_limit: u64,
+    /// At most this many files in one shared request.
+    pub batch_max_files: usize,
+    /// At most this many bytes in one shared request.
+    pub batch_max_bytes: u64,
+    /// First wait after the server could not be reached; doubled up to `network_max_backoff`.
+    pub network_backoff: Duration,
+    /// The longest wait between two looks for the network.
+    pub network_max_backoff: Duration,
+    /// How long files wait for the network before they fail: `None` for as long as it
+    /// takes (the window, where the operator cancels), zero to count an unreachable server
+    /// as an ordinary failed try.
+    pub network_wait: Option<Duration>,
+}
+
+impl Default for PlanLimits {
+    fn default() -> Self {
+        Self {
+            concurrency: crate::settings::DEFAULT_CONCURRENCY,
+            max_attempts: 4,
+            backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+            small_file_limit: 1024 * 1024,
+            batch_max_files: 32,
+            batch_max_bytes: 8 * 1024 * 1024,
+            network_backoff: Duration::from_secs(2),
+            network_max_backoff: Duration::from_secs(20),
+            network_wait: None,
+        }
+    }
+}
+
+/// A file ready to be sent: what the planner needs of it.
+#[derive(Debug, Clone)]
+pub struct PendingFile {
+    /// Its ID in the queue.
+    pub id: UploadId,
+    /// The name sent to the server.
+    pub name: String,
+    /// Its size.
+    pub size: u64,
+}
+
+/// One request to send: these files, in this order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestPlan {
+    /// The request's ID, for [`Planner::answered`] and [`Planner::failed`].
+    pub id: RequestId,
+    /// Its files, in the order their parts go.
+    pub files: Vec<UploadId>,
+}
+
+/// What became of a request that did not bring IDs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailureClass {
+    /// The server was not reached at all: the files wait for the network, no try counted.
+    Unreachable,
+    /// Reached, but it failed in a way that may pass: a try counted.
+    Transient {
+        /// How long the server asked to wait.
+        retry_after: Option<Duration>,
+        /// The server may have stored the files although no answer said so.
+        may_have_stored: bool,
+    },
+    /// The server refused the request; which file it objected to is unknown.
+    Refused,
+    /// This file of the request changed or could not be read; the others are not at fault.
+    FileFault(UploadId),
+    /// The answer could not be matched to the files without guessing (or gave one ID to
+    /// two files): the server probably stored them.
+    Malformed,
+    /// Every file of the request fails, whatever is tried (a refused key, …).
+    Final,
+}
+
+/// Why a file goes again from the start through no fault of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requeue {
+    /// A file it shared the request with was cancelled.
+    SharedWithCancelled,
+    /// A file it shared the request with changed (this one).
+    SharedWithFaulty(UploadId),
+    /// The server refused a shared request: each file goes alone.
+    SplitAfterRefusal,
+    /// The answer to a shared request was unusable: each file goes alone, and may be on
+    /// the server twice.
+    SplitAfterMalformedAnswer,
+}
+
+/// What a decision did to a file (or to the queue), for the actor to tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Confirmed: the answer's entry `answer` is its own.
+    Staged {
+        /// The file.
+        id: UploadId,
+        /// Its entry in the answer given to [`Planner::answered`].
+        answer: usize,
+        /// An earlier try may have been stored too.
+        maybe_stored: bool,
+    },
+    /// A try failed; the next one is due after `delay`.
+    Retrying {
+        /// The file.
+        id: UploadId,
+        /// Tries so far.
+        attempt: u32,
+        /// The wait.
+        delay: Duration,
+    },
+    /// Goes again from the start, no try counted.
+    Requeued {
+        /// The file.
+        id: UploadId,
+        /// Why.
+        reason: Requeue,
+    },
+    /// Waits for the network, no try counted.
+    WaitingForNetwork {
+        /// The file.
+        id: UploadId,
+    },
+    /// Given up on, for the failure of the request it was in (or, after waiting too long
+    /// for the network, of the last request that tried).
+    Failed {
+        /// The file.
+        id: UploadId,
+    },
+    /// Cancelled by the operator.
+    Cancelled {
+        /// The file.
+        id: UploadId,
+    },
+    /// The server could not be reached; the next look is in `retry_in`.
+    NetworkDown {
+        /// The wait before the next look.
+        retry_in: Duration,
+    },
+    /// The server was reached again.
+    NetworkBack,
+}
+
+/// What [`Planner::cancel`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelResult {
+    /// It was waiting: it is cancelled now.
+    Cancelled,
+    /// It is being sent: stop its request, then call [`Planner::interrupted`].
+    InFlight,
+    /// It is not in the queue, or already finished.
+    NotActive,
+}
+
+/// Where a file is, as the planner sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileState {
+    /// Waiting for a request (maybe for the network, or for a retry's time).
+    Waiting,
+    /// In a request in flight.
+    Sending,
+    /// A try failed; waits until then.
+    RetryAt(Instant),
+    /// Confirmed.
+    Staged,
+    /// Given up on.
+    Failed,
+    /// Cancelled.
+    Cancelled,
+}
+
+#[derive(Debug, Clone)]
+struct PlannedFile {
+    size: u64,
+    /// The name's canonical form: two files with the same one never share a request.
+    canon: String,
+    state: FileState,
+    attempts: u32,
+    /// From now on it goes alone.
+    solo: bool,
+    maybe_stored: bool,
+}
+
+/// The server could not be reached: nothing goes until `retry_at`, then one request looks.
+#[derive(Debug, Clone)]
+struct Outage {
+    since: Instant,
+    delay: Duration,
+    retry_at: Instant,
+    /// The request that looks whether the server is back.
+    probe: Option<RequestId>,
+}
+
+/// The queue's decisions. See the module's documentation.
+#[derive(Debug)]
+pub struct Planner {
+    limits: PlanLimits,
+    files: HashMap<UploadId, PlannedFile>,
+    /// Files waiting, in the order they go.
+    queue: VecDeque<UploadId>,
+    /// Files waiting for a retry, by when.
+    retries: BTreeSet<(Instant, UploadId)>,
+    requests: HashMap<RequestId, Vec<UploadId>>,
+    next_request: RequestId,
+    outage: Option<Outage>,
+    /// Every ID handed to a file: an answer giving one again is not applied.
+    issued: HashSet<String>,
+}
+
+impl Planner {
+    /// A planner with nothing to do.
+    pub fn new(limits: PlanLimits) -> Self {
+        Self {
+            limits,
+            files: HashMap::new(),
+            queue: VecDeque::new(),
+            retries: BTreeSet::new(),
+            requests: HashMap::new(),
+            next_request: 1,
+            outage: None,
+            issued: HashSet::new(),
+        }
+    }
+
+    /// Queues files behind those waiting. A file the planner knew (a retry after it failed
+    /// or was cancelled) starts its tries again and goes alone.
+    pub fn add(&mut self, files: impl IntoIterator<Item = PendingFile>) {
+        for file in files {
+            let known = self.files.get(&file.id).map(|f| f.maybe_stored);
+            if self.files.get(&file.id).is_some_and(|f| {
+                !matches!(f.state, FileState::Failed | FileState::Cancelled)
+            }) {
+                continue;
+            }
+            self.files.insert(
+                file.id,
+                PlannedFile {
+                    size: file.size,
+                    canon: canonical_name(&file.name),
+                    state: FileState::Waiting,
+                    attempts: 0,
+                    solo: known.is_some(),
+                    maybe_stored: known.unwrap_or(false),
+                },
+            );
+            self.queue.push_back(file.id);
+        }
+    }
+
+    /// Where a file is.
+    pub fn state(&self, id: UploadId) -> Option<FileState> {
+        self.files.get(&id).map(|f| f.state)
+    }
+
+    /// Tries so far for a file.
+    pub fn attempts(&self, id: UploadId) -> u32 {
+        self.files.get(&id).map_or(0, |f| f.attempts)
+    }
+
+    /// The files of a request in flight.
+    pub fn request_files(&self, request: RequestId) -> &[UploadId] {
+        self.requests.get(&request).map_or(&[], Vec::as_slice)
+    }
+
+    /// True while files wait because the server could not be reached.
+    pub fn waiting_for_network(&self) -> bool {
+        self.outage.is_some()
+    }
+
+    /// The next request to send, when there is room (`in_flight` requests are out), the
+    /// network is not being waited for, and something is waiting: one large file, or small
+    /// ones up to the limits, never two whose names the answer's matcher could confuse.
+    pub fn next_request(&mut self, now: Instant, in_flight: usize) -> Option<RequestPlan> {
+        if in_flight >= self.limits.concurrency.max(1) {
+            return None;
+        }
+        self.release_due_retries(now);
+        if let Some(outage) = &self.outage
+            && (now < outage.retry_at || outage.probe.is_some())
+        {
+            return None;
+        }
+        let files = self.choose_files();
+        if files.is_empty() {
+            return None;
+        }
+        let id = self.next_request;
+        self.next_request += 1;
+        for file in &files {
+            if let Some(f) = self.files.get_mut(file) {
+                f.state = FileState::Sending;
+            }
+        }
+        self.requests.insert(id, files.clone());
+        if let Some(outage) = &mut self.outage {
+            outage.probe = Some(id);
+        }
+        Some(RequestPlan { id, files })
+    }
+
+    fn release_due_retries(&mut self, now: Instant) {
+        let due: Vec<(Instant, UploadId)> = self
+            .retries
+            .iter()
+            .take_while(|(at, _)| *at <= now)
+            .copied()
+            .collect();
+        // The earliest goes first: pushed to the front last.
+        for key in due.into_iter().rev() {
+            self.retries.remove(&key);
+            let (_, id) = key;
+            if let Some(f) = self.files.get_mut(&id)
+                && f.state == FileState::RetryAt(key.0)
+            {
+                f.state = FileState::Waiting;
+                self.queue.push_front(id);
+            }
+        }
+    }
+
+    fn choose_files(&mut self) -> Vec<UploadId> {
+        let mut chosen = Vec::new();
+        let mut canons: HashSet<String> = HashSet::new();
+        let mut bytes = 0u64;
+        let mut skipped = Vec::new();
+        // Files passed over for a confusable name keep their place; looking further than
+        // this for others is not worth it (a folder of one name would make it quadratic).
+        let look_past = self.limits.batch_max_files.max(1) * 4;
+        while let Some(&id) = self.queue.front() {
+            let Some(file) = self.files.get(&id) else {
+                self.queue.pop_front();
+                continue;
+            };
+            if file.state != FileState::Waiting {
+                self.queue.pop_front();
+                continue;
+            }
+            let shareable = !file.solo && file.size <= self.limits.small_file_limit;
+            if !chosen.is_empty()
+                && (!shareable
+                    || chosen.len() >= self.limits.batch_max_files
+                    || bytes + file.size > self.limits.batch_max_bytes)
+            {
+                break;
+            }
+            self.queue.pop_front();
+            if canons.contains(&file.canon) {
+                skipped.push(id);
+                if skipped.len() >= look_past {
+                    break;
+                }
+                continue;
+            }
+            canons.insert(file.canon.clone());
+            bytes += file.size;
+            chosen.push(id);
+            if !shareable {
+                break;
+            }
+        }
+        for id in skipped.into_iter().rev() {
+            self.queue.push_front(id);
+        }
+        chosen
+    }
+
+    /// The server answered `request` with one entry per file, in the order sent, each
+    /// with its ID. An answer giving one ID to two files (in this answer, or one already
+    /// given to another file) is not applied: it counts as [`FailureClass::Malformed`].
+    pub fn answered(&mut self, request: RequestId, ids: &[&str], now: Instant) -> Vec<Outcome> {
+        let Some(files) = self.requests.get(&request) else {
+            return Vec::new();
+        };
+        let mut seen = HashSet::with_capacity(ids.len());
+        let repeats = ids.len() != files.len()
+            || ids
+                .iter()
+                .any(|id| !seen.insert(*id) || self.issued.contains(*id));
+        if repeats {
+            return self.failed(request, FailureClass::Malformed, now);
+        }
+        let files = self.requests.remove(&request).unwrap_or_default();
+        let mut outcomes = self.network_reached();
+        for (index, (id, given)) in files.into_iter().zip(ids).enumerate() {
+            let Some(file) = self.files.get_mut(&id) else {
+                continue;
+            };
+            file.state = FileState::Staged;
+            self.issued.insert((*given).to_owned());
+            outcomes.push(Outcome::Staged {
+                id,
+                answer: index,
+                maybe_stored: file.maybe_stored,
+            });
+        }
+        outcomes
+    }
+
+    fn network_reached(&mut self) -> Vec<Outcome> {
+        match self.outage.take() {
+            Some(_) => vec![Outcome::NetworkBack],
+            None => Vec::new(),
+        }
+    }
+
+    /// `request` failed as `class` says; decides what each of its files does next.
+    pub fn failed(&mut self, request: RequestId, class: FailureClass, now: Instant) -> Vec<Outcome> {
+        let Some(files) = self.requests.remove(&request) else {
+            return Vec::new();
+        };
+        let class = match class {
+            FailureClass::Unreachable if self.limits.network_wait == Some(Duration::ZERO) => {
+                FailureClass::Transient {
+                    retry_after: None,
+                    may_have_stored: false,
+                }
+            }
+            other => other,
+        };
+        if class == FailureClass::Unreachable {
+            return self.unreachable(request, files, now);
+        }
+        let mut outcomes = self.network_reached();
+        let shared = files.len() > 1;
+        match class {
+            FailureClass::Unreachable => {}
+            FailureClass::FileFault(culprit) if files.contains(&culprit) => {
+                for &id in files.iter().rev() {
+                    if id != culprit {
+                        self.requeue_front(id);
+                    }
+                }
+                for &id in &files {
+                    if id == culprit {
+                        self.finish(id, FileState::Failed);
+                        outcomes.push(Outcome::Failed { id });
+                    } else {
+                        outcomes.push(Outcome::Requeued {
+                            id,
+                            reason: Requeue::SharedWithFaulty(culprit),
+                        });
+                    }
+                }
+            }
+            FailureClass::Refused | FailureClass::Malformed if shared => {
+                let malformed = class == FailureClass::Malformed;
+                for &id in files.iter().rev() {
+                    if let Some(f) = self.files.get_mut(&id) {
+                        f.solo = true;
+                        f.maybe_stored |= malformed;
+                    }
+                    self.requeue_front(id);
+                }
+                let reason = if malformed {
+                    Requeue::SplitAfterMalformedAnswer
+                } else {
+                    Requeue::SplitAfterRefusal
+                };
+                outcomes.extend(files.iter().map(|&id| Outcome::Requeued {
+                    id,
+                    reason: reason.clone(),
+                }));
+            }
+            FailureClass::Transient {
+                retry_after,
+                may_have_stored,
+            } => {
+                for id in files {
+                    outcomes.push(self.try_failed(id, shared, retry_after, may_have_stored, now));
+                }
+            }
+            FailureClass::FileFault(_)
+            | FailureClass::Refused
+            | FailureClass::Malformed
+            | FailureClass::Final => {
+                for id in files {
+                    self.finish(id, FileState::Failed);
+                    outcomes.push(Outcome::Failed { id });
+                }
+            }
+        }
+        outcomes
+    }
+
+    fn try_failed(
+        &mut self,
+        id: UploadId,
+        shared: bool,
+        retry_after: Option<Duration>,
+        may_have_stored: bool,
+        now: Instant,
+    ) -> Outcome {
+        let limits = &self.limits;
+        let Some(file) = self.files.get_mut(&id) else {
+            return Outcome::Failed { id };
+        };
+        file.attempts += 1;
+        file.maybe_stored |= may_have_stored;
+        if file.attempts >= limits.max_attempts {
+            file.state = FileState::Failed;
+            return Outcome::Failed { id };
+        }
+        let delay = match retry_after {
+            Some(after) => after.min(limits.max_backoff),
+            None => limits
+                .backoff
+                .saturating_mul(1 << (file.attempts - 1).min(16))
+                .min(limits.max_backoff),
+        };
+        // After the wait, a file from a shared request goes alone.
+        file.solo |= shared;
+        let at = now + delay;
+        file.state = FileState::RetryAt(at);
+        self.retries.insert((at, id));
+        Outcome::Retrying {
+            id,
+            attempt: file.attempts,
+            delay,
+        }
+    }
+
+    /// The server could not be reached: the files wait at the front, the next look is
+    /// later (doubling, capped); past the wait allowed, every waiting file fails.
+    fn unreachable(&mut self, request: RequestId, files: Vec<UploadId>, now: Instant) -> Vec<Outcome> {
+        for &id in files.iter().rev() {
+            self.requeue_front(id);
+        }
+        let limits = &self.limits;
+        let outage = self.outage.get_or_insert(Outage {
+            since: now,
+            delay: Duration::ZERO,
+            retry_at: now,
+            probe: None,
+        });
+        let was_probe = outage.probe == Some(request);
+        if was_probe {
+            outage.probe = None;
+        }
+        let mut outcomes = Vec::new();
+        if let Some(bound) = limits.network_wait
+            && now.saturating_duration_since(outage.since) >= bound
+        {
+            // Waited long enough: every file waiting fails with this request's failure.
+            self.outage = None;
+            let waiting: Vec<UploadId> = self.queue.drain(..).collect();
+            for id in waiting {
+                if self.files.get(&id).is_some_and(|f| f.state == FileState::Waiting) {
+                    self.finish(id, FileState::Failed);
+                    outcomes.push(Outcome::Failed { id });
+                }
+            }
+            return outcomes;
+        }
+        outcomes.extend(files.iter().map(|&id| Outcome::WaitingForNetwork { id }));
+        // Requests that were already out when the network went do not push the next look
+        // further; the look that failed does.
+        if was_probe || outage.delay.is_zero() {
+            outage.delay = if outage.delay.is_zero() {
+                limits.network_backoff
+            } else {
+                outage.delay.saturating_mul(2)
+            }
+            .min(limits.network_max_backoff);
+            let mut retry_at = now + outage.delay;
+            if let Some(bound) = limits.network_wait {
+                retry_at = retry_at.min(outage.since + bound);
+            }
+            outage.retry_at = retry_at;
+            outcomes.push(Outcome::NetworkDown {
+                retry_in: retry_at.saturating_duration_since(now),
+            });
+        }
+        outcomes
+    }
+
+    /// Looks for the network at once (the operator's "Retry now"), and sends files waiting
+    /// for a retry's time now too.
+    pub fn retry_now(&mut self, now: Instant) {
+        if let Some(outage) = &mut self.outage {
+            outage.retry_at = now;
+        }
+        let waiting: Vec<(Instant, UploadId)> = self.retries.iter().copied().collect();
+        for (at, id) in waiting.into_iter().rev() {
+            self.retries.remove(&(at, id));
+            if let Some(f) = self.files.get_mut(&id)
+                && f.state == FileState::RetryAt(at)
+            {
+                f.state = FileState::Waiting;
+                self.queue.push_front(id);
+            }
+        }
+    }
+
+    /// Stops a file. One that waits is cancelled now; one in a request is only marked by
+    /// the caller, whose request then ends in [`Planner::interrupted`].
+    pub fn cancel(&mut self, id: UploadId) -> CancelResult {
+        match self.files.get(&id).map(|f| f.state) {
+            Some(FileState::Waiting | FileState::RetryAt(_)) => {
+                self.finish(id, FileState::Cancelled);
+                CancelResult::Cancelled
+            }
+            Some(FileState::Sending) => CancelResult::InFlight,
+            _ => CancelResult::NotActive,
+        }
+    }
+
+    /// `request` was stopped because the files in `cancelled` were cancelled: they end
+    /// cancelled, the others go again from the start (no try counted).
+    pub fn interrupted(&mut self, request: RequestId, cancelled: &[UploadId]) -> Vec<Outcome> {
+        let Some(files) = self.requests.remove(&request) else {
+            return Vec::new();
+        };
+        if let Some(outage) = &mut self.outage
+            && outage.probe == Some(request)
+        {
+            outage.probe = None;
+        }
+        let mut outcomes = Vec::new();
+        for &id in files.iter().rev() {
+            if cancelled.contains(&id) {
+                self.finish(id, FileState::Cancelled);
+                outcomes.push(Outcome::Cancelled { id });
+            } else {
+                self.requeue_front(id);
+                outcomes.push(Outcome::Requeued {
+                    id,
+                    reason: Requeue::SharedWithCancelled,
+                });
+            }
+        }
+        outcomes
+    }
+
+    /// When the planner next has something to do without being told: a retry's time, or
+    /// the next look for the network.
+    pub fn next_wakeup(&self) -> Option<Instant> {
+        let retry = self.retries.first().map(|(at, _)| *at);
+        let network = self
+            .outage
+            .as_ref()
+            .filter(|o| o.probe.is_none() && !self.queue.is_empty())
+            .map(|o| o.retry_at);
+        match (retry, network) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn requeue_front(&mut self, id: UploadId) {
+        if let Some(f) = self.files.get_mut(&id) {
+            f.state = FileState::Waiting;
+            self.queue.push_front(id);
+        }
+    }
+
+    fn finish(&mut self, id: UploadId, state: FileState) {
+        if let Some(f) = self.files.get_mut(&id) {
+            if let FileState::RetryAt(at) = f.state {
+                self.retries.remove(&(at, id));
+            }
+            f.state = state;
+        }
+        // Its place in the queue, if any, is skipped when met.
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,540 @@
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn limits() -> PlanLimits {
+    PlanLimits {
+        concurrency: 4,
+        max_attempts: 4,
+        backoff: Duration::from_secs(1),
+        max_backoff: Duration::from_secs(60),
+        small_file_limit: 1000,
+        batch_max_files: 3,
+        batch_max_bytes: 2500,
+        network_backoff: Duration::from_secs(2),
+        network_max_backoff: Duration::from_secs(20),
+        network_wait: None,
+    }
+}
+
+fn file(id: UploadId, name: &str, size: u64) -> PendingFile {
+    PendingFile {
+        id,
+        name: name.to_owned(),
+        size,
+    }
+}
+
+fn id_for(file: UploadId) -> String {
+    format!("00000000-0000-4000-8000-{file:012}")
+}
+
+fn answer_all(planner: &mut Planner, plan: &RequestPlan, now: Instant) -> Vec<Outcome> {
+    let ids: Vec<String> = plan.files.iter().map(|&f| id_for(f)).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    planner.answered(plan.id, &refs, now)
+}
+
+#[test]
+fn small_files_share_a_request_within_the_limits_and_large_ones_go_alone() {
+    let mut planner = Planner::new(limits());
+    planner.add([
+        file(1, "a", 100),
+        file(2, "b", 100),
+        file(3, "c", 100),
+        file(4, "d", 100),
+        file(5, "big", 5000),
+        file(6, "e", 100),
+    ]);
+    let now = Instant::now();
+    let first = planner.next_request(now, 0).unwrap();
+    assert_eq!(first.files, [1, 2, 3]);
+    assert_eq!(planner.next_request(now, 1).unwrap().files, [4]);
+    assert_eq!(planner.next_request(now, 2).unwrap().files, [5]);
+    assert_eq!(planner.next_request(now, 3).unwrap().files, [6]);
+    assert_eq!(planner.next_request(now, 4), None, "no room beyond the concurrency");
+}
+
+#[test]
+fn confusable_names_never_share_a_request_and_keep_their_place() {
+    let mut planner = Planner::new(limits());
+    planner.add([
+        file(1, "\u{e9}.txt", 10),
+        file(2, "e\u{301}.txt", 10),
+        file(3, "x\".txt", 10),
+        file(4, "x%22.txt", 10),
+        file(5, "a\\b.txt", 10),
+        file(6, "b.txt", 10),
+    ]);
+    let now = Instant::now();
+    let mut plans = Vec::new();
+    while let Some(plan) = planner.next_request(now, 0) {
+        plans.push(plan.files);
+    }
+    assert_eq!(plans, [vec![1, 3, 5], vec![2, 4, 6]]);
+}
+
+#[test]
+fn a_transient_failure_counts_a_try_and_waits_longer_each_time() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10)]);
+    let mut now = Instant::now();
+    let mut delays = Vec::new();
+    let transient = FailureClass::Transient {
+        retry_after: None,
+        may_have_stored: false,
+    };
+    loop {
+        let plan = planner.next_request(now, 0).unwrap();
+        match planner.failed(plan.id, transient.clone(), now).as_slice() {
+            [Outcome::Retrying { delay, .. }] => delays.push(*delay),
+            [Outcome::Failed { id: 1 }] => break,
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(planner.next_request(now, 0), None, "not before its time");
+        now = planner.next_wakeup().unwrap();
+    }
+    assert_eq!(delays, [1, 2, 4].map(Duration::from_secs));
+    assert_eq!(planner.attempts(1), 4);
+}
+
+#[test]
+fn retry_after_is_honoured_up_to_the_longest_wait() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    let outcomes = planner.failed(
+        plan.id,
+        FailureClass::Transient {
+            retry_after: Some(Duration::from_secs(600)),
+            may_have_stored: false,
+        },
+        now,
+    );
+    assert_eq!(
+        outcomes,
+        [Outcome::Retrying {
+            id: 1,
+            attempt: 1,
+            delay: Duration::from_secs(60)
+        }]
+    );
+}
+
+#[test]
+fn a_refused_shared_request_sends_each_file_alone_without_counting_a_try() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    let outcomes = planner.failed(plan.id, FailureClass::Refused, now);
+    assert!(outcomes.iter().all(|o| matches!(
+        o,
+        Outcome::Requeued {
+            reason: Requeue::SplitAfterRefusal,
+            ..
+        }
+    )));
+    assert_eq!(planner.next_request(now, 0).unwrap().files, [1]);
+    let second = planner.next_request(now, 1).unwrap();
+    assert_eq!(second.files, [2]);
+    assert_eq!(planner.attempts(2), 0);
+    // Alone, a refusal is final.
+    assert_eq!(
+        planner.failed(second.id, FailureClass::Refused, now),
+        [Outcome::Failed { id: 2 }]
+    );
+}
+
+#[test]
+fn a_malformed_answer_is_not_applied_and_each_file_goes_alone_with_the_twice_note() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    // One ID for both files.
+    let same = id_for(1);
+    let outcomes = planner.answered(plan.id, &[&same, &same], now);
+    assert!(
+        outcomes.iter().all(|o| matches!(
+            o,
+            Outcome::Requeued {
+                reason: Requeue::SplitAfterMalformedAnswer,
+                ..
+            }
+        )),
+        "{outcomes:?}"
+    );
+    let first = planner.next_request(now, 0).unwrap();
+    let second = planner.next_request(now, 1).unwrap();
+    assert_eq!((first.files.as_slice(), second.files.as_slice()), (&[1][..], &[2][..]));
+    assert_eq!(
+        answer_all(&mut planner, &first, now),
+        [Outcome::Staged {
+            id: 1,
+            answer: 0,
+            maybe_stored: true
+        }]
+    );
+    // An ID already given to file 1 is not given to file 2.
+    let outcomes = planner.answered(second.id, &[&id_for(1)], now);
+    assert_eq!(outcomes, [Outcome::Failed { id: 2 }]);
+}
+
+#[test]
+fn a_file_fault_fails_that_file_and_the_others_go_again() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10), file(3, "c", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    let outcomes = planner.failed(plan.id, FailureClass::FileFault(2), now);
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Requeued {
+                id: 1,
+                reason: Requeue::SharedWithFaulty(2)
+            },
+            Outcome::Failed { id: 2 },
+            Outcome::Requeued {
+                id: 3,
+                reason: Requeue::SharedWithFaulty(2)
+            },
+        ]
+    );
+    assert_eq!(planner.next_request(now, 0).unwrap().files, [1, 3]);
+}
+
+#[test]
+fn an_unreachable_server_is_waited_for_without_using_tries() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10)]);
+    let mut now = Instant::now();
+    let mut looks = Vec::new();
+    for _ in 0..8 {
+        let plan = planner.next_request(now, 0).unwrap();
+        assert_eq!(plan.files, [1, 2]);
+        let outcomes = planner.failed(plan.id, FailureClass::Unreachable, now);
+        let Some(Outcome::NetworkDown { retry_in }) = outcomes.last() else {
+            panic!("{outcomes:?}")
+        };
+        looks.push(retry_in.as_secs());
+        assert_eq!(planner.next_request(now, 0), None);
+        now = planner.next_wakeup().unwrap();
+    }
+    assert_eq!(looks, [2, 4, 8, 16, 20, 20, 20, 20]);
+    assert_eq!(planner.attempts(1), 0);
+    let plan = planner.next_request(now, 0).unwrap();
+    let outcomes = answer_all(&mut planner, &plan, now);
+    assert_eq!(outcomes[0], Outcome::NetworkBack);
+    assert_eq!(outcomes.len(), 3);
+}
+
+#[test]
+fn retry_now_looks_for_the_network_at_once() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    planner.failed(plan.id, FailureClass::Unreachable, now);
+    assert_eq!(planner.next_request(now, 0), None);
+    planner.retry_now(now);
+    assert_eq!(planner.next_request(now, 0).unwrap().files, [1]);
+}
+
+#[test]
+fn while_the_network_is_down_one_request_looks_and_the_rest_wait() {
+    let mut planner = Planner::new(limits());
+    planner.add((1..=4).map(|i| file(i, &format!("f{i}"), 900)));
+    let now = Instant::now();
+    let first = planner.next_request(now, 0).unwrap();
+    let second = planner.next_request(now, 1).unwrap();
+    planner.failed(first.id, FailureClass::Unreachable, now);
+    // The other request that was already out fails the same way: the look stays at 2 s.
+    let outcomes = planner.failed(second.id, FailureClass::Unreachable, now);
+    assert!(!outcomes.iter().any(|o| matches!(o, Outcome::NetworkDown { .. })));
+    let later = now + Duration::from_secs(2);
+    assert_eq!(planner.next_wakeup(), Some(later));
+    let probe = planner.next_request(later, 0).unwrap();
+    assert_eq!(planner.next_request(later, 1), None, "one look at a time");
+    answer_all(&mut planner, &probe, later);
+    assert!(planner.next_request(later, 0).is_some());
+}
+
+#[test]
+fn waiting_for_the_network_ends_after_the_bound_with_every_waiting_file_failed() {
+    let mut planner = Planner::new(PlanLimits {
+        network_wait: Some(Duration::from_secs(5)),
+        ..limits()
+    });
+    planner.add([file(1, "a", 900), file(2, "b", 900), file(3, "c", 900)]);
+    let mut now = Instant::now();
+    let mut failed = Vec::new();
+    for _ in 0..10 {
+        let Some(plan) = planner.next_request(now, 0) else {
+            break;
+        };
+        for outcome in planner.failed(plan.id, FailureClass::Unreachable, now) {
+            if let Outcome::Failed { id } = outcome {
+                failed.push(id);
+            }
+        }
+        match planner.next_wakeup() {
+            Some(at) => now = at,
+            None => break,
+        }
+    }
+    failed.sort_unstable();
+    assert_eq!(failed, [1, 2, 3]);
+}
+
+#[test]
+fn with_no_wait_an_unreachable_server_counts_as_a_failed_try() {
+    let mut planner = Planner::new(PlanLimits {
+        network_wait: Some(Duration::ZERO),
+        ..limits()
+    });
+    planner.add([file(1, "a", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    let outcomes = planner.failed(plan.id, FailureClass::Unreachable, now);
+    assert!(matches!(outcomes[..], [Outcome::Retrying { attempt: 1, .. }]));
+}
+
+#[test]
+fn cancelling_a_waiting_file_ends_it_and_a_sending_one_waits_for_its_request() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10), file(3, "big", 5000)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    assert_eq!(planner.cancel(3), CancelResult::Cancelled);
+    assert_eq!(planner.cancel(1), CancelResult::InFlight);
+    let outcomes = planner.interrupted(plan.id, &[1]);
+    assert_eq!(
+        outcomes,
+        [
+            Outcome::Requeued {
+                id: 2,
+                reason: Requeue::SharedWithCancelled
+            },
+            Outcome::Cancelled { id: 1 },
+        ]
+    );
+    assert_eq!(planner.next_request(now, 0).unwrap().files, [2]);
+    assert_eq!(planner.next_request(now, 1), None, "the cancelled file stays out");
+    // A retry brings a cancelled file back, alone.
+    planner.add([file(1, "a", 10)]);
+    assert_eq!(planner.next_request(now, 1).unwrap().files, [1]);
+}
+
+#[test]
+fn a_staged_file_is_not_added_again() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    answer_all(&mut planner, &plan, now);
+    planner.add([file(1, "a", 10)]);
+    assert_eq!(planner.next_request(now, 0), None);
+}
+
+/// One step of the world the planner lives in.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Send what the planner plans.
+    Plan,
+    /// The oldest request in flight ends so.
+    Answer,
+    AnswerOneIdTwice,
+    AnswerWithAnIdAlreadyGiven,
+    Fail(FailureClass),
+    FailOneFile,
+    Cancel(usize),
+    RetryNow,
+    /// Time passes to the planner's next wakeup.
+    Wait,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => Just(Step::Plan),
+        3 => Just(Step::Answer),
+        1 => Just(Step::AnswerOneIdTwice),
+        1 => Just(Step::AnswerWithAnIdAlreadyGiven),
+        2 => Just(Step::Fail(FailureClass::Unreachable)),
+        2 => any::<(bool, Option<u8>)>().prop_map(|(may_have_stored, after)| Step::Fail(
+            FailureClass::Transient {
+                retry_after: after.map(|s| Duration::from_secs(u64::from(s))),
+                may_have_stored,
+            }
+        )),
+        1 => Just(Step::Fail(FailureClass::Refused)),
+        1 => Just(Step::Fail(FailureClass::Malformed)),
+        1 => Just(Step::Fail(FailureClass::Final)),
+        1 => Just(Step::FailOneFile),
+        1 => (0usize..40).prop_map(Step::Cancel),
+        1 => Just(Step::RetryNow),
+        3 => Just(Step::Wait),
+    ]
+}
+
+fn names() -> impl Strategy<Value = Vec<(String, u64)>> {
+    prop::collection::vec(
+        (
+            prop::sample::select(vec![
+                "a.txt", "b.txt", "\u{e9}.txt", "e\u{301}.txt", "x\".txt", "x%22.txt",
+                "a\\b.txt", "c.pdf", "d.pdf", "e.pdf",
+            ]),
+            prop::sample::select(vec![10u64, 400, 900, 3000]),
+        )
+            .prop_map(|(n, s)| (n.to_owned(), s)),
+        1..30,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_planner_keeps_its_promises(
+        files in names(),
+        steps in prop::collection::vec(step(), 0..120),
+        network_wait in prop::option::of(0u64..40),
+    ) {
+        let limits = PlanLimits {
+            network_wait: network_wait.map(Duration::from_secs),
+            ..limits()
+        };
+        let max_attempts = limits.max_attempts;
+        let mut planner = Planner::new(limits);
+        let names: HashMap<UploadId, String> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| (i as UploadId + 1, n.clone()))
+            .collect();
+        planner.add(files.iter().enumerate().map(|(i, (n, s))| file(i as UploadId + 1, n, *s)));
+        let mut now = Instant::now();
+        let mut in_flight: VecDeque<RequestPlan> = VecDeque::new();
+        let mut staged: HashMap<UploadId, String> = HashMap::new();
+        let mut attempts_before: HashMap<UploadId, u32> = HashMap::new();
+        let mut next_issued = 1_000u64;
+        let check = |outcomes: &[Outcome], staged: &mut HashMap<UploadId, String>, ids: &[String], plan: &RequestPlan| -> Result<(), TestCaseError> {
+            for outcome in outcomes {
+                if let Outcome::Staged { id, answer, .. } = outcome {
+                    let given = ids[*answer].clone();
+                    prop_assert_eq!(plan.files[*answer], *id);
+                    prop_assert!(!staged.values().any(|g| *g == given), "one ID for two files");
+                    prop_assert!(staged.insert(*id, given).is_none(), "staged twice");
+                }
+            }
+            Ok(())
+        };
+        let run = |planner: &mut Planner, step: Step, now: &mut Instant, in_flight: &mut VecDeque<RequestPlan>, staged: &mut HashMap<UploadId, String>, attempts_before: &mut HashMap<UploadId, u32>, next_issued: &mut u64| -> Result<(), TestCaseError> {
+            match step {
+                Step::Plan => {
+                    while let Some(plan) = planner.next_request(*now, in_flight.len()) {
+                        for id in &plan.files {
+                            prop_assert!(!staged.contains_key(id), "a confirmed file was planned again");
+                            attempts_before.insert(*id, planner.attempts(*id));
+                        }
+                        for (i, a) in plan.files.iter().enumerate() {
+                            for b in &plan.files[i + 1..] {
+                                prop_assert!(
+                                    !crate::api::confusable_names(&names[a], &names[b]),
+                                    "confusable names in one request"
+                                );
+                            }
+                        }
+                        in_flight.push_back(plan);
+                    }
+                }
+                Step::Answer | Step::AnswerOneIdTwice | Step::AnswerWithAnIdAlreadyGiven => {
+                    if let Some(plan) = in_flight.pop_front() {
+                        let mut ids: Vec<String> = plan.files.iter().map(|_| {
+                            *next_issued += 1;
+                            id_for(*next_issued)
+                        }).collect();
+                        let bad = match step {
+                            Step::AnswerOneIdTwice if ids.len() > 1 => { ids[1] = ids[0].clone(); true }
+                            Step::AnswerWithAnIdAlreadyGiven => match staged.values().next() {
+                                Some(old) => { ids[0] = old.clone(); true }
+                                None => false,
+                            },
+                            _ => false,
+                        };
+                        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+                        let outcomes = planner.answered(plan.id, &refs, *now);
+                        if bad {
+                            prop_assert!(!outcomes.iter().any(|o| matches!(o, Outcome::Staged { .. })), "a bad answer was applied");
+                        }
+                        check(&outcomes, staged, &ids, &plan)?;
+                    }
+                }
+                Step::Fail(class) => {
+                    if let Some(plan) = in_flight.pop_front() {
+                        let unreachable = class == FailureClass::Unreachable
+                            && planner.limits.network_wait != Some(Duration::ZERO);
+                        planner.failed(plan.id, class, *now);
+                        for id in &plan.files {
+                            let before = attempts_before[id];
+                            let after = planner.attempts(*id);
+                            if unreachable {
+                                prop_assert_eq!(before, after, "an unreachable server used a try");
+                            }
+                        }
+                    }
+                }
+                Step::FailOneFile => {
+                    if let Some(plan) = in_flight.pop_front() {
+                        let culprit = plan.files[plan.files.len() / 2];
+                        planner.failed(plan.id, FailureClass::FileFault(culprit), *now);
+                    }
+                }
+                Step::Cancel(index) => {
+                    let id = (index % names.len()) as UploadId + 1;
+                    if planner.cancel(id) == CancelResult::InFlight
+                        && let Some(pos) = in_flight.iter().position(|p| p.files.contains(&id))
+                        && let Some(plan) = in_flight.remove(pos)
+                    {
+                        planner.interrupted(plan.id, &[id]);
+                    }
+                }
+                Step::RetryNow => planner.retry_now(*now),
+                Step::Wait => {
+                    if let Some(at) = planner.next_wakeup() {
+                        *now = (*now).max(at);
+                    }
+                }
+            }
+            for id in names.keys() {
+                prop_assert!(planner.attempts(*id) <= max_attempts, "more tries than allowed");
+            }
+            Ok(())
+        };
+        for step in steps {
+            run(&mut planner, step, &mut now, &mut in_flight, &mut staged, &mut attempts_before, &mut next_issued)?;
+        }
+        // Then the server answers everything: every file ends staged, failed or cancelled.
+        for _ in 0..10_000 {
+            run(&mut planner, Step::Plan, &mut now, &mut in_flight, &mut staged, &mut attempts_before, &mut next_issued)?;
+            if in_flight.is_empty() {
+                match planner.next_wakeup() {
+                    Some(at) => now = now.max(at),
+                    None => break,
+                }
+            }
+            run(&mut planner, Step::Answer, &mut now, &mut in_flight, &mut staged, &mut attempts_before, &mut next_issued)?;
+        }
+        for id in names.keys() {
+            let state = planner.state(*id);
+            prop_assert!(
+                matches!(state, Some(FileState::Staged | FileState::Failed | FileState::Cancelled)),
+                "file {} ended {:?}", id, state
+            );
+            prop_assert_eq!(state == Some(FileState::Staged), staged.contains_key(id));
+        }
+    }
+}

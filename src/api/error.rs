@@ -184,6 +184,13 @@ impl ApiError {
         )
     }
 
+    /// The server was not reached at all (refused, name not found, no route, connect
+    /// timeout): waiting for the network may heal it, and it does not use up a try.
+    pub fn is_unreachable(&self) -> bool {
+        // A refused certificate also fails the connection, but waiting will not heal it.
+        matches!(self, ApiError::NoConnection(e) if !e.summary().to_ascii_lowercase().contains("certificate"))
+    }
+
     /// Faults that concern the account, not a file: every file would fail the same way,
     /// so a shared request that got one is not split.
     pub fn concerns_account(&self) -> bool {

@@ -48,6 +48,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         &tokio::runtime::Handle::current(),
         QueueOptions {
             concurrency: env.settings.concurrency,
+            network_wait: Some(Duration::ZERO),
             ..QueueOptions::default()
         },
         Some(history),

@@ -61,6 +61,14 @@ pub struct QueueOptions {
     pub batch_max_files: usize,
     /// At most this many bytes in one shared request.
     pub batch_max_bytes: u64,
+    /// First wait after the server could not be reached; doubled up to `network_max_backoff`.
+    pub network_backoff: Duration,
+    /// The longest wait between two looks for the network.
+    pub network_max_backoff: Duration,
+    /// How long files wait for the network before they fail: `None` for as long as it
+    /// takes (the window: the operator cancels), zero for "not reaching the server is a
+    /// failed try like any other".
+    pub network_wait: Option<Duration>,
     /// After the history could not be written, try again this often.
     pub history_retry: Duration,
     /// When a file counts as staged (its hour starts then).
@@ -77,6 +85,9 @@ impl Default for QueueOptions {
             small_file_limit: 1024 * 1024,
             batch_max_files: 32,
             batch_max_bytes: 8 * 1024 * 1024,
+            network_backoff: Duration::from_secs(2),
+            network_max_backoff: Duration::from_secs(20),
+            network_wait: None,
             history_retry: Duration::from_secs(30),
             clock: crate::clock::Clock::system(),
         }
@@ -188,6 +199,22 @@ pub enum QueueEvent {
         /// What went wrong.
         reason: ApiError,
     },
+    /// The server could not be reached: the file waits for the network (no try counted)
+    /// and goes on its own when the server can be reached again.
+    WaitingForNetwork {
+        /// Its ID.
+        id: UploadId,
+    },
+    /// The server could not be reached; files wait for the network and the queue looks
+    /// again after `retry_in` (or at once after [`UploadQueue::retry_now`]).
+    NetworkDown {
+        /// The wait before the next look.
+        retry_in: Duration,
+        /// What happened, for the details.
+        reason: ApiError,
+    },
+    /// The server can be reached again; waiting files go on.
+    NetworkBack,
     /// The file goes again from the start, through no fault of its own (a file it shared a
     /// request with was cancelled or changed). No try is counted.
     Requeued {
@@ -242,12 +269,15 @@ impl QueueEvent {
             | QueueEvent::Progress { id, .. }
             | QueueEvent::WaitingForServer { id }
             | QueueEvent::Retrying { id, .. }
+            | QueueEvent::WaitingForNetwork { id }
             | QueueEvent::Requeued { id, .. }
             | QueueEvent::Staged { id, .. }
             | QueueEvent::Failed { id, .. }
             | QueueEvent::Cancelled { id } => Some(*id),
             QueueEvent::Inspected { .. }
             | QueueEvent::Discarded { .. }
+            | QueueEvent::NetworkDown { .. }
+            | QueueEvent::NetworkBack
             | QueueEvent::HistoryNotSaved { .. }
             | QueueEvent::HistorySaved { .. } => None,
         }
@@ -293,6 +323,7 @@ enum Command {
     Cancel(UploadId),
     CancelAll,
     Retry(UploadId),
+    RetryNow,
 }
 
 /// The handle the faces hold. Cheap to clone; the queue stops when every handle is gone
@@ -370,6 +401,11 @@ impl UploadQueue {
     /// Sends a failed or cancelled file again, and only it (looked at again first).
     pub fn retry(&self, id: UploadId) {
         self.send(Command::Retry(id));
+    }
+
+    /// Looks for the network at once, and sends files waiting for a retry now.
+    pub fn retry_now(&self) {
+        self.send(Command::RetryNow);
     }
 
     fn send(&self, command: Command) {

@@ -279,6 +279,7 @@ impl Planner {
     }
 
     /// Tries so far for a file.
+    #[cfg(test)]
     pub fn attempts(&self, id: UploadId) -> u32 {
         self.files.get(&id).map_or(0, |f| f.attempts)
     }
@@ -286,11 +287,6 @@ impl Planner {
     /// The files of a request in flight.
     pub fn request_files(&self, request: RequestId) -> &[UploadId] {
         self.requests.get(&request).map_or(&[], Vec::as_slice)
-    }
-
-    /// True while files wait because the server could not be reached.
-    pub fn waiting_for_network(&self) -> bool {
-        self.outage.is_some()
     }
 
     /// The next request to send, when there is room (`in_flight` requests are out), the

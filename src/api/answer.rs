@@ -16,8 +16,8 @@ use std::collections::{HashMap, HashSet};
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::error::ApiError;
 use super::TempFile;
+use super::error::ApiError;
 use crate::local_file::LocalFile;
 
 /// One file's entry in the answer, and what the operator should know about its name.
@@ -185,7 +185,6 @@ pub fn canonical_name(name: &str) -> String {
     current
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,18 +288,30 @@ mod tests {
     fn names_fitting_more_than_one_way_are_refused() {
         let sent = [file("a.txt"), file("b.txt"), file("c.txt")];
         // Two entries name a.txt.
-        assert!(match_answer(&sent, vec![temp(1, "b.txt"), temp(2, "a.txt"), temp(3, "a.txt")]).is_err());
+        assert!(
+            match_answer(
+                &sent,
+                vec![temp(1, "b.txt"), temp(2, "a.txt"), temp(3, "a.txt")]
+            )
+            .is_err()
+        );
         // Two unexplained names for two files no name fitted: a guess either way.
         assert!(match_answer(&sent, vec![temp(1, "c.txt"), temp(2, "x"), temp(3, "y")]).is_err());
         // One unexplained name for the one file left: no choice.
-        let got = match_answer(&sent, vec![temp(1, "c.txt"), temp(2, "a.txt"), temp(3, "x")]).unwrap();
+        let got = match_answer(
+            &sent,
+            vec![temp(1, "c.txt"), temp(2, "a.txt"), temp(3, "x")],
+        )
+        .unwrap();
         let ids: Vec<_> = got.iter().map(|g| g.temp_file.id.clone()).collect();
         assert_eq!(ids, [temp(2, "").id, temp(3, "").id, temp(1, "").id]);
     }
 
     #[test]
     fn matching_ten_thousand_reversed_names_is_quick_enough_to_be_linear() {
-        let sent: Vec<LocalFile> = (0..10_000).map(|i| file(&format!("scan-{i}.pdf"))).collect();
+        let sent: Vec<LocalFile> = (0..10_000)
+            .map(|i| file(&format!("scan-{i}.pdf")))
+            .collect();
         let answer: Vec<TempFile> = (0..10_000u32)
             .rev()
             .map(|i| temp(i, &format!("scan-{i}.pdf")))
@@ -311,7 +322,8 @@ mod tests {
 
     /// Names built from the characters servers change.
     fn tricky_name() -> impl proptest::strategy::Strategy<Value = String> {
-        proptest::string::string_regex("[ae\u{e9}\u{301}\"%25C2\\\\/. x]{1,10}").expect("a valid pattern")
+        proptest::string::string_regex("[ae\u{e9}\u{301}\"%25C2\\\\/. x]{1,10}")
+            .expect("a valid pattern")
     }
 
     proptest::proptest! {
@@ -361,4 +373,3 @@ mod tests {
         }
     }
 }
-

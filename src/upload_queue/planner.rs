@@ -253,9 +253,11 @@ impl Planner {
     pub fn add(&mut self, files: impl IntoIterator<Item = PendingFile>) {
         for file in files {
             let known = self.files.get(&file.id).map(|f| f.maybe_stored);
-            if self.files.get(&file.id).is_some_and(|f| {
-                !matches!(f.state, FileState::Failed | FileState::Cancelled)
-            }) {
+            if self
+                .files
+                .get(&file.id)
+                .is_some_and(|f| !matches!(f.state, FileState::Failed | FileState::Cancelled))
+            {
                 continue;
             }
             self.files.insert(
@@ -426,7 +428,12 @@ impl Planner {
     }
 
     /// `request` failed as `class` says; decides what each of its files does next.
-    pub fn failed(&mut self, request: RequestId, class: FailureClass, now: Instant) -> Vec<Outcome> {
+    pub fn failed(
+        &mut self,
+        request: RequestId,
+        class: FailureClass,
+        now: Instant,
+    ) -> Vec<Outcome> {
         let Some(files) = self.requests.remove(&request) else {
             return Vec::new();
         };
@@ -543,7 +550,12 @@ impl Planner {
 
     /// The server could not be reached: the files wait at the front, the next look is
     /// later (doubling, capped); past the wait allowed, every waiting file fails.
-    fn unreachable(&mut self, request: RequestId, files: Vec<UploadId>, now: Instant) -> Vec<Outcome> {
+    fn unreachable(
+        &mut self,
+        request: RequestId,
+        files: Vec<UploadId>,
+        now: Instant,
+    ) -> Vec<Outcome> {
         for &id in files.iter().rev() {
             self.requeue_front(id);
         }
@@ -566,7 +578,11 @@ impl Planner {
             self.outage = None;
             let waiting: Vec<UploadId> = self.queue.drain(..).collect();
             for id in waiting {
-                if self.files.get(&id).is_some_and(|f| f.state == FileState::Waiting) {
+                if self
+                    .files
+                    .get(&id)
+                    .is_some_and(|f| f.state == FileState::Waiting)
+                {
                     self.finish(id, FileState::Failed);
                     outcomes.push(Outcome::Failed { id });
                 }

@@ -10,6 +10,7 @@
 //! - `signals`: what the server did, in order, for tests to await instead of sleeping.
 #![allow(dead_code, unused_imports)]
 
+pub mod cli;
 pub mod faults;
 pub mod ledger;
 pub mod names;

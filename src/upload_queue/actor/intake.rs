@@ -146,7 +146,8 @@ impl QueueActor {
         if hold {
             self.held.insert(batch, ids);
         } else {
-            let pending: Vec<PendingFile> = ids.iter().filter_map(|&id| self.pending_file(id)).collect();
+            let pending: Vec<PendingFile> =
+                ids.iter().filter_map(|&id| self.pending_file(id)).collect();
             self.planner.add(pending);
         }
         self.emit(QueueEvent::Inspected { batch, summary });

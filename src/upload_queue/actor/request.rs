@@ -9,9 +9,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::{Internal, QueueActor, now};
-use crate::upload_queue::planner::RequestId;
 use crate::api::{ApiError, ProgressFn};
 use crate::local_file::LocalFile;
+use crate::upload_queue::planner::RequestId;
 use crate::upload_queue::{EventSink, QueueEvent, Target, UploadId};
 
 impl QueueActor {

@@ -54,7 +54,11 @@ fn small_files_share_a_request_within_the_limits_and_large_ones_go_alone() {
     assert_eq!(planner.next_request(now, 1).unwrap().files, [4]);
     assert_eq!(planner.next_request(now, 2).unwrap().files, [5]);
     assert_eq!(planner.next_request(now, 3).unwrap().files, [6]);
-    assert_eq!(planner.next_request(now, 4), None, "no room beyond the concurrency");
+    assert_eq!(
+        planner.next_request(now, 4),
+        None,
+        "no room beyond the concurrency"
+    );
 }
 
 #[test]
@@ -170,7 +174,10 @@ fn a_malformed_answer_is_not_applied_and_each_file_goes_alone_with_the_twice_not
     );
     let first = planner.next_request(now, 0).unwrap();
     let second = planner.next_request(now, 1).unwrap();
-    assert_eq!((first.files.as_slice(), second.files.as_slice()), (&[1][..], &[2][..]));
+    assert_eq!(
+        (first.files.as_slice(), second.files.as_slice()),
+        (&[1][..], &[2][..])
+    );
     assert_eq!(
         answer_all(&mut planner, &first, now),
         [Outcome::Staged {
@@ -255,7 +262,11 @@ fn while_the_network_is_down_one_request_looks_and_the_rest_wait() {
     planner.failed(first.id, FailureClass::Unreachable, now);
     // The other request that was already out fails the same way: the look stays at 2 s.
     let outcomes = planner.failed(second.id, FailureClass::Unreachable, now);
-    assert!(!outcomes.iter().any(|o| matches!(o, Outcome::NetworkDown { .. })));
+    assert!(
+        !outcomes
+            .iter()
+            .any(|o| matches!(o, Outcome::NetworkDown { .. }))
+    );
     let later = now + Duration::from_secs(2);
     assert_eq!(planner.next_wakeup(), Some(later));
     let probe = planner.next_request(later, 0).unwrap();
@@ -301,7 +312,10 @@ fn with_no_wait_an_unreachable_server_counts_as_a_failed_try() {
     let now = Instant::now();
     let plan = planner.next_request(now, 0).unwrap();
     let outcomes = planner.failed(plan.id, FailureClass::Unreachable, now);
-    assert!(matches!(outcomes[..], [Outcome::Retrying { attempt: 1, .. }]));
+    assert!(matches!(
+        outcomes[..],
+        [Outcome::Retrying { attempt: 1, .. }]
+    ));
 }
 
 #[test]
@@ -324,7 +338,11 @@ fn cancelling_a_waiting_file_ends_it_and_a_sending_one_waits_for_its_request() {
         ]
     );
     assert_eq!(planner.next_request(now, 0).unwrap().files, [2]);
-    assert_eq!(planner.next_request(now, 1), None, "the cancelled file stays out");
+    assert_eq!(
+        planner.next_request(now, 1),
+        None,
+        "the cancelled file stays out"
+    );
     // A retry brings a cancelled file back, alone.
     planner.add([file(1, "a", 10)]);
     assert_eq!(planner.next_request(now, 1).unwrap().files, [1]);
@@ -385,8 +403,16 @@ fn names() -> impl Strategy<Value = Vec<(String, u64)>> {
     prop::collection::vec(
         (
             prop::sample::select(vec![
-                "a.txt", "b.txt", "\u{e9}.txt", "e\u{301}.txt", "x\".txt", "x%22.txt",
-                "a\\b.txt", "c.pdf", "d.pdf", "e.pdf",
+                "a.txt",
+                "b.txt",
+                "\u{e9}.txt",
+                "e\u{301}.txt",
+                "x\".txt",
+                "x%22.txt",
+                "a\\b.txt",
+                "c.pdf",
+                "d.pdf",
+                "e.pdf",
             ]),
             prop::sample::select(vec![10u64, 400, 900, 3000]),
         )

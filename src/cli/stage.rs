@@ -48,7 +48,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         &tokio::runtime::Handle::current(),
         QueueOptions {
             concurrency: env.settings.concurrency,
-            network_wait: Some(Duration::ZERO),
+            network_wait: Some(args.wait),
             ..QueueOptions::default()
         },
         Some(history),
@@ -61,6 +61,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         label: "Command line".to_owned(),
         created_at: SystemTime::now(),
     };
+    let args_wait = args.wait;
     let batch = queue.add_paths(args.files, Some(group), AddMode::All);
 
     // What the inputs hold; nothing is sent before the target is set below.
@@ -155,7 +156,15 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         client,
         organization: connection.organization,
     }));
-    follow(&queue, &mut events, &mut table, &files, &mut interrupts).await;
+    follow(
+        &queue,
+        &mut events,
+        &mut table,
+        &files,
+        &mut interrupts,
+        args_wait,
+    )
+    .await;
 
     let mut staged: HashMap<UploadId, TempFile> = HashMap::new();
     for row in table.rows() {
@@ -193,6 +202,7 @@ async fn follow(
     table: &mut UploadTable,
     files: &[UploadId],
     interrupts: &mut Interrupts,
+    wait: Duration,
 ) {
     let mut progress = ProgressLine::new(table.totals().bytes);
     let mut open = files.len();
@@ -213,6 +223,7 @@ async fn follow(
             }
         };
         let Some(event) = event else { break };
+        let table_was_online = table.network().is_none();
         let was_open = event
             .id()
             .and_then(|id| table.get(id))
@@ -238,6 +249,18 @@ async fn follow(
                     shown(id),
                     delay.as_secs_f32().ceil(),
                 );
+            }
+            QueueEvent::NetworkDown { retry_in, reason } if table_was_online => {
+                progress.clear();
+                eprintln!(
+                    "Waiting for the network: {reason}\nTrying again in {} s, for up to {} in all (--wait); Ctrl-C stops.",
+                    retry_in.as_secs_f32().ceil(),
+                    humantime::format_duration(wait)
+                );
+            }
+            QueueEvent::NetworkBack => {
+                progress.clear();
+                eprintln!("The server can be reached again; staging goes on.");
             }
             QueueEvent::Requeued { id, reason } => {
                 progress.clear();

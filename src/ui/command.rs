@@ -148,6 +148,8 @@ pub enum UploadsCommand {
     Retry(UploadId),
     /// Send every failed file again.
     RetryAllFailed,
+    /// Look for the network at once (files wait for it).
+    RetryNow,
     /// Remove a finished row.
     Remove(UploadId),
     /// Remove staged, cancelled and refused rows.
@@ -290,6 +292,8 @@ pub enum Effect {
     CancelAll,
     /// Send a file again.
     Retry(UploadId),
+    /// Look for the network at once.
+    RetryNow,
     /// Open the file dialog.
     PickFiles,
     /// Open the folder dialog.

@@ -81,6 +81,7 @@ impl StagerApp {
             Effect::Cancel(id) => self.queue.cancel(id),
             Effect::CancelAll => self.queue.cancel_all(),
             Effect::Retry(id) => self.queue.retry(id),
+            Effect::RetryNow => self.queue.retry_now(),
             Effect::PickFiles => self.pick(frame, false),
             Effect::PickFolder => self.pick(frame, true),
             Effect::ReadClipboard => {

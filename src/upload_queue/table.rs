@@ -19,6 +19,8 @@ pub enum UploadStatus {
         /// When the last byte was handed over.
         since: Instant,
     },
+    /// The server could not be reached; it goes when the network is back (no try used).
+    WaitingForNetwork,
     /// A try failed; another follows at `at`.
     Retrying {
         /// Tries so far.
@@ -49,6 +51,7 @@ impl UploadStatus {
             UploadStatus::Waiting
                 | UploadStatus::Sending
                 | UploadStatus::WaitingForServer { .. }
+                | UploadStatus::WaitingForNetwork
                 | UploadStatus::Retrying { .. }
         )
     }
@@ -141,17 +144,32 @@ pub struct Totals {
     pub sent: u64,
 }
 
+/// The queue waits for the network: the server could not be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkWait {
+    /// When the queue looks again (unless told to at once).
+    pub retry_at: Instant,
+    /// What happened, in plain words.
+    pub reason: String,
+}
+
 /// Every item, in the order added.
 #[derive(Debug, Default)]
 pub struct UploadTable {
     rows: Vec<UploadRecord>,
     index: HashMap<UploadId, usize>,
+    network: Option<NetworkWait>,
 }
 
 impl UploadTable {
     /// The rows, oldest first.
     pub fn rows(&self) -> &[UploadRecord] {
         &self.rows
+    }
+
+    /// Set while files wait for the network.
+    pub fn network(&self) -> Option<&NetworkWait> {
+        self.network.as_ref()
     }
 
     /// One row.
@@ -202,6 +220,14 @@ impl UploadTable {
                 });
                 return true;
             }
+            QueueEvent::NetworkDown { retry_in, reason } => {
+                self.network = Some(NetworkWait {
+                    retry_at: now + *retry_in,
+                    reason: reason.to_string(),
+                });
+                return true;
+            }
+            QueueEvent::NetworkBack => return self.network.take().is_some(),
             _ => {}
         }
         let Some(row) = event
@@ -240,6 +266,10 @@ impl UploadTable {
                     reason: reason.to_string(),
                     at: now + *delay,
                 };
+                row.sent = 0;
+            }
+            QueueEvent::WaitingForNetwork { .. } => {
+                row.status = UploadStatus::WaitingForNetwork;
                 row.sent = 0;
             }
             QueueEvent::Requeued { reason, .. } => {
@@ -411,5 +441,29 @@ mod tests {
         assert!(!table.apply(&QueueEvent::Cancelled { id: 99 }, start));
         table.retain(|r| r.id != 7);
         assert!(table.rows().is_empty() && table.get(7).is_none());
+    }
+
+    #[test]
+    fn waiting_for_the_network_is_folded_and_ends_when_it_is_back() {
+        let mut table = UploadTable::default();
+        let now = Instant::now();
+        table.apply(&added(3, "c.txt"), now);
+        table.apply(&QueueEvent::WaitingForNetwork { id: 3 }, now);
+        assert_eq!(table.rows()[0].status, UploadStatus::WaitingForNetwork);
+        assert!(table.rows()[0].status.is_active());
+        let reason = ApiError::Setup("no route".into());
+        assert!(table.apply(
+            &QueueEvent::NetworkDown {
+                retry_in: Duration::from_secs(20),
+                reason,
+            },
+            now
+        ));
+        assert_eq!(
+            table.network().map(|w| w.retry_at),
+            Some(now + Duration::from_secs(20))
+        );
+        assert!(table.apply(&QueueEvent::NetworkBack, now));
+        assert!(table.network().is_none());
     }
 }

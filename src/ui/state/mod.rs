@@ -183,13 +183,14 @@ impl State {
     pub fn next_change(&self) -> Option<Duration> {
         let mut next = self.staged.next_change(self.now, self.instant);
         // "Waiting for the server for 42 s" and retry countdowns move every second.
-        let counting = self.uploads.table.rows().iter().any(|r| {
-            matches!(
-                r.status,
-                crate::upload_queue::UploadStatus::WaitingForServer { .. }
-                    | crate::upload_queue::UploadStatus::Retrying { .. }
-            )
-        });
+        let counting = self.uploads.table.network().is_some()
+            || self.uploads.table.rows().iter().any(|r| {
+                matches!(
+                    r.status,
+                    crate::upload_queue::UploadStatus::WaitingForServer { .. }
+                        | crate::upload_queue::UploadStatus::Retrying { .. }
+                )
+            });
         if counting {
             next = Some(next.map_or(Duration::from_secs(1), |n| n.min(Duration::from_secs(1))));
         }

@@ -86,6 +86,7 @@ impl UploadsState {
             }
             UploadsCommand::Cancel(id) => vec![Effect::Cancel(id)],
             UploadsCommand::CancelAll => vec![Effect::CancelAll],
+            UploadsCommand::RetryNow => vec![Effect::RetryNow],
             UploadsCommand::Retry(id) => {
                 if let Some(row) = self.table.get(id)
                     && row.status.can_retry()

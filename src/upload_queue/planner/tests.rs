@@ -421,6 +421,22 @@ fn names() -> impl Strategy<Value = Vec<(String, u64)>> {
     )
 }
 
+/// A server that mostly fails: files reach their last try.
+fn hostile_step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => Just(Step::Plan),
+        3 => Just(Step::Wait),
+        4 => any::<bool>().prop_map(|may_have_stored| Step::Fail(FailureClass::Transient {
+            retry_after: None,
+            may_have_stored,
+        })),
+        2 => Just(Step::Fail(FailureClass::Unreachable)),
+        1 => Just(Step::Fail(FailureClass::Malformed)),
+        1 => Just(Step::AnswerOneIdTwice),
+        1 => Just(Step::Answer),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -430,6 +446,26 @@ proptest! {
         steps in prop::collection::vec(step(), 0..120),
         network_wait in prop::option::of(0u64..40),
     ) {
+        keeps_its_promises(files, steps, network_wait)?;
+    }
+
+    #[test]
+    fn the_planner_keeps_its_promises_against_a_hostile_server(
+        files in names(),
+        steps in prop::collection::vec(hostile_step(), 0..200),
+        network_wait in prop::option::of(0u64..40),
+    ) {
+        keeps_its_promises(files, steps, network_wait)?;
+    }
+}
+
+/// Runs `steps`, then answers everything, checking the planner's promises all along.
+fn keeps_its_promises(
+    files: Vec<(String, u64)>,
+    steps: Vec<Step>,
+    network_wait: Option<u64>,
+) -> Result<(), TestCaseError> {
+    {
         let limits = PlanLimits {
             network_wait: network_wait.map(Duration::from_secs),
             ..limits()
@@ -441,29 +477,51 @@ proptest! {
             .enumerate()
             .map(|(i, (n, _))| (i as UploadId + 1, n.clone()))
             .collect();
-        planner.add(files.iter().enumerate().map(|(i, (n, s))| file(i as UploadId + 1, n, *s)));
+        planner.add(
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, (n, s))| file(i as UploadId + 1, n, *s)),
+        );
         let mut now = Instant::now();
         let mut in_flight: VecDeque<RequestPlan> = VecDeque::new();
         let mut staged: HashMap<UploadId, String> = HashMap::new();
         let mut attempts_before: HashMap<UploadId, u32> = HashMap::new();
         let mut next_issued = 1_000u64;
-        let check = |outcomes: &[Outcome], staged: &mut HashMap<UploadId, String>, ids: &[String], plan: &RequestPlan| -> Result<(), TestCaseError> {
+        let check = |outcomes: &[Outcome],
+                     staged: &mut HashMap<UploadId, String>,
+                     ids: &[String],
+                     plan: &RequestPlan|
+         -> Result<(), TestCaseError> {
             for outcome in outcomes {
                 if let Outcome::Staged { id, answer, .. } = outcome {
                     let given = ids[*answer].clone();
                     prop_assert_eq!(plan.files[*answer], *id);
-                    prop_assert!(!staged.values().any(|g| *g == given), "one ID for two files");
+                    prop_assert!(
+                        !staged.values().any(|g| *g == given),
+                        "one ID for two files"
+                    );
                     prop_assert!(staged.insert(*id, given).is_none(), "staged twice");
                 }
             }
             Ok(())
         };
-        let run = |planner: &mut Planner, step: Step, now: &mut Instant, in_flight: &mut VecDeque<RequestPlan>, staged: &mut HashMap<UploadId, String>, attempts_before: &mut HashMap<UploadId, u32>, next_issued: &mut u64| -> Result<(), TestCaseError> {
+        let run = |planner: &mut Planner,
+                   step: Step,
+                   now: &mut Instant,
+                   in_flight: &mut VecDeque<RequestPlan>,
+                   staged: &mut HashMap<UploadId, String>,
+                   attempts_before: &mut HashMap<UploadId, u32>,
+                   next_issued: &mut u64|
+         -> Result<(), TestCaseError> {
             match step {
                 Step::Plan => {
                     while let Some(plan) = planner.next_request(*now, in_flight.len()) {
                         for id in &plan.files {
-                            prop_assert!(!staged.contains_key(id), "a confirmed file was planned again");
+                            prop_assert!(
+                                !staged.contains_key(id),
+                                "a confirmed file was planned again"
+                            );
                             attempts_before.insert(*id, planner.attempts(*id));
                         }
                         for (i, a) in plan.files.iter().enumerate() {
@@ -479,14 +537,24 @@ proptest! {
                 }
                 Step::Answer | Step::AnswerOneIdTwice | Step::AnswerWithAnIdAlreadyGiven => {
                     if let Some(plan) = in_flight.pop_front() {
-                        let mut ids: Vec<String> = plan.files.iter().map(|_| {
-                            *next_issued += 1;
-                            id_for(*next_issued)
-                        }).collect();
+                        let mut ids: Vec<String> = plan
+                            .files
+                            .iter()
+                            .map(|_| {
+                                *next_issued += 1;
+                                id_for(*next_issued)
+                            })
+                            .collect();
                         let bad = match step {
-                            Step::AnswerOneIdTwice if ids.len() > 1 => { ids[1] = ids[0].clone(); true }
+                            Step::AnswerOneIdTwice if ids.len() > 1 => {
+                                ids[1] = ids[0].clone();
+                                true
+                            }
                             Step::AnswerWithAnIdAlreadyGiven => match staged.values().next() {
-                                Some(old) => { ids[0] = old.clone(); true }
+                                Some(old) => {
+                                    ids[0] = old.clone();
+                                    true
+                                }
                                 None => false,
                             },
                             _ => false,
@@ -494,7 +562,10 @@ proptest! {
                         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
                         let outcomes = planner.answered(plan.id, &refs, *now);
                         if bad {
-                            prop_assert!(!outcomes.iter().any(|o| matches!(o, Outcome::Staged { .. })), "a bad answer was applied");
+                            prop_assert!(
+                                !outcomes.iter().any(|o| matches!(o, Outcome::Staged { .. })),
+                                "a bad answer was applied"
+                            );
                         }
                         check(&outcomes, staged, &ids, &plan)?;
                     }
@@ -536,31 +607,64 @@ proptest! {
                 }
             }
             for id in names.keys() {
-                prop_assert!(planner.attempts(*id) <= max_attempts, "more tries than allowed");
+                prop_assert!(
+                    planner.attempts(*id) <= max_attempts,
+                    "more tries than allowed"
+                );
             }
             Ok(())
         };
         for step in steps {
-            run(&mut planner, step, &mut now, &mut in_flight, &mut staged, &mut attempts_before, &mut next_issued)?;
+            run(
+                &mut planner,
+                step,
+                &mut now,
+                &mut in_flight,
+                &mut staged,
+                &mut attempts_before,
+                &mut next_issued,
+            )?;
         }
         // Then the server answers everything: every file ends staged, failed or cancelled.
         for _ in 0..10_000 {
-            run(&mut planner, Step::Plan, &mut now, &mut in_flight, &mut staged, &mut attempts_before, &mut next_issued)?;
+            run(
+                &mut planner,
+                Step::Plan,
+                &mut now,
+                &mut in_flight,
+                &mut staged,
+                &mut attempts_before,
+                &mut next_issued,
+            )?;
             if in_flight.is_empty() {
                 match planner.next_wakeup() {
                     Some(at) => now = now.max(at),
                     None => break,
                 }
             }
-            run(&mut planner, Step::Answer, &mut now, &mut in_flight, &mut staged, &mut attempts_before, &mut next_issued)?;
+            run(
+                &mut planner,
+                Step::Answer,
+                &mut now,
+                &mut in_flight,
+                &mut staged,
+                &mut attempts_before,
+                &mut next_issued,
+            )?;
         }
         for id in names.keys() {
             let state = planner.state(*id);
             prop_assert!(
-                matches!(state, Some(FileState::Staged | FileState::Failed | FileState::Cancelled)),
-                "file {} ended {:?}", id, state
+                matches!(
+                    state,
+                    Some(FileState::Staged | FileState::Failed | FileState::Cancelled)
+                ),
+                "file {} ended {:?}",
+                id,
+                state
             );
             prop_assert_eq!(state == Some(FileState::Staged), staged.contains_key(id));
         }
     }
+    Ok(())
 }

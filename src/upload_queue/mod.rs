@@ -304,33 +304,49 @@ pub struct Restage {
     pub source: SourceFile,
 }
 
-enum Command {
+/// Everything the faces can ask of the queue: one type, sent with [`UploadQueue::send`]
+/// (the window's effects carry it as they are; the methods below are shorthands for it).
+#[derive(Debug, Clone)]
+pub enum QueueCommand {
+    /// Look at these paths (folders are walked) and queue the files found; they are sent
+    /// as soon as a target is set.
     AddPaths {
-        batch: BatchId,
+        /// What was given.
         paths: Vec<PathBuf>,
+        /// The group they form.
         group: Option<StagedGroup>,
+        /// Whether a large batch waits for the operator's yes.
         mode: AddMode,
     },
-    Restage {
-        batch: BatchId,
-        items: Vec<Restage>,
-    },
-    Confirm {
-        batch: BatchId,
-        accept: bool,
-    },
+    /// Stage expired files again from their local files; each new ID replaces the old one
+    /// in the history (same group). A file that is gone is refused; one that changed is
+    /// staged as it is now, with a note.
+    Restage(Vec<Restage>),
+    /// Answer a batch's question: `true` queues its files, `false` drops them.
+    Confirm(BatchId, bool),
+    /// Set (or clear, pausing new requests) where files go.
     SetTarget(Box<Option<Target>>),
+    /// Stop one file: waiting, it is dropped; sending, its request is stopped.
     Cancel(UploadId),
+    /// Stop every file not yet finished.
     CancelAll,
+    /// Send a failed or cancelled file again, and only it (looked at again first).
     Retry(UploadId),
+    /// Look for the network at once, and send files waiting for a retry now.
     RetryNow,
+}
+
+/// A command on its way to the queue's task, with the batch it opened (if it adds files).
+struct Envelope {
+    batch: BatchId,
+    command: QueueCommand,
 }
 
 /// The handle the faces hold. Cheap to clone; the queue stops when every handle is gone
 /// and nothing is left in flight.
 #[derive(Clone)]
 pub struct UploadQueue {
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::UnboundedSender<Envelope>,
     next_batch: Arc<AtomicU64>,
 }
 
@@ -350,66 +366,65 @@ impl UploadQueue {
         }
     }
 
-    /// Looks at `paths` on the blocking pool (folders are walked) and queues the files
-    /// found; they are sent as soon as a target is set. Returns the batch's ID, which its
+    /// Hands `command` to the queue. Commands that add files return the batch their
     /// events carry.
+    pub fn send(&self, command: QueueCommand) -> Option<BatchId> {
+        let batch = matches!(
+            command,
+            QueueCommand::AddPaths { .. } | QueueCommand::Restage(_)
+        )
+        .then(|| self.next_batch.fetch_add(1, Ordering::Relaxed));
+        // Fails only when the runtime is shutting down, when nothing can be done anyway.
+        let _ = self.commands.send(Envelope {
+            batch: batch.unwrap_or_default(),
+            command,
+        });
+        batch
+    }
+
+    /// [`QueueCommand::AddPaths`]; returns its batch.
     pub fn add_paths(
         &self,
         paths: Vec<PathBuf>,
         group: Option<StagedGroup>,
         mode: AddMode,
     ) -> BatchId {
-        let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
-        self.send(Command::AddPaths {
-            batch,
-            paths,
-            group,
-            mode,
-        });
-        batch
+        self.send(QueueCommand::AddPaths { paths, group, mode })
+            .unwrap_or_default()
     }
 
-    /// Stages expired files again from their local files; each new ID replaces the old
-    /// one in the history (same group). A file that is gone is refused; one that changed
-    /// is staged as it is now, with a note.
+    /// [`QueueCommand::Restage`]; returns its batch.
     pub fn restage(&self, items: Vec<Restage>) -> BatchId {
-        let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
-        self.send(Command::Restage { batch, items });
-        batch
+        self.send(QueueCommand::Restage(items)).unwrap_or_default()
     }
 
-    /// Answers a batch's question: `true` queues its files, `false` drops them.
+    /// [`QueueCommand::Confirm`].
     pub fn confirm(&self, batch: BatchId, accept: bool) {
-        self.send(Command::Confirm { batch, accept });
+        self.send(QueueCommand::Confirm(batch, accept));
     }
 
-    /// Sets (or clears, pausing new requests) where files go.
+    /// [`QueueCommand::SetTarget`].
     pub fn set_target(&self, target: Option<Target>) {
-        self.send(Command::SetTarget(Box::new(target)));
+        self.send(QueueCommand::SetTarget(Box::new(target)));
     }
 
-    /// Stops one file: waiting, it is dropped; sending, its request is stopped.
+    /// [`QueueCommand::Cancel`].
     pub fn cancel(&self, id: UploadId) {
-        self.send(Command::Cancel(id));
+        self.send(QueueCommand::Cancel(id));
     }
 
-    /// Stops every file not yet finished.
+    /// [`QueueCommand::CancelAll`].
     pub fn cancel_all(&self) {
-        self.send(Command::CancelAll);
+        self.send(QueueCommand::CancelAll);
     }
 
-    /// Sends a failed or cancelled file again, and only it (looked at again first).
+    /// [`QueueCommand::Retry`].
     pub fn retry(&self, id: UploadId) {
-        self.send(Command::Retry(id));
+        self.send(QueueCommand::Retry(id));
     }
 
-    /// Looks for the network at once, and sends files waiting for a retry now.
+    /// [`QueueCommand::RetryNow`].
     pub fn retry_now(&self) {
-        self.send(Command::RetryNow);
-    }
-
-    fn send(&self, command: Command) {
-        // Fails only when the runtime is shutting down, when nothing can be done anyway.
-        let _ = self.commands.send(command);
+        self.send(QueueCommand::RetryNow);
     }
 }

@@ -76,7 +76,10 @@ impl State {
             Command::View(ViewCommand::QuitAndCancel) => {
                 self.view.confirm_quit = false;
                 self.view.quitting = true;
-                vec![Effect::CancelAll, Effect::CloseWindow]
+                vec![
+                    Effect::Queue(crate::upload_queue::QueueCommand::CancelAll),
+                    Effect::CloseWindow,
+                ]
             }
             Command::View(ViewCommand::KeepRunning) => {
                 self.view.confirm_quit = false;

@@ -8,7 +8,7 @@ use super::NoticeLevel;
 use crate::clipboard::{ClipboardContent, paths_in_text};
 use crate::history::StagedGroup;
 use crate::ui::command::{Effect, Origin, UploadsCommand};
-use crate::upload_queue::{AddMode, BatchId, QueueEvent, UploadStatus, UploadTable};
+use crate::upload_queue::{AddMode, BatchId, QueueCommand, QueueEvent, UploadStatus, UploadTable};
 
 /// A file dialog that returns nothing faster than this was most likely never shown (no
 /// portal and no zenity): then say so, instead of looking as if the button did nothing.
@@ -82,11 +82,11 @@ impl UploadsState {
                 } else {
                     self.table.retain(|row| row.batch != batch);
                 }
-                vec![Effect::Confirm(batch, accept)]
+                vec![Effect::Queue(QueueCommand::Confirm(batch, accept))]
             }
-            UploadsCommand::Cancel(id) => vec![Effect::Cancel(id)],
-            UploadsCommand::CancelAll => vec![Effect::CancelAll],
-            UploadsCommand::RetryNow => vec![Effect::RetryNow],
+            UploadsCommand::Cancel(id) => vec![Effect::Queue(QueueCommand::Cancel(id))],
+            UploadsCommand::CancelAll => vec![Effect::Queue(QueueCommand::CancelAll)],
+            UploadsCommand::RetryNow => vec![Effect::Queue(QueueCommand::RetryNow)],
             UploadsCommand::Retry(id) => {
                 if let Some(row) = self.table.get(id)
                     && row.status.can_retry()
@@ -98,7 +98,7 @@ impl UploadsState {
                     }
                 }
                 self.table.mark_retrying(id);
-                vec![Effect::Retry(id)]
+                vec![Effect::Queue(QueueCommand::Retry(id))]
             }
             UploadsCommand::RetryAllFailed => {
                 let failed: Vec<_> = self
@@ -293,11 +293,11 @@ impl UploadsState {
             label: origin.label().to_owned(),
             created_at: now,
         };
-        vec![Effect::AddPaths {
+        vec![Effect::Queue(QueueCommand::AddPaths {
             paths,
-            group,
+            group: Some(group),
             mode: AddMode::AskIfLarge,
-        }]
+        })]
     }
 }
 

@@ -19,7 +19,8 @@ mod request;
 
 use super::planner::{CancelResult, PlanLimits, Planner, RequestId};
 use super::{
-    AddMode, BatchId, Command, EventSink, QueueEvent, QueueOptions, Restage, Target, UploadId,
+    AddMode, BatchId, Envelope, EventSink, QueueCommand, QueueEvent, QueueOptions, Restage, Target,
+    UploadId,
 };
 use crate::api::{ApiError, StagedAnswer};
 use crate::endpoint::OrganizationId;
@@ -106,7 +107,7 @@ pub(super) async fn run(
     options: QueueOptions,
     history: Option<HistoryStore>,
     sink: EventSink,
-    mut commands: mpsc::UnboundedReceiver<Command>,
+    mut commands: mpsc::UnboundedReceiver<Envelope>,
 ) {
     let (internal_tx, mut internal) = mpsc::unbounded_channel();
     let (written_tx, mut written) = mpsc::unbounded_channel();
@@ -183,14 +184,9 @@ impl QueueActor {
         id
     }
 
-    fn handle_command(&mut self, command: Command) {
+    fn handle_command(&mut self, Envelope { batch, command }: Envelope) {
         match command {
-            Command::AddPaths {
-                batch,
-                paths,
-                group,
-                mode,
-            } => {
+            QueueCommand::AddPaths { paths, group, mode } => {
                 let given = paths.clone();
                 self.inspect(
                     batch,
@@ -223,7 +219,7 @@ impl QueueActor {
                     },
                 )
             }
-            Command::Restage { batch, items } => {
+            QueueCommand::Restage(items) => {
                 let given = items.clone();
                 self.inspect(
                     batch,
@@ -256,18 +252,18 @@ impl QueueActor {
                     },
                 )
             }
-            Command::Confirm { batch, accept } => self.confirm(batch, accept),
-            Command::SetTarget(target) => self.target = *target,
-            Command::Cancel(id) => self.cancel(id),
-            Command::CancelAll => {
+            QueueCommand::Confirm(batch, accept) => self.confirm(batch, accept),
+            QueueCommand::SetTarget(target) => self.target = *target,
+            QueueCommand::Cancel(id) => self.cancel(id),
+            QueueCommand::CancelAll => {
                 let mut ids: Vec<_> = self.jobs.keys().copied().collect();
                 ids.sort_unstable();
                 for id in ids {
                     self.cancel(id);
                 }
             }
-            Command::Retry(id) => self.retry(id),
-            Command::RetryNow => self.planner.retry_now(now()),
+            QueueCommand::Retry(id) => self.retry(id),
+            QueueCommand::RetryNow => self.planner.retry_now(now()),
         }
     }
 

@@ -224,11 +224,7 @@ async fn follow(
         };
         let Some(event) = event else { break };
         let table_was_online = table.network().is_none();
-        let was_open = event
-            .id()
-            .and_then(|id| table.get(id))
-            .is_some_and(|r| r.status.is_active());
-        table.apply(&event, Instant::now());
+        let change = table.apply(&event, Instant::now());
         let shown = |id: &UploadId| {
             table
                 .get(*id)
@@ -291,7 +287,7 @@ async fn follow(
             }
             _ => {}
         }
-        if was_open && event.is_final() {
+        if change.finished.is_some() {
             open -= 1;
         }
     }

@@ -24,7 +24,7 @@ use crate::folder_scan::FolderSummary;
 use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
 use crate::local_file::{LocalFile, LocalFileError};
 
-pub use table::{NetworkWait, Totals, UploadRecord, UploadStatus, UploadTable};
+pub use table::{BatchDone, Change, NetworkWait, Totals, UploadRecord, UploadStatus, UploadTable};
 
 /// Identifies one added item (a file, or something refused) for the life of the process.
 pub type UploadId = u64;

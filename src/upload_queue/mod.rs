@@ -61,6 +61,11 @@ pub struct QueueOptions {
     pub batch_max_files: usize,
     /// At most this many bytes in one shared request.
     pub batch_max_bytes: u64,
+    /// When many small files wait, a request may grow to this many files, so that they
+    /// go over the connections in few round trips (never the first request).
+    pub spread_max_files: usize,
+    /// …and to this many bytes.
+    pub spread_max_bytes: u64,
     /// First wait after the server could not be reached; doubled up to `network_max_backoff`.
     pub network_backoff: Duration,
     /// The longest wait between two looks for the network.
@@ -85,6 +90,8 @@ impl Default for QueueOptions {
             small_file_limit: 1024 * 1024,
             batch_max_files: 32,
             batch_max_bytes: 8 * 1024 * 1024,
+            spread_max_files: 500,
+            spread_max_bytes: 64 * 1024 * 1024,
             network_backoff: Duration::from_secs(2),
             network_max_backoff: Duration::from_secs(20),
             network_wait: None,

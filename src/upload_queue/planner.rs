@@ -30,6 +30,12 @@ pub struct PlanLimits {
     pub batch_max_files: usize,
     /// At most this many bytes in one shared request.
     pub batch_max_bytes: u64,
+    /// When many small files wait, requests grow to spread them over the connections in
+    /// few round trips: up to this many files in one request (never the first request, so
+    /// the first IDs come early)…
+    pub spread_max_files: usize,
+    /// …and up to this many bytes.
+    pub spread_max_bytes: u64,
     /// First wait after the server could not be reached; doubled up to `network_max_backoff`.
     pub network_backoff: Duration,
     /// The longest wait between two looks for the network.
@@ -50,6 +56,8 @@ impl Default for PlanLimits {
             small_file_limit: 1024 * 1024,
             batch_max_files: 32,
             batch_max_bytes: 8 * 1024 * 1024,
+            spread_max_files: 500,
+            spread_max_bytes: 64 * 1024 * 1024,
             network_backoff: Duration::from_secs(2),
             network_max_backoff: Duration::from_secs(20),
             network_wait: None,
@@ -304,7 +312,7 @@ impl Planner {
         {
             return None;
         }
-        let files = self.choose_files();
+        let files = self.choose_files(in_flight);
         if files.is_empty() {
             return None;
         }
@@ -342,14 +350,40 @@ impl Planner {
         }
     }
 
-    fn choose_files(&mut self) -> Vec<UploadId> {
+    /// How many files and bytes the next shared request may hold: the usual limits, or,
+    /// when more waits than the free connections carry at those limits, an equal share of
+    /// what waits per free connection (up to the spread limits).
+    fn request_limits(&self, in_flight: usize) -> (usize, u64) {
+        let usual = (
+            self.limits.batch_max_files.max(1),
+            self.limits.batch_max_bytes,
+        );
+        let first = self.next_request == 1;
+        let free = self
+            .limits
+            .concurrency
+            .max(1)
+            .saturating_sub(in_flight)
+            .max(1);
+        let share = self.queue.len().div_ceil(free);
+        if first || share <= usual.0 || self.limits.spread_max_files <= usual.0 {
+            return usual;
+        }
+        (
+            share.min(self.limits.spread_max_files),
+            self.limits.spread_max_bytes.max(usual.1),
+        )
+    }
+
+    fn choose_files(&mut self, in_flight: usize) -> Vec<UploadId> {
+        let (max_files, max_bytes) = self.request_limits(in_flight);
         let mut chosen = Vec::new();
         let mut canons: HashSet<String> = HashSet::new();
         let mut bytes = 0u64;
         let mut skipped = Vec::new();
         // Files passed over for a confusable name keep their place; looking further than
         // this for others is not worth it (a folder of one name would make it quadratic).
-        let look_past = self.limits.batch_max_files.max(1) * 4;
+        let look_past = max_files * 4;
         while let Some(&id) = self.queue.front() {
             let Some(file) = self.files.get(&id) else {
                 self.queue.pop_front();
@@ -361,9 +395,7 @@ impl Planner {
             }
             let shareable = !file.solo && file.size <= self.limits.small_file_limit;
             if !chosen.is_empty()
-                && (!shareable
-                    || chosen.len() >= self.limits.batch_max_files
-                    || bytes + file.size > self.limits.batch_max_bytes)
+                && (!shareable || chosen.len() >= max_files || bytes + file.size > max_bytes)
             {
                 break;
             }

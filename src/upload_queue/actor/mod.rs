@@ -162,6 +162,8 @@ fn plan_limits(options: &QueueOptions) -> PlanLimits {
         small_file_limit: options.small_file_limit,
         batch_max_files: options.batch_max_files,
         batch_max_bytes: options.batch_max_bytes,
+        spread_max_files: options.spread_max_files,
+        spread_max_bytes: options.spread_max_bytes,
         network_backoff: options.network_backoff,
         network_max_backoff: options.network_max_backoff,
         network_wait: options.network_wait,

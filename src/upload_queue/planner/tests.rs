@@ -13,6 +13,8 @@ fn limits() -> PlanLimits {
         small_file_limit: 1000,
         batch_max_files: 3,
         batch_max_bytes: 2500,
+        spread_max_files: 3,
+        spread_max_bytes: 2500,
         network_backoff: Duration::from_secs(2),
         network_max_backoff: Duration::from_secs(20),
         network_wait: None,
@@ -437,6 +439,24 @@ fn hostile_step() -> impl Strategy<Value = Step> {
     ]
 }
 
+#[test]
+fn many_small_files_spread_over_the_connections_after_a_small_first_request() {
+    let mut planner = Planner::new(PlanLimits {
+        spread_max_files: 100,
+        spread_max_bytes: 1_000_000,
+        ..limits()
+    });
+    planner.add((1..=41).map(|i| file(i, &format!("scan-{i}.pdf"), 10)));
+    let now = Instant::now();
+    let sizes: Vec<usize> = (0..)
+        .map_while(|in_flight| planner.next_request(now, in_flight))
+        .map(|plan| plan.files.len())
+        .collect();
+    // 3 first (the usual limit), then the 38 left over the three connections still free:
+    // every file is out in one round.
+    assert_eq!(sizes, [3, 13, 13, 12]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -468,6 +488,9 @@ fn keeps_its_promises(
     {
         let limits = PlanLimits {
             network_wait: network_wait.map(Duration::from_secs),
+            // Requests grow when much waits.
+            spread_max_files: 8,
+            spread_max_bytes: 6000,
             ..limits()
         };
         let max_attempts = limits.max_attempts;

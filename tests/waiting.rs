@@ -141,3 +141,22 @@ fn the_window_waits_for_the_network_and_retry_now_sends_at_once() {
     assert_eq!(ledger.len(), 1);
     assert_eq!(ledger[0].sha256, sha256_hex(b"the report"));
 }
+
+#[test]
+fn cancelling_what_waits_for_the_network_ends_the_wait() {
+    let world = World::with_good_key();
+    let mut env = world.environment(Vec::new());
+    env.overrides.base_url = Some(base_url(StagingServer::free_port()));
+    env.overrides.organization = Some(ORG_ID.to_owned());
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1000.0, 760.0])
+        .build_eframe(move |cc| asteroid_stager::ui::StagerApp::new(&cc.egui_ctx, env));
+    let a = world.file("notes.txt", b"notes");
+    harness.input_mut().dropped_files.push(Arc::new(Dropped(a)));
+    wait_for(&mut harness, "Retry now");
+    harness.get_by_label("Cancel all").click();
+    wait_for_text(&mut harness, "Cancelled.");
+    window_support::wait_until(&mut harness, "the wait to end", |h| {
+        h.query_all_by_label("Retry now").next().is_none()
+    });
+}

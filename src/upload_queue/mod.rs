@@ -222,6 +222,8 @@ pub enum QueueEvent {
     },
     /// The server can be reached again; waiting files go on.
     NetworkBack,
+    /// No file waits for the network any more (they were cancelled); nothing was reached.
+    NetworkWaitOver,
     /// The file goes again from the start, through no fault of its own (a file it shared a
     /// request with was cancelled or changed). No try is counted.
     Requeued {
@@ -285,6 +287,7 @@ impl QueueEvent {
             | QueueEvent::Discarded { .. }
             | QueueEvent::NetworkDown { .. }
             | QueueEvent::NetworkBack
+            | QueueEvent::NetworkWaitOver
             | QueueEvent::HistoryNotSaved { .. }
             | QueueEvent::HistorySaved { .. } => None,
         }

@@ -515,6 +515,24 @@ impl Planner {
         outcomes
     }
 
+    /// Ends the wait for the network when no file is left to wait for it (all cancelled):
+    /// nothing should say "waiting for the network" then.
+    pub fn settle(&mut self) -> Option<Outcome> {
+        self.outage.as_ref()?;
+        let waiting = !self.requests.is_empty()
+            || !self.retries.is_empty()
+            || self.queue.iter().any(|id| {
+                self.files
+                    .get(id)
+                    .is_some_and(|f| f.state == FileState::Waiting)
+            });
+        if waiting {
+            return None;
+        }
+        self.outage = None;
+        Some(Outcome::NetworkWaitOver)
+    }
+
     /// When the planner next has something to do without being told: a retry's time, or
     /// the next look for the network.
     pub fn next_wakeup(&self) -> Option<Instant> {

@@ -317,7 +317,9 @@ impl UploadTable {
                 });
                 return true;
             }
-            QueueEvent::NetworkBack => return self.network.take().is_some(),
+            QueueEvent::NetworkBack | QueueEvent::NetworkWaitOver => {
+                return self.network.take().is_some();
+            }
             _ => {}
         }
         let Some(row) = event

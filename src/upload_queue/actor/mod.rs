@@ -256,16 +256,27 @@ impl QueueActor {
             }
             QueueCommand::Confirm(batch, accept) => self.confirm(batch, accept),
             QueueCommand::SetTarget(target) => self.target = *target,
-            QueueCommand::Cancel(id) => self.cancel(id),
+            QueueCommand::Cancel(id) => {
+                self.cancel(id);
+                self.settle();
+            }
             QueueCommand::CancelAll => {
                 let mut ids: Vec<_> = self.jobs.keys().copied().collect();
                 ids.sort_unstable();
                 for id in ids {
                     self.cancel(id);
                 }
+                self.settle();
             }
             QueueCommand::Retry(id) => self.retry(id),
             QueueCommand::RetryNow => self.planner.retry_now(now()),
+        }
+    }
+
+    /// Says when nothing waits for the network any more.
+    fn settle(&mut self) {
+        if let Some(outcome) = self.planner.settle() {
+            self.tell(vec![outcome], &ApiError::Internal, None, &[]);
         }
     }
 
@@ -324,6 +335,7 @@ impl QueueActor {
                     .map(|job| job.file.name.clone())
                     .collect();
                 self.tell(outcomes, &ApiError::Internal, None, &names);
+                self.settle();
             }
             Internal::Rechecked { id, result } => self.rechecked(id, result),
         }

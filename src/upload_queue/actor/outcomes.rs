@@ -116,6 +116,7 @@ impl QueueActor {
                     reason: error.clone(),
                 },
                 Outcome::NetworkBack => QueueEvent::NetworkBack,
+                Outcome::NetworkWaitOver => QueueEvent::NetworkWaitOver,
             };
             self.emit(event);
         }

@@ -374,3 +374,20 @@ fn many_small_files_spread_over_the_connections_after_a_small_first_request() {
     // every file is out in one round.
     assert_eq!(sizes, [3, 13, 13, 12]);
 }
+
+#[test]
+fn the_wait_for_the_network_ends_when_every_waiting_file_is_cancelled() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    planner.failed(plan.id, FailureClass::Unreachable, now);
+    assert_eq!(planner.cancel(1), CancelResult::Cancelled);
+    assert_eq!(planner.settle(), None, "b still waits");
+    assert_eq!(planner.cancel(2), CancelResult::Cancelled);
+    assert_eq!(planner.settle(), Some(Outcome::NetworkWaitOver));
+    assert_eq!(planner.next_wakeup(), None);
+    // A file added later goes at once.
+    planner.add([file(3, "c", 10)]);
+    assert!(planner.next_request(now, 0).is_some());
+}

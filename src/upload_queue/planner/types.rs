@@ -167,6 +167,8 @@ pub enum Outcome {
     },
     /// The server was reached again.
     NetworkBack,
+    /// Nothing waits for the network any more (every waiting file was cancelled).
+    NetworkWaitOver,
 }
 
 /// What [`Planner::cancel`] did.

@@ -1,13 +1,14 @@
 //! Staging through a local server: our binary next to curl, each used the way that suits
 //! it best, on the same server, in one run.
 //!
-//! `cargo bench --bench stage_vs_curl` (about 3 minutes; `STAGE_BENCH_QUICK=1` for a
+//! `cargo bench --bench stage_vs_curl` (several minutes; `STAGE_BENCH_QUICK=1` for a
 //! smaller run). The cases:
 //! - one large file (100 MiB, 1 GiB): ours vs `curl -F files=@file`;
-//! - 1,000 files of 2 KiB through a server that takes 50 ms per request, and 0 ms: ours vs
-//!   the fair peers, curl with every file in ONE request (`-F files=@a -F files=@b …`, from
-//!   a config file) and `curl --parallel --parallel-max 4` with one transfer per file; one
-//!   curl process per file is kept as context only (fewer runs).
+//! - 1,000 and 10,000 files of 2 KiB through a server that takes 50 ms per request, and
+//!   0 ms: ours vs the fair peers, curl with every file in ONE request (`-F files=@a -F
+//!   files=@b …`, from a config file) and `curl --parallel --parallel-max 4` with one
+//!   transfer per file; one curl process per file is kept as context only (fewer runs, and
+//!   only at 1,000 files).
 //!
 //! Every tool gets one untimed warm-up run, then the runs alternate between the tools,
 //! the order reversed every other round (A B C, C B A, …). The table gives min / median /
@@ -57,7 +58,8 @@ mod bench {
     struct Plan {
         large: Vec<(&'static str, u64)>,
         runs: usize,
-        small_files: usize,
+        /// Folders of small files: one case each (one curl per file only for the first).
+        small_files: Vec<usize>,
         delays: Vec<Duration>,
         /// One curl process per file: context only, a minute a run at 50 ms.
         per_file_runs: usize,
@@ -69,7 +71,7 @@ mod bench {
                 Self {
                     large: vec![("100 MiB file", 100 * MIB)],
                     runs: 3,
-                    small_files: 200,
+                    small_files: vec![200],
                     delays: vec![Duration::from_millis(50)],
                     per_file_runs: 1,
                 }
@@ -77,7 +79,7 @@ mod bench {
                 Self {
                     large: vec![("100 MiB file", 100 * MIB), ("1 GiB file", GIB)],
                     runs: 5,
-                    small_files: 1000,
+                    small_files: vec![1000, 10_000],
                     delays: vec![Duration::from_millis(50), Duration::ZERO],
                     per_file_runs: 1,
                 }
@@ -214,38 +216,43 @@ mod bench {
             std::fs::remove_file(&path).expect("removing a test file");
         }
 
-        let small_dir = dir.path().join("small");
-        std::fs::create_dir(&small_dir).expect("a folder for the small files");
-        let small: Vec<PathBuf> = (0..plan.small_files)
-            .map(|i| {
-                let p = small_dir.join(format!("note-{i:04}.txt"));
-                write_data_file(&p, SMALL_FILE_SIZE, i as u64 + 1);
-                p
-            })
-            .collect();
-        for &delay in &plan.delays {
-            server.set_delay(delay);
-            let case = format!(
-                "{} files of {} KiB, server {} ms per request",
-                plan.small_files,
-                SMALL_FILE_SIZE / 1024,
-                delay.as_millis()
-            );
-            let tools = [
-                (Tool::Ours, plan.runs),
-                (Tool::CurlOneRequest, plan.runs),
-                (Tool::CurlParallel, plan.runs),
-                (Tool::CurlPerFile, plan.per_file_runs),
-            ];
-            for (tool, samples) in
-                measure(&setup, &small, SMALL_FILE_SIZE * small.len() as u64, &tools)
-            {
-                rows.push(Row {
-                    case: case.clone(),
-                    tool,
-                    samples,
-                });
+        for (nth, &count) in plan.small_files.iter().enumerate() {
+            let small_dir = dir.path().join(format!("small-{count}"));
+            std::fs::create_dir(&small_dir).expect("a folder for the small files");
+            let small: Vec<PathBuf> = (0..count)
+                .map(|i| {
+                    let p = small_dir.join(format!("note-{i:05}.txt"));
+                    write_data_file(&p, SMALL_FILE_SIZE, i as u64 + 1);
+                    p
+                })
+                .collect();
+            for &delay in &plan.delays {
+                server.set_delay(delay);
+                let case = format!(
+                    "{count} files of {} KiB, server {} ms per request",
+                    SMALL_FILE_SIZE / 1024,
+                    delay.as_millis()
+                );
+                let mut tools = vec![
+                    (Tool::Ours, plan.runs),
+                    (Tool::CurlOneRequest, plan.runs),
+                    (Tool::CurlParallel, plan.runs),
+                ];
+                // One curl per file takes minutes at 10,000 files: context for the first only.
+                if nth == 0 {
+                    tools.push((Tool::CurlPerFile, plan.per_file_runs));
+                }
+                for (tool, samples) in
+                    measure(&setup, &small, SMALL_FILE_SIZE * small.len() as u64, &tools)
+                {
+                    rows.push(Row {
+                        case: case.clone(),
+                        tool,
+                        samples,
+                    });
+                }
             }
+            std::fs::remove_dir_all(&small_dir).expect("removing the small files");
         }
 
         print_table(&rows);

@@ -48,7 +48,7 @@ async fn stage_waits_for_a_server_that_starts_late() {
         "{said:#?}"
     );
 
-    let server = StagingServer::start_on_port(ServerOptions::default(), port).await;
+    let server = StagingServer::start_on_port(port, ServerOptions::default()).await;
     let rest = tokio::spawn(async move {
         while let Some(line) = stderr.next_line().await.unwrap() {
             said.push(line);

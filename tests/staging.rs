@@ -235,14 +235,12 @@ async fn an_answer_that_is_not_the_promised_json_fails_plainly() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _) = file(dir.path(), "a.pdf", 10);
     let (b, _) = file(dir.path(), "b.pdf", 10);
-    // The shared request gets a short list, each file alone then gets garbage / a wrong name.
+    // The shared request gets a short list, so each file goes alone; then one gets garbage,
+    // the other an ID that is not a file ID.
     server.push_faults([
         Fault::Body200(r#"{"tempFiles":[]}"#.into()),
         Fault::Body200("<html>oops</html>".into()),
-        Fault::Body200(format!(
-            r#"{{"tempFiles":[{{"id":"{}","name":"other.pdf"}}]}}"#,
-            uuid::Uuid::new_v4()
-        )),
+        Fault::Body200(r#"{"tempFiles":[{"id":"not-an-id","name":"b.pdf"}]}"#.into()),
     ]);
     let mut run = start(
         &server,

@@ -10,7 +10,9 @@ mod error;
 
 use serde::{Deserialize, Serialize};
 
-pub use answer::{Renamed, StagedAnswer, match_answer, same_file_name};
+pub use answer::{
+    Renamed, StagedAnswer, canonical_name, confusable_names, match_answer, same_file_name,
+};
 pub use body::{PROGRESS_INTERVAL, ProgressFn, encode_filename, guess_content_type};
 pub use client::{ApiClient, ClientOptions};
 pub use error::{ApiError, ReadError, TransportError};

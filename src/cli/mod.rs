@@ -67,9 +67,23 @@ pub struct StageArgs {
     /// API address (default: ASTEROID_BASE_URL, the settings, or https://odyssey.asteroid.ai/agents/v2).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// How long to wait for the network when the server cannot be reached (e.g. 30s, 10m,
+    /// 1h); 0 fails at once after the usual retries.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_wait)]
+    pub wait: std::time::Duration,
     /// The files (or folders) to stage.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+/// `--wait`'s value: a duration such as `30s`, `10m` or `1h`, or `0`.
+fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
+    if text.trim() == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    humantime::parse_duration(text.trim()).map_err(|_| {
+        format!("\"{text}\" is not a duration; write it like 30s, 10m or 1h (0 not to wait)")
+    })
 }
 
 /// `history`'s arguments.

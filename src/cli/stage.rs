@@ -52,6 +52,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         &tokio::runtime::Handle::current(),
         QueueOptions {
             concurrency: env.settings.concurrency,
+            network_wait: Some(args.wait),
             ..QueueOptions::default()
         },
         Some(history),
@@ -64,6 +65,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         source: GroupSource::of_paths(AddedBy::CommandLine, &args.files),
         created_at: SystemTime::now(),
     };
+    let args_wait = args.wait;
     let batch = queue.add_paths(args.files, Some(group), AddMode::All);
 
     // What the inputs hold; nothing is sent before the target is set below.
@@ -175,7 +177,15 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         client,
         organization: connection.organization,
     }));
-    follow(&queue, &mut events, &mut table, &files, &mut interrupts).await;
+    follow(
+        &queue,
+        &mut events,
+        &mut table,
+        &files,
+        &mut interrupts,
+        args_wait,
+    )
+    .await;
 
     let mut staged: HashMap<UploadId, TempFile> = HashMap::new();
     for row in table.rows() {
@@ -211,6 +221,7 @@ async fn follow(
     table: &mut UploadTable,
     files: &[UploadId],
     interrupts: &mut Interrupts,
+    wait: Duration,
 ) {
     let mut progress = ProgressLine::new(table.totals().bytes);
     let mut open = files.len();
@@ -231,11 +242,8 @@ async fn follow(
             }
         };
         let Some(event) = event else { break };
-        let was_open = event
-            .id()
-            .and_then(|id| table.get(id))
-            .is_some_and(|r| r.status.is_active());
-        table.apply(&event, Instant::now());
+        let table_was_online = table.network().is_none();
+        let change = table.apply(&event, Instant::now());
         let shown = |id: &UploadId| {
             table
                 .get(*id)
@@ -256,6 +264,18 @@ async fn follow(
                     shown(id),
                     delay.as_secs_f32().ceil(),
                 );
+            }
+            QueueEvent::NetworkDown { retry_in, reason } if table_was_online => {
+                progress.clear();
+                eprintln!(
+                    "Waiting for the network: {reason}\nTrying again in {} s, for up to {} in all (--wait); Ctrl-C stops.",
+                    retry_in.as_secs_f32().ceil(),
+                    humantime::format_duration(wait)
+                );
+            }
+            QueueEvent::NetworkBack => {
+                progress.clear();
+                eprintln!("The server can be reached again; staging goes on.");
             }
             QueueEvent::Requeued { id, reason } => {
                 progress.clear();
@@ -290,7 +310,7 @@ async fn follow(
             }
             _ => {}
         }
-        if was_open && event.is_final() {
+        if change.finished.is_some() {
             open -= 1;
         }
     }

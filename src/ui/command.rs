@@ -12,10 +12,9 @@ use zeroize::Zeroizing;
 
 use crate::api::{ApiError, ClientOptions, Organization, UserContext};
 use crate::endpoint::BaseUrl;
-use crate::history::StagedGroup;
 use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError};
 use crate::settings::Settings;
-use crate::upload_queue::{AddMode, BatchId, QueueEvent, Restage, Target, UploadId};
+use crate::upload_queue::{BatchId, QueueCommand, QueueEvent, UploadId};
 
 /// Everything a panel can ask for, grouped by the state that handles it.
 #[derive(Debug, Clone)]
@@ -149,6 +148,8 @@ pub enum UploadsCommand {
     Retry(UploadId),
     /// Send every failed file again.
     RetryAllFailed,
+    /// Look for the network at once (files wait for it).
+    RetryNow,
     /// Remove a finished row.
     Remove(UploadId),
     /// Remove staged, cancelled and refused rows.
@@ -270,27 +271,8 @@ pub enum Effect {
     },
     /// Write the settings file.
     SaveSettings(Settings),
-    /// Point the queue somewhere, or pause it.
-    SetTarget(Option<Target>),
-    /// Look at and queue files or folders.
-    AddPaths {
-        /// What was added.
-        paths: Vec<PathBuf>,
-        /// The group they form.
-        group: StagedGroup,
-        /// Ask first when large.
-        mode: AddMode,
-    },
-    /// Stage expired files again.
-    Restage(Vec<Restage>),
-    /// Answer a batch's question.
-    Confirm(BatchId, bool),
-    /// Stop one upload.
-    Cancel(UploadId),
-    /// Stop all uploads.
-    CancelAll,
-    /// Send a file again.
-    Retry(UploadId),
+    /// What the queue is asked to do (add, confirm, cancel, retry, where to send).
+    Queue(QueueCommand),
     /// Open the file dialog.
     PickFiles,
     /// Open the folder dialog.

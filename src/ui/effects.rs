@@ -70,17 +70,9 @@ impl StagerApp {
                     |result| Event::SettingsSaved(result.and_then(|saved| saved)),
                 );
             }
-            Effect::SetTarget(target) => self.queue.set_target(target),
-            Effect::AddPaths { paths, group, mode } => {
-                self.queue.add_paths(paths, Some(group), mode);
+            Effect::Queue(command) => {
+                self.queue.send(command);
             }
-            Effect::Restage(items) => {
-                self.queue.restage(items);
-            }
-            Effect::Confirm(batch, accept) => self.queue.confirm(batch, accept),
-            Effect::Cancel(id) => self.queue.cancel(id),
-            Effect::CancelAll => self.queue.cancel_all(),
-            Effect::Retry(id) => self.queue.retry(id),
             Effect::PickFiles => self.pick(frame, false),
             Effect::PickFolder => self.pick(frame, true),
             Effect::ReadClipboard => {

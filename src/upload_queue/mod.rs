@@ -8,6 +8,7 @@
 
 mod actor;
 mod history_writer;
+mod planner;
 mod table;
 
 use std::path::PathBuf;
@@ -23,7 +24,7 @@ use crate::folder_scan::FolderSummary;
 use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
 use crate::local_file::{LocalFile, LocalFileError};
 
-pub use table::{Totals, UploadRecord, UploadStatus, UploadTable};
+pub use table::{BatchDone, Change, NetworkWait, Totals, UploadRecord, UploadStatus, UploadTable};
 
 /// Identifies one added item (a file, or something refused) for the life of the process.
 pub type UploadId = u64;
@@ -60,6 +61,19 @@ pub struct QueueOptions {
     pub batch_max_files: usize,
     /// At most this many bytes in one shared request.
     pub batch_max_bytes: u64,
+    /// When many small files wait, a request may grow to this many files, so that they
+    /// go over the connections in few round trips (never the first request).
+    pub spread_max_files: usize,
+    /// …and to this many bytes.
+    pub spread_max_bytes: u64,
+    /// First wait after the server could not be reached; doubled up to `network_max_backoff`.
+    pub network_backoff: Duration,
+    /// The longest wait between two looks for the network.
+    pub network_max_backoff: Duration,
+    /// How long files wait for the network before they fail: `None` for as long as it
+    /// takes (the window: the operator cancels), zero for "not reaching the server is a
+    /// failed try like any other".
+    pub network_wait: Option<Duration>,
     /// After the history could not be written, try again this often.
     pub history_retry: Duration,
     /// When a file counts as staged (its hour starts then).
@@ -76,6 +90,11 @@ impl Default for QueueOptions {
             small_file_limit: 1024 * 1024,
             batch_max_files: 32,
             batch_max_bytes: 8 * 1024 * 1024,
+            spread_max_files: 500,
+            spread_max_bytes: 64 * 1024 * 1024,
+            network_backoff: Duration::from_secs(2),
+            network_max_backoff: Duration::from_secs(20),
+            network_wait: None,
             history_retry: Duration::from_secs(30),
             clock: crate::clock::Clock::system(),
         }
@@ -187,6 +206,24 @@ pub enum QueueEvent {
         /// What went wrong.
         reason: ApiError,
     },
+    /// The server could not be reached: the file waits for the network (no try counted)
+    /// and goes on its own when the server can be reached again.
+    WaitingForNetwork {
+        /// Its ID.
+        id: UploadId,
+    },
+    /// The server could not be reached; files wait for the network and the queue looks
+    /// again after `retry_in` (or at once after [`UploadQueue::retry_now`]).
+    NetworkDown {
+        /// The wait before the next look.
+        retry_in: Duration,
+        /// What happened, for the details.
+        reason: ApiError,
+    },
+    /// The server can be reached again; waiting files go on.
+    NetworkBack,
+    /// No file waits for the network any more (they were cancelled); nothing was reached.
+    NetworkWaitOver,
     /// The file goes again from the start, through no fault of its own (a file it shared a
     /// request with was cancelled or changed). No try is counted.
     Requeued {
@@ -241,12 +278,16 @@ impl QueueEvent {
             | QueueEvent::Progress { id, .. }
             | QueueEvent::WaitingForServer { id }
             | QueueEvent::Retrying { id, .. }
+            | QueueEvent::WaitingForNetwork { id }
             | QueueEvent::Requeued { id, .. }
             | QueueEvent::Staged { id, .. }
             | QueueEvent::Failed { id, .. }
             | QueueEvent::Cancelled { id } => Some(*id),
             QueueEvent::Inspected { .. }
             | QueueEvent::Discarded { .. }
+            | QueueEvent::NetworkDown { .. }
+            | QueueEvent::NetworkBack
+            | QueueEvent::NetworkWaitOver
             | QueueEvent::HistoryNotSaved { .. }
             | QueueEvent::HistorySaved { .. } => None,
         }
@@ -273,32 +314,49 @@ pub struct Restage {
     pub source: SourceFile,
 }
 
-enum Command {
+/// Everything the faces can ask of the queue: one type, sent with [`UploadQueue::send`]
+/// (the window's effects carry it as they are; the methods below are shorthands for it).
+#[derive(Debug, Clone)]
+pub enum QueueCommand {
+    /// Look at these paths (folders are walked) and queue the files found; they are sent
+    /// as soon as a target is set.
     AddPaths {
-        batch: BatchId,
+        /// What was given.
         paths: Vec<PathBuf>,
+        /// The group they form.
         group: Option<StagedGroup>,
+        /// Whether a large batch waits for the operator's yes.
         mode: AddMode,
     },
-    Restage {
-        batch: BatchId,
-        items: Vec<Restage>,
-    },
-    Confirm {
-        batch: BatchId,
-        accept: bool,
-    },
+    /// Stage expired files again from their local files; each new ID replaces the old one
+    /// in the history (same group). A file that is gone is refused; one that changed is
+    /// staged as it is now, with a note.
+    Restage(Vec<Restage>),
+    /// Answer a batch's question: `true` queues its files, `false` drops them.
+    Confirm(BatchId, bool),
+    /// Set (or clear, pausing new requests) where files go.
     SetTarget(Box<Option<Target>>),
+    /// Stop one file: waiting, it is dropped; sending, its request is stopped.
     Cancel(UploadId),
+    /// Stop every file not yet finished.
     CancelAll,
+    /// Send a failed or cancelled file again, and only it (looked at again first).
     Retry(UploadId),
+    /// Look for the network at once, and send files waiting for a retry now.
+    RetryNow,
+}
+
+/// A command on its way to the queue's task, with the batch it opened (if it adds files).
+struct Envelope {
+    batch: BatchId,
+    command: QueueCommand,
 }
 
 /// The handle the faces hold. Cheap to clone; the queue stops when every handle is gone
 /// and nothing is left in flight.
 #[derive(Clone)]
 pub struct UploadQueue {
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::UnboundedSender<Envelope>,
     next_batch: Arc<AtomicU64>,
 }
 
@@ -318,61 +376,65 @@ impl UploadQueue {
         }
     }
 
-    /// Looks at `paths` on the blocking pool (folders are walked) and queues the files
-    /// found; they are sent as soon as a target is set. Returns the batch's ID, which its
+    /// Hands `command` to the queue. Commands that add files return the batch their
     /// events carry.
+    pub fn send(&self, command: QueueCommand) -> Option<BatchId> {
+        let batch = matches!(
+            command,
+            QueueCommand::AddPaths { .. } | QueueCommand::Restage(_)
+        )
+        .then(|| self.next_batch.fetch_add(1, Ordering::Relaxed));
+        // Fails only when the runtime is shutting down, when nothing can be done anyway.
+        let _ = self.commands.send(Envelope {
+            batch: batch.unwrap_or_default(),
+            command,
+        });
+        batch
+    }
+
+    /// [`QueueCommand::AddPaths`]; returns its batch.
     pub fn add_paths(
         &self,
         paths: Vec<PathBuf>,
         group: Option<StagedGroup>,
         mode: AddMode,
     ) -> BatchId {
-        let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
-        self.send(Command::AddPaths {
-            batch,
-            paths,
-            group,
-            mode,
-        });
-        batch
+        self.send(QueueCommand::AddPaths { paths, group, mode })
+            .unwrap_or_default()
     }
 
-    /// Stages expired files again from their local files; each new ID replaces the old
-    /// one in the history (same group). A file that is gone is refused; one that changed
-    /// is staged as it is now, with a note.
+    /// [`QueueCommand::Restage`]; returns its batch.
     pub fn restage(&self, items: Vec<Restage>) -> BatchId {
-        let batch = self.next_batch.fetch_add(1, Ordering::Relaxed);
-        self.send(Command::Restage { batch, items });
-        batch
+        self.send(QueueCommand::Restage(items)).unwrap_or_default()
     }
 
-    /// Answers a batch's question: `true` queues its files, `false` drops them.
+    /// [`QueueCommand::Confirm`].
     pub fn confirm(&self, batch: BatchId, accept: bool) {
-        self.send(Command::Confirm { batch, accept });
+        self.send(QueueCommand::Confirm(batch, accept));
     }
 
-    /// Sets (or clears, pausing new requests) where files go.
+    /// [`QueueCommand::SetTarget`].
     pub fn set_target(&self, target: Option<Target>) {
-        self.send(Command::SetTarget(Box::new(target)));
+        self.send(QueueCommand::SetTarget(Box::new(target)));
     }
 
-    /// Stops one file: waiting, it is dropped; sending, its request is stopped.
+    /// [`QueueCommand::Cancel`].
     pub fn cancel(&self, id: UploadId) {
-        self.send(Command::Cancel(id));
+        self.send(QueueCommand::Cancel(id));
     }
 
-    /// Stops every file not yet finished.
+    /// [`QueueCommand::CancelAll`].
     pub fn cancel_all(&self) {
-        self.send(Command::CancelAll);
+        self.send(QueueCommand::CancelAll);
     }
 
-    /// Sends a failed or cancelled file again, and only it (looked at again first).
+    /// [`QueueCommand::Retry`].
     pub fn retry(&self, id: UploadId) {
-        self.send(Command::Retry(id));
+        self.send(QueueCommand::Retry(id));
     }
 
-    fn send(&self, command: Command) {
-        // Fails only when the runtime is shutting down, when nothing can be done anyway.
-        let _ = self.commands.send(command);
+    /// [`QueueCommand::RetryNow`].
+    pub fn retry_now(&self) {
+        self.send(QueueCommand::RetryNow);
     }
 }

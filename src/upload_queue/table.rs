@@ -19,6 +19,8 @@ pub enum UploadStatus {
         /// When the last byte was handed over.
         since: Instant,
     },
+    /// The server could not be reached; it goes when the network is back (no try used).
+    WaitingForNetwork,
     /// A try failed; another follows at `at`.
     Retrying {
         /// Tries so far.
@@ -49,6 +51,7 @@ impl UploadStatus {
             UploadStatus::Waiting
                 | UploadStatus::Sending
                 | UploadStatus::WaitingForServer { .. }
+                | UploadStatus::WaitingForNetwork
                 | UploadStatus::Retrying { .. }
         )
     }
@@ -141,11 +144,54 @@ pub struct Totals {
     pub sent: u64,
 }
 
+/// The queue waits for the network: the server could not be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkWait {
+    /// When the queue looks again (unless told to at once).
+    pub retry_at: Instant,
+    /// What happened, in plain words.
+    pub reason: String,
+}
+
+/// What one event changed, so that neither face works it out again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Something shown changed: a row, or the wait for the network.
+    pub shown: bool,
+    /// This file ended with the event (staged, failed or cancelled) after being on its way.
+    pub finished: Option<UploadId>,
+    /// With the event, every file of this batch has ended (said once; a retry opens the
+    /// batch again).
+    pub batch_done: Option<BatchDone>,
+}
+
+/// A batch (a group) whose files have all ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchDone {
+    /// The batch.
+    pub batch: BatchId,
+    /// Its files staged since it was last said done.
+    pub staged: usize,
+    /// Its files failed since then.
+    pub failed: usize,
+}
+
+/// How far one batch is: when none of its files is open any more, it is done.
+#[derive(Debug, Default, Clone, Copy)]
+struct BatchCount {
+    looked_at: bool,
+    open: usize,
+    staged: usize,
+    failed: usize,
+}
+
 /// Every item, in the order added.
 #[derive(Debug, Default)]
 pub struct UploadTable {
     rows: Vec<UploadRecord>,
     index: HashMap<UploadId, usize>,
+    network: Option<NetworkWait>,
+    batches: HashMap<BatchId, BatchCount>,
 }
 
 impl UploadTable {
@@ -154,13 +200,75 @@ impl UploadTable {
         &self.rows
     }
 
+    /// Set while files wait for the network.
+    pub fn network(&self) -> Option<&NetworkWait> {
+        self.network.as_ref()
+    }
+
     /// One row.
     pub fn get(&self, id: UploadId) -> Option<&UploadRecord> {
         self.index.get(&id).and_then(|&i| self.rows.get(i))
     }
 
-    /// Folds one event in; `now` times speeds and waits. Returns whether a row changed.
-    pub fn apply(&mut self, event: &QueueEvent, now: Instant) -> bool {
+    /// Folds one event in; `now` times speeds and waits. Says what changed.
+    pub fn apply(&mut self, event: &QueueEvent, now: Instant) -> Change {
+        let was_open = event
+            .id()
+            .and_then(|id| self.get(id))
+            .is_some_and(|r| r.status.is_active());
+        let mut change = Change {
+            shown: self.fold(event, now),
+            ..Change::default()
+        };
+        let batch = match event {
+            QueueEvent::Added { batch, .. } => {
+                self.batches.entry(*batch).or_default().open += 1;
+                return change;
+            }
+            QueueEvent::Inspected { batch, .. } => {
+                self.batches.entry(*batch).or_default().looked_at = true;
+                *batch
+            }
+            QueueEvent::Discarded { batch } => {
+                self.batches.remove(batch);
+                return change;
+            }
+            event if event.is_final() && was_open => {
+                let Some((id, batch)) = event
+                    .id()
+                    .and_then(|id| self.get(id))
+                    .map(|r| (r.id, r.batch))
+                else {
+                    return change;
+                };
+                change.finished = Some(id);
+                let count = self.batches.entry(batch).or_default();
+                count.open = count.open.saturating_sub(1);
+                match event {
+                    QueueEvent::Staged { .. } => count.staged += 1,
+                    QueueEvent::Failed { .. } => count.failed += 1,
+                    _ => {}
+                }
+                batch
+            }
+            _ => return change,
+        };
+        let count = self.batches.entry(batch).or_default();
+        if count.looked_at && count.open == 0 && count.staged + count.failed > 0 {
+            change.batch_done = Some(BatchDone {
+                batch,
+                staged: count.staged,
+                failed: count.failed,
+            });
+            // Said once; a retry opens it again.
+            count.staged = 0;
+            count.failed = 0;
+        }
+        change
+    }
+
+    /// Folds one event into the rows; returns whether something shown changed.
+    fn fold(&mut self, event: &QueueEvent, now: Instant) -> bool {
         match event {
             QueueEvent::Added {
                 id, batch, file, ..
@@ -202,6 +310,16 @@ impl UploadTable {
                 });
                 return true;
             }
+            QueueEvent::NetworkDown { retry_in, reason } => {
+                self.network = Some(NetworkWait {
+                    retry_at: now + *retry_in,
+                    reason: reason.to_string(),
+                });
+                return true;
+            }
+            QueueEvent::NetworkBack | QueueEvent::NetworkWaitOver => {
+                return self.network.take().is_some();
+            }
             _ => {}
         }
         let Some(row) = event
@@ -242,6 +360,10 @@ impl UploadTable {
                 };
                 row.sent = 0;
             }
+            QueueEvent::WaitingForNetwork { .. } => {
+                row.status = UploadStatus::WaitingForNetwork;
+                row.sent = 0;
+            }
             QueueEvent::Requeued { reason, .. } => {
                 row.status = UploadStatus::Waiting;
                 row.sent = 0;
@@ -268,6 +390,12 @@ impl UploadTable {
         if let Some(row) = self.index.get(&id).and_then(|&i| self.rows.get_mut(i))
             && row.status.can_retry()
         {
+            if let Some(count) = self.batches.get_mut(&row.batch) {
+                count.open += 1;
+                if matches!(row.status, UploadStatus::Failed(_)) {
+                    count.failed = count.failed.saturating_sub(1);
+                }
+            }
             row.status = UploadStatus::Waiting;
             row.sent = 0;
             row.note = None;
@@ -409,8 +537,76 @@ mod tests {
             Some(UploadStatus::WaitingForServer { since: start })
         );
         // Events about unknown items change nothing.
-        assert!(!table.apply(&QueueEvent::Cancelled { id: 99 }, start));
+        assert!(!table.apply(&QueueEvent::Cancelled { id: 99 }, start).shown);
         table.retain(|r| r.id != 7);
         assert!(table.rows().is_empty() && table.get(7).is_none());
+    }
+
+    #[test]
+    fn waiting_for_the_network_is_folded_and_ends_when_it_is_back() {
+        let mut table = UploadTable::default();
+        let now = Instant::now();
+        table.apply(&added(3, "c.txt"), now);
+        table.apply(&QueueEvent::WaitingForNetwork { id: 3 }, now);
+        assert_eq!(table.rows()[0].status, UploadStatus::WaitingForNetwork);
+        assert!(table.rows()[0].status.is_active());
+        let reason = ApiError::Setup("no route".into());
+        assert!(
+            table
+                .apply(
+                    &QueueEvent::NetworkDown {
+                        retry_in: Duration::from_secs(20),
+                        reason,
+                    },
+                    now
+                )
+                .shown
+        );
+        assert_eq!(
+            table.network().map(|w| w.retry_at),
+            Some(now + Duration::from_secs(20))
+        );
+        assert!(table.apply(&QueueEvent::NetworkBack, now).shown);
+        assert!(table.network().is_none());
+    }
+
+    #[test]
+    fn apply_says_when_a_file_and_its_batch_are_done_and_a_retry_opens_the_batch_again() {
+        let mut table = UploadTable::default();
+        let now = Instant::now();
+        table.apply(&added(1, "a.pdf"), now);
+        table.apply(&added(2, "b.pdf"), now);
+        let summary = crate::upload_queue::BatchSummary {
+            files: 2,
+            bytes: 200,
+            refused: 0,
+            folders: Vec::new(),
+            question: None,
+        };
+        let inspected = table.apply(&QueueEvent::Inspected { batch: 1, summary }, now);
+        assert_eq!(inspected.batch_done, None);
+        let failed = |id| QueueEvent::Failed {
+            id,
+            error: UploadError::Api(ApiError::Internal),
+        };
+        let first = table.apply(&failed(1), now);
+        assert_eq!((first.finished, first.batch_done), (Some(1), None));
+        let second = table.apply(&QueueEvent::Cancelled { id: 2 }, now);
+        assert_eq!(second.finished, Some(2));
+        assert_eq!(
+            second.batch_done,
+            Some(BatchDone {
+                batch: 1,
+                staged: 0,
+                failed: 1
+            })
+        );
+        // An event about a file already ended finishes nothing.
+        assert_eq!(table.apply(&failed(1), now).finished, None);
+        // Retried, it ends again and the batch is said done again.
+        table.mark_retrying(1);
+        let again = table.apply(&failed(1), now);
+        assert_eq!(again.finished, Some(1));
+        assert_eq!(again.batch_done.map(|d| d.failed), Some(1));
     }
 }

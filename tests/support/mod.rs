@@ -12,6 +12,7 @@
 
 pub mod command_line;
 pub mod cli_home;
+pub mod cli;
 pub mod faults;
 pub mod ledger;
 pub mod names;

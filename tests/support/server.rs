@@ -47,6 +47,9 @@ pub struct ServerOptions {
     pub normalize: Normalize,
     /// Answer every staging request with its entries in reverse order.
     pub reorder: bool,
+    /// Answer every entry of a staging request with the ID of its first file (each file
+    /// is still stored under its own ID in the ledger): a server that repeats an ID.
+    pub repeat_first_id: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -125,12 +128,26 @@ impl StagingServer {
     }
 
     pub async fn start_with(options: ServerOptions) -> Self {
-        Self::start_on_port(options, 0).await
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, options)
     }
 
-    /// Starts on this port of 127.0.0.1 (0: any free one): for a server that comes up
-    /// late where a client already looks for it.
-    pub async fn start_on_port(options: ServerOptions, port: u16) -> Self {
+    /// A port on 127.0.0.1 where nothing listens now; [`StagingServer::start_on_port`]
+    /// can bind it later (a server that starts late, or comes back).
+    pub fn free_port() -> u16 {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    }
+
+    /// Starts on `port` (see [`StagingServer::free_port`]).
+    pub async fn start_on_port(port: u16, options: ServerOptions) -> Self {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        Self::start_on(listener, options)
+    }
+
+    fn start_on(listener: tokio::net::TcpListener, options: ServerOptions) -> Self {
         let shared = Arc::new(Shared {
             faults: Mutex::default(),
             requests: Mutex::default(),
@@ -154,9 +171,6 @@ impl StagingServer {
             .route("/agents/v2/moved/{org}", post(stage))
             .layer(axum::extract::DefaultBodyLimit::disable())
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap();
         let port = listener.local_addr().unwrap().port();
         let (scheme, acceptor, ca_pem) = match options.transport {
             Transport::Http1 => ("http", None, None),
@@ -204,6 +218,10 @@ impl StagingServer {
 
     pub fn set_reorder(&self, reorder: bool) {
         self.shared.options.lock().unwrap().reorder = reorder;
+    }
+
+    pub fn set_repeat_first_id(&self, repeat: bool) {
+        self.shared.options.lock().unwrap().repeat_first_id = repeat;
     }
 
     pub fn set_organizations(&self, orgs: &[(&str, &str)]) {
@@ -907,9 +925,16 @@ async fn stage_request(
         Some(Fault::SlowAnswer(d) | Fault::StoreThenAnswerLate(d)) => {
             shared.paused(index, d).await;
             let late = body_done.elapsed();
-            staged_answer(&shared, index, stored, options.reorder, Some(late))
+            staged_answer(
+                &shared,
+                index,
+                stored,
+                &options,
+                options.reorder,
+                Some(late),
+            )
         }
-        Some(Fault::Reorder) => staged_answer(&shared, index, stored, true, None),
+        Some(Fault::Reorder) => staged_answer(&shared, index, stored, &options, true, None),
         Some(Fault::StoreThenRedirect(code)) => answer(
             &shared,
             index,
@@ -918,7 +943,7 @@ async fn stage_request(
             Bytes::new(),
             Vec::new(),
         ),
-        _ => staged_answer(&shared, index, stored, options.reorder, None),
+        _ => staged_answer(&shared, index, stored, &options, options.reorder, None),
     }
 }
 
@@ -934,15 +959,24 @@ fn staged_answer(
     shared: &Arc<Shared>,
     request: usize,
     mut stored: Vec<LedgerEntry>,
+    options: &ServerOptions,
     reorder: bool,
     late: Option<Duration>,
 ) -> Response {
+    let first_id = stored.first().map(|e| e.id.clone()).unwrap_or_default();
     if reorder {
         stored.reverse();
     }
     let files: Vec<_> = stored
         .iter()
-        .map(|e| serde_json::json!({"id": e.id, "name": e.answered_name}))
+        .map(|e| {
+            let id = if options.repeat_first_id {
+                &first_id
+            } else {
+                &e.id
+            };
+            serde_json::json!({"id": id, "name": e.answered_name})
+        })
         .collect();
     let body = serde_json::to_vec(&serde_json::json!({ "tempFiles": files })).unwrap();
     answer_late(

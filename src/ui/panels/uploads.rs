@@ -37,6 +37,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     }
 
     overall(ui, state, commands);
+    network_wait(ui, state, commands);
 
     let row_height = row_height(ui);
     // The queue takes at most half of the space; the staged list gets the rest.
@@ -109,6 +110,33 @@ fn overall(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                 .clicked()
         {
             send(commands, UploadsCommand::ClearFinished);
+        }
+    });
+}
+
+/// While the server cannot be reached: what happens, and a way to try at once.
+fn network_wait(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let Some(wait) = state.uploads.table.network() else {
+        return;
+    };
+    let left = wait.retry_at.saturating_duration_since(state.instant);
+    let when = if left.is_zero() {
+        "retrying now".to_owned()
+    } else {
+        format!("retrying in {} s", left.as_secs() + 1)
+    };
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!("Waiting for the network… {when}"))
+                .color(ui.visuals().warn_fg_color),
+        )
+        .on_hover_text(&wait.reason);
+        if ui
+            .button("Retry now")
+            .on_hover_text("Try to reach the server again at once")
+            .clicked()
+        {
+            send(commands, UploadsCommand::RetryNow);
         }
     });
 }
@@ -214,6 +242,10 @@ fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
             visuals.weak_text_color(),
         ),
         UploadStatus::Waiting => ("Waiting to be sent".to_owned(), visuals.weak_text_color()),
+        UploadStatus::WaitingForNetwork => (
+            "Waiting for the network; it goes on its own when the server can be reached".to_owned(),
+            visuals.warn_fg_color,
+        ),
         UploadStatus::Sending => {
             let mut text = format!("Sending · {}", format::speed(row.speed));
             if let Some(left) = row.time_left() {

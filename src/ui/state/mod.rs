@@ -76,7 +76,10 @@ impl State {
             Command::View(ViewCommand::QuitAndCancel) => {
                 self.view.confirm_quit = false;
                 self.view.quitting = true;
-                vec![Effect::CancelAll, Effect::CloseWindow]
+                vec![
+                    Effect::Queue(crate::upload_queue::QueueCommand::CancelAll),
+                    Effect::CloseWindow,
+                ]
             }
             Command::View(ViewCommand::KeepRunning) => {
                 self.view.confirm_quit = false;
@@ -200,13 +203,14 @@ impl State {
     pub fn next_change(&self) -> Option<Duration> {
         let mut next = self.staged.next_change(self.now, self.instant);
         // "Waiting for the server for 42 s" and retry countdowns move every second.
-        let counting = self.uploads.table.rows().iter().any(|r| {
-            matches!(
-                r.status,
-                crate::upload_queue::UploadStatus::WaitingForServer { .. }
-                    | crate::upload_queue::UploadStatus::Retrying { .. }
-            )
-        });
+        let counting = self.uploads.table.network().is_some()
+            || self.uploads.table.rows().iter().any(|r| {
+                matches!(
+                    r.status,
+                    crate::upload_queue::UploadStatus::WaitingForServer { .. }
+                        | crate::upload_queue::UploadStatus::Retrying { .. }
+                )
+            });
         if counting {
             next = Some(next.map_or(Duration::from_secs(1), |n| n.min(Duration::from_secs(1))));
         }

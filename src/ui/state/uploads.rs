@@ -1,14 +1,13 @@
 //! The files being added and sent: the core's [`UploadTable`], plus what only the window
 //! needs (batches being looked at, questions waiting for an answer, the file dialog).
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::NoticeLevel;
 use crate::clipboard::{ClipboardContent, paths_in_text};
 use crate::history::{GroupSource, StagedGroup};
 use crate::ui::command::{Effect, Origin, UploadsCommand};
-use crate::upload_queue::{AddMode, BatchId, QueueEvent, UploadStatus, UploadTable};
+use crate::upload_queue::{AddMode, BatchId, QueueCommand, QueueEvent, UploadStatus, UploadTable};
 
 /// A file dialog that returns nothing faster than this was most likely never shown (no
 /// portal and no zenity): then say so, instead of looking as if the button did nothing.
@@ -23,16 +22,6 @@ pub struct Question {
     pub text: String,
 }
 
-/// How far one batch (a group) is: when none of its files is open any more, the group is
-/// done and the operator may be told.
-#[derive(Debug, Default, Clone, Copy)]
-struct BatchCount {
-    looked_at: bool,
-    open: usize,
-    staged: usize,
-    failed: usize,
-}
-
 /// Files being added and sent.
 #[derive(Debug, Default)]
 pub struct UploadsState {
@@ -44,7 +33,6 @@ pub struct UploadsState {
     pub questions: Vec<Question>,
     /// The file dialog is open.
     pub dialog_open: bool,
-    batches: HashMap<BatchId, BatchCount>,
 }
 
 impl UploadsState {
@@ -82,22 +70,14 @@ impl UploadsState {
                 } else {
                     self.table.retain(|row| row.batch != batch);
                 }
-                vec![Effect::Confirm(batch, accept)]
+                vec![Effect::Queue(QueueCommand::Confirm(batch, accept))]
             }
-            UploadsCommand::Cancel(id) => vec![Effect::Cancel(id)],
-            UploadsCommand::CancelAll => vec![Effect::CancelAll],
+            UploadsCommand::Cancel(id) => vec![Effect::Queue(QueueCommand::Cancel(id))],
+            UploadsCommand::CancelAll => vec![Effect::Queue(QueueCommand::CancelAll)],
+            UploadsCommand::RetryNow => vec![Effect::Queue(QueueCommand::RetryNow)],
             UploadsCommand::Retry(id) => {
-                if let Some(row) = self.table.get(id)
-                    && row.status.can_retry()
-                    && let Some(count) = self.batches.get_mut(&row.batch)
-                {
-                    count.open += 1;
-                    if matches!(row.status, UploadStatus::Failed(_)) {
-                        count.failed = count.failed.saturating_sub(1);
-                    }
-                }
                 self.table.mark_retrying(id);
-                vec![Effect::Retry(id)]
+                vec![Effect::Queue(QueueCommand::Retry(id))]
             }
             UploadsCommand::RetryAllFailed => {
                 let failed: Vec<_> = self
@@ -176,62 +156,17 @@ impl UploadsState {
 
     /// Folds a queue event in; says what the operator should hear of it.
     pub fn on_event(&mut self, event: &QueueEvent, now: Instant) -> Vec<Effect> {
-        let was_open = event
-            .id()
-            .and_then(|id| self.table.get(id))
-            .is_some_and(|r| r.status.is_active());
-        self.table.apply(event, now);
-        let mut effects = self.count(event, was_open);
-        effects.extend(self.say(event));
-        effects
-    }
-
-    /// Keeps each batch's count; says when a batch is done.
-    fn count(&mut self, event: &QueueEvent, was_open: bool) -> Vec<Effect> {
-        let batch = match event {
-            QueueEvent::Added { batch, .. } => {
-                self.batches.entry(*batch).or_default().open += 1;
-                return Vec::new();
-            }
-            QueueEvent::Inspected { batch, .. } => *batch,
-            QueueEvent::Discarded { batch } => {
-                self.batches.remove(batch);
-                return Vec::new();
-            }
-            event if event.is_final() && was_open => {
-                let Some(batch) = event
-                    .id()
-                    .and_then(|id| self.table.get(id))
-                    .map(|r| r.batch)
-                else {
-                    return Vec::new();
-                };
-                let count = self.batches.entry(batch).or_default();
-                count.open = count.open.saturating_sub(1);
-                match event {
-                    QueueEvent::Staged { .. } => count.staged += 1,
-                    QueueEvent::Failed { .. } => count.failed += 1,
-                    _ => {}
-                }
-                batch
-            }
-            _ => return Vec::new(),
-        };
-        let count = self.batches.entry(batch).or_default();
-        if matches!(event, QueueEvent::Inspected { .. }) {
-            count.looked_at = true;
-        }
-        if count.looked_at && count.open == 0 && count.staged + count.failed > 0 {
-            let done = *count;
-            // Said once; a retry opens it again.
-            count.staged = 0;
-            count.failed = 0;
-            return vec![Effect::GroupStaged {
+        let change = self.table.apply(event, now);
+        let mut effects: Vec<Effect> = change
+            .batch_done
+            .map(|done| Effect::GroupStaged {
                 staged: done.staged,
                 failed: done.failed,
-            }];
-        }
-        Vec::new()
+            })
+            .into_iter()
+            .collect();
+        effects.extend(self.say(event));
+        effects
     }
 
     /// What the operator should hear of an event.
@@ -292,11 +227,11 @@ impl UploadsState {
             source: GroupSource::of_paths(origin.added_by(), &paths),
             created_at: now,
         };
-        vec![Effect::AddPaths {
+        vec![Effect::Queue(QueueCommand::AddPaths {
             paths,
-            group,
+            group: Some(group),
             mode: AddMode::AskIfLarge,
-        }]
+        })]
     }
 }
 

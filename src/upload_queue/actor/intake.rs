@@ -3,9 +3,10 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::{Found, Internal, Job, JobState, QueueActor};
+use super::{Found, Internal, Job, QueueActor, Stage};
 use crate::history::StagedGroup;
 use crate::local_file::{LocalFile, LocalFileError};
+use crate::upload_queue::planner::{FileState, PendingFile};
 use crate::upload_queue::{AddMode, BatchId, BatchSummary, QueueEvent, UploadError, UploadId};
 
 impl QueueActor {
@@ -134,15 +135,8 @@ impl QueueActor {
                     file,
                     group,
                     place_in_group,
-                    state: if hold {
-                        JobState::Held
-                    } else {
-                        JobState::Waiting
-                    },
-                    attempts: 0,
-                    solo: false,
+                    stage: if hold { Stage::Held } else { Stage::Planned },
                     cancel: CancellationToken::new(),
-                    maybe_stored: false,
                     replaces,
                     note,
                 },
@@ -152,7 +146,9 @@ impl QueueActor {
         if hold {
             self.held.insert(batch, ids);
         } else {
-            self.pending.extend(ids);
+            let pending: Vec<PendingFile> =
+                ids.iter().filter_map(|&id| self.pending_file(id)).collect();
+            self.planner.add(pending);
         }
         self.emit(QueueEvent::Inspected { batch, summary });
     }
@@ -161,18 +157,20 @@ impl QueueActor {
         let Some(ids) = self.held.remove(&batch) else {
             return;
         };
+        let mut accepted = Vec::new();
         for id in ids {
             if accept {
                 if let Some(job) = self.jobs.get_mut(&id)
-                    && job.state == JobState::Held
+                    && job.stage == Stage::Held
                 {
-                    job.state = JobState::Waiting;
-                    self.pending.push_back(id);
+                    job.stage = Stage::Planned;
+                    accepted.extend(self.pending_file(id));
                 }
             } else {
                 self.jobs.remove(&id);
             }
         }
+        self.planner.add(accepted);
         if !accept {
             self.emit(QueueEvent::Discarded { batch });
         }
@@ -182,11 +180,19 @@ impl QueueActor {
         let Some(job) = self.jobs.get_mut(&id) else {
             return;
         };
-        if !matches!(job.state, JobState::Failed | JobState::Cancelled) {
+        let ended = match job.stage {
+            Stage::EndedEarly => true,
+            Stage::Planned => matches!(
+                self.planner.state(id),
+                Some(FileState::Failed | FileState::Cancelled)
+            ),
+            Stage::Held | Stage::Checking => false,
+        };
+        if !ended {
             return;
         }
         // The file may have changed since: look at it again, on the blocking pool.
-        job.state = JobState::Checking;
+        job.stage = Stage::Checking;
         let file = job.file.clone();
         self.busy += 1;
         let internal = self.internal.clone();
@@ -204,25 +210,34 @@ impl QueueActor {
         let Some(job) = self.jobs.get_mut(&id) else {
             return;
         };
-        if job.state != JobState::Checking {
+        if job.stage != Stage::Checking {
             return;
         }
         match result {
             Ok(fresh) => {
                 job.file = fresh;
-                job.state = JobState::Waiting;
-                job.attempts = 0;
-                job.solo = true;
+                job.stage = Stage::Planned;
                 job.cancel = CancellationToken::new();
-                self.pending.push_back(id);
+                // The planner starts its tries again and sends it alone.
+                self.planner.add(self.pending_file(id));
             }
             Err(e) => {
-                job.state = JobState::Failed;
+                // Ended before the planner had it again.
+                job.stage = Stage::EndedEarly;
                 self.emit(QueueEvent::Failed {
                     id,
                     error: UploadError::File(e),
                 });
             }
         }
+    }
+
+    /// What the planner needs of a file.
+    pub(super) fn pending_file(&self, id: UploadId) -> Option<PendingFile> {
+        self.jobs.get(&id).map(|job| PendingFile {
+            id,
+            name: job.file.name.clone(),
+            size: job.file.size,
+        })
     }
 }

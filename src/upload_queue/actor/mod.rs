@@ -1,39 +1,48 @@
-//! The queue's loop: one task owns every file's state; requests, inspections and history
-//! writes run beside it and report back, so the loop never waits on the disk or the
-//! network and always answers a cancel at once.
+//! The queue's loop: one task owns every file; the [`Planner`] decides what is sent and
+//! what each answer or failure does, and this loop only turns its plans into requests and
+//! its outcomes into events. Requests, inspections and history writes run beside it and
+//! report back, so the loop never waits on the disk or the network and always answers a
+//! cancel at once.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::history_writer::{self, Staging, Written};
 mod intake;
+mod outcomes;
 mod request;
 
+use super::planner::{CancelResult, PlanLimits, Planner, RequestId};
 use super::{
-    AddMode, BatchId, Command, EventSink, QueueEvent, QueueOptions, Restage, Target, UploadError,
+    AddMode, BatchId, Envelope, EventSink, QueueCommand, QueueEvent, QueueOptions, Restage, Target,
     UploadId,
 };
-use crate::api::{ApiError, Renamed, StagedAnswer};
+use crate::api::{ApiError, StagedAnswer};
 use crate::endpoint::OrganizationId;
 use crate::folder_scan::{self, Expansion, Refusal};
-use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
+use crate::history::{HistoryStore, StagedGroup};
 use crate::local_file::{LocalFile, LocalFileError};
 
+/// The longest the loop sleeps without looking at the planner again: a wakeup computed
+/// before a laptop slept is looked at again soon after it wakes, whatever the clock did.
+const LONGEST_SLEEP: Duration = Duration::from_secs(15);
+
+/// Where a file is outside the planner's reach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum JobState {
+enum Stage {
     /// Found, but its batch waits for the operator's yes.
     Held,
-    Waiting,
-    Sending,
-    RetryWait,
     /// Being looked at again before a retry.
     Checking,
-    Staged,
-    Failed,
-    Cancelled,
+    /// Cancelled or failed while the planner did not have it.
+    EndedEarly,
+    /// The planner has it.
+    Planned,
 }
 
 struct Job {
@@ -41,13 +50,8 @@ struct Job {
     group: Option<StagedGroup>,
     /// Where the operator put it among the files of its group.
     place_in_group: Option<u32>,
-    state: JobState,
-    attempts: u32,
-    /// Set after a shared request failed: from then on the file goes alone.
-    solo: bool,
+    stage: Stage,
     cancel: CancellationToken,
-    /// An earlier try may have been stored by the server although no answer said so.
-    maybe_stored: bool,
     /// The expired ID this file replaces.
     replaces: Option<String>,
     /// What to tell about it once staged (changed since its earlier staging…).
@@ -62,7 +66,7 @@ enum Internal {
         found: Found,
     },
     Finished {
-        ids: Vec<UploadId>,
+        request: RequestId,
         organization: OrganizationId,
         /// The server's base URL, as the history keeps it.
         server: String,
@@ -71,10 +75,7 @@ enum Internal {
         result: Result<Vec<StagedAnswer>, ApiError>,
     },
     Interrupted {
-        ids: Vec<UploadId>,
-    },
-    RetryDue {
-        id: UploadId,
+        request: RequestId,
     },
     Rechecked {
         id: UploadId,
@@ -97,7 +98,7 @@ struct QueueActor {
     target: Option<Target>,
     jobs: HashMap<UploadId, Job>,
     held: HashMap<BatchId, Vec<UploadId>>,
-    pending: VecDeque<UploadId>,
+    planner: Planner,
     in_flight: usize,
     /// Batches being looked at, and history writes not yet back: the queue is not done.
     busy: usize,
@@ -108,11 +109,12 @@ pub(super) async fn run(
     options: QueueOptions,
     history: Option<HistoryStore>,
     sink: EventSink,
-    mut commands: mpsc::UnboundedReceiver<Command>,
+    mut commands: mpsc::UnboundedReceiver<Envelope>,
 ) {
     let (internal_tx, mut internal) = mpsc::unbounded_channel();
     let (written_tx, mut written) = mpsc::unbounded_channel();
     let writer = history_writer::start(history, options.history_retry, written_tx);
+    let planner = Planner::new(plan_limits(&options));
     let mut actor = QueueActor {
         options,
         sink,
@@ -121,13 +123,22 @@ pub(super) async fn run(
         target: None,
         jobs: HashMap::new(),
         held: HashMap::new(),
-        pending: VecDeque::new(),
+        planner,
         in_flight: 0,
         busy: 0,
         next_id: 1,
     };
     let mut handles_alive = true;
     loop {
+        // One timer for every wait (retries, the network): what is due is asked of the
+        // planner each time round, so no wait can be lost or left stuck.
+        let now = Instant::now();
+        let wake = actor
+            .planner
+            .next_wakeup()
+            .map_or(now + LONGEST_SLEEP, |at| {
+                Instant::from_std(at).min(now + LONGEST_SLEEP)
+            });
         tokio::select! {
             command = commands.recv(), if handles_alive => match command {
                 Some(c) => actor.handle_command(c),
@@ -135,12 +146,35 @@ pub(super) async fn run(
             },
             Some(message) = internal.recv() => actor.handle_internal(message),
             Some(done) = written.recv() => actor.written(done),
+            () = tokio::time::sleep_until(wake) => {}
         }
         if !handles_alive && actor.in_flight == 0 && actor.busy == 0 {
             break;
         }
         actor.dispatch();
     }
+}
+
+fn plan_limits(options: &QueueOptions) -> PlanLimits {
+    PlanLimits {
+        concurrency: options.concurrency,
+        max_attempts: options.max_attempts,
+        backoff: options.backoff,
+        max_backoff: options.max_backoff,
+        small_file_limit: options.small_file_limit,
+        batch_max_files: options.batch_max_files,
+        batch_max_bytes: options.batch_max_bytes,
+        spread_max_files: options.spread_max_files,
+        spread_max_bytes: options.spread_max_bytes,
+        network_backoff: options.network_backoff,
+        network_max_backoff: options.network_max_backoff,
+        network_wait: options.network_wait,
+    }
+}
+
+/// The planner's clock: tokio's, so that a test that pauses time pauses the planner too.
+fn now() -> std::time::Instant {
+    Instant::now().into_std()
 }
 
 impl QueueActor {
@@ -154,14 +188,9 @@ impl QueueActor {
         id
     }
 
-    fn handle_command(&mut self, command: Command) {
+    fn handle_command(&mut self, Envelope { batch, command }: Envelope) {
         match command {
-            Command::AddPaths {
-                batch,
-                paths,
-                group,
-                mode,
-            } => {
+            QueueCommand::AddPaths { paths, group, mode } => {
                 let given = paths.clone();
                 self.inspect(
                     batch,
@@ -194,7 +223,7 @@ impl QueueActor {
                     },
                 )
             }
-            Command::Restage { batch, items } => {
+            QueueCommand::Restage(items) => {
                 let given = items.clone();
                 self.inspect(
                     batch,
@@ -227,17 +256,29 @@ impl QueueActor {
                     },
                 )
             }
-            Command::Confirm { batch, accept } => self.confirm(batch, accept),
-            Command::SetTarget(target) => self.target = *target,
-            Command::Cancel(id) => self.cancel(id),
-            Command::CancelAll => {
+            QueueCommand::Confirm(batch, accept) => self.confirm(batch, accept),
+            QueueCommand::SetTarget(target) => self.target = *target,
+            QueueCommand::Cancel(id) => {
+                self.cancel(id);
+                self.settle();
+            }
+            QueueCommand::CancelAll => {
                 let mut ids: Vec<_> = self.jobs.keys().copied().collect();
                 ids.sort_unstable();
                 for id in ids {
                     self.cancel(id);
                 }
+                self.settle();
             }
-            Command::Retry(id) => self.retry(id),
+            QueueCommand::Retry(id) => self.retry(id),
+            QueueCommand::RetryNow => self.planner.retry_now(now()),
+        }
+    }
+
+    /// Says when nothing waits for the network any more.
+    fn settle(&mut self) {
+        if let Some(outcome) = self.planner.settle() {
+            self.tell(vec![outcome], &ApiError::Internal, None, &[]);
         }
     }
 
@@ -245,15 +286,18 @@ impl QueueActor {
         let Some(job) = self.jobs.get_mut(&id) else {
             return;
         };
-        match job.state {
-            JobState::Held | JobState::Waiting | JobState::RetryWait | JobState::Checking => {
-                job.state = JobState::Cancelled;
-                self.pending.retain(|p| *p != id);
+        match job.stage {
+            Stage::Held | Stage::Checking => {
+                job.stage = Stage::EndedEarly;
                 self.emit(QueueEvent::Cancelled { id });
             }
-            // The request task sees the token and reports back as Interrupted.
-            JobState::Sending => job.cancel.cancel(),
-            JobState::Staged | JobState::Failed | JobState::Cancelled => {}
+            Stage::EndedEarly => {}
+            Stage::Planned => match self.planner.cancel(id) {
+                CancelResult::Cancelled => self.emit(QueueEvent::Cancelled { id }),
+                // The request task sees the token and reports back as Interrupted.
+                CancelResult::InFlight => job.cancel.cancel(),
+                CancelResult::NotActive => {}
+            },
         }
     }
 
@@ -266,7 +310,7 @@ impl QueueActor {
                 found,
             } => self.inspected(batch, mode, group, found),
             Internal::Finished {
-                ids,
+                request,
                 organization,
                 server,
                 body_sent,
@@ -274,112 +318,29 @@ impl QueueActor {
             } => {
                 self.in_flight -= 1;
                 match result {
-                    Ok(staged) => self.staged(&ids, organization, server, staged),
-                    Err(error) => self.request_failed(&ids, error, body_sent),
+                    Ok(answers) => self.answered(request, organization, server, answers),
+                    Err(error) => self.request_failed(request, error, body_sent),
                 }
             }
-            Internal::Interrupted { ids } => {
+            Internal::Interrupted { request } => {
                 self.in_flight -= 1;
-                let cancelled: Vec<String> = ids
+                let cancelled: Vec<UploadId> = self
+                    .planner
+                    .request_files(request)
+                    .iter()
+                    .copied()
+                    .filter(|id| self.jobs.get(id).is_some_and(|j| j.cancel.is_cancelled()))
+                    .collect();
+                let outcomes = self.planner.interrupted(request, &cancelled);
+                let names: Vec<String> = cancelled
                     .iter()
                     .filter_map(|id| self.jobs.get(id))
-                    .filter(|job| job.cancel.is_cancelled())
                     .map(|job| job.file.name.clone())
                     .collect();
-                // Cancelled files end here; the others that shared the request go again.
-                for id in ids.iter().rev() {
-                    let Some(job) = self.jobs.get_mut(id) else {
-                        continue;
-                    };
-                    if job.cancel.is_cancelled() {
-                        job.state = JobState::Cancelled;
-                        self.emit(QueueEvent::Cancelled { id: *id });
-                    } else {
-                        job.state = JobState::Waiting;
-                        self.pending.push_front(*id);
-                        self.emit(QueueEvent::Requeued {
-                            id: *id,
-                            reason: format!(
-                                "Sent again from the start: it shared a request with {}, which was cancelled.",
-                                cancelled.join(", ")
-                            ),
-                        });
-                    }
-                }
-            }
-            Internal::RetryDue { id } => {
-                if let Some(job) = self.jobs.get_mut(&id)
-                    && job.state == JobState::RetryWait
-                {
-                    job.state = JobState::Waiting;
-                    self.pending.push_front(id);
-                }
+                self.tell(outcomes, &ApiError::Internal, None, &names);
+                self.settle();
             }
             Internal::Rechecked { id, result } => self.rechecked(id, result),
-        }
-    }
-
-    fn staged(
-        &mut self,
-        ids: &[UploadId],
-        organization: OrganizationId,
-        server: String,
-        staged: Vec<StagedAnswer>,
-    ) {
-        let now = self.options.clock.now();
-        let mut batch = Vec::with_capacity(ids.len());
-        for (id, answer) in ids.iter().zip(staged) {
-            let Some(job) = self.jobs.get_mut(id) else {
-                continue;
-            };
-            // Confirmed by the server: never sent again, whatever happens next.
-            job.state = JobState::Staged;
-            let mut notes = Vec::new();
-            match answer.renamed {
-                Some(Renamed::AsServersDo) => notes.push(format!(
-                    "The server stored it as \"{}\"; use that name.",
-                    answer.temp_file.name
-                )),
-                Some(Renamed::Unexplained) => notes.push(format!(
-                    "The server stored it under another name, \"{}\"; use that name.",
-                    answer.temp_file.name
-                )),
-                None => {}
-            }
-            if job.maybe_stored {
-                notes.push(
-                    "It may be on the server twice: an earlier try was stored without an answer. The duplicate is never used and expires on its own."
-                        .to_owned(),
-                );
-            }
-            notes.extend(job.note.take());
-            let entry = HistoryEntry {
-                id: answer.temp_file.id,
-                name: answer.temp_file.name,
-                size: job.file.size,
-                organization_id: organization.to_string(),
-                server: server.clone(),
-                staged_at: now,
-                group: job.group.clone(),
-                place_in_group: job.place_in_group,
-                source: Some(SourceFile {
-                    path: job.file.path.clone(),
-                    relative_path: job.file.relative_path.clone(),
-                    size: job.file.size,
-                    modified: job.file.modified,
-                }),
-            };
-            batch.push(Staging {
-                id: *id,
-                entry,
-                note: (!notes.is_empty()).then(|| notes.join(" ")),
-                replaces: job.replaces.clone(),
-            });
-        }
-        // Written before anyone hears of it: an ID the operator saw is an ID on disk.
-        if !batch.is_empty() {
-            self.busy += 1;
-            let _ = self.history.send(batch);
         }
     }
 
@@ -402,103 +363,6 @@ impl QueueActor {
                 note: item.note,
                 replaces: item.replaces,
             });
-        }
-    }
-
-    fn request_failed(&mut self, ids: &[UploadId], error: ApiError, body_sent: bool) {
-        let shared = ids.len() > 1;
-        if shared {
-            // A file fault names its file: that one fails, the others go again at once.
-            if let ApiError::FileChanged { name, .. } | ApiError::FileUnreadable { name, .. } =
-                &error
-                && let Some(&culprit) = ids
-                    .iter()
-                    .find(|id| self.jobs.get(id).is_some_and(|j| &j.file.name == name))
-            {
-                for &id in ids {
-                    if id == culprit {
-                        self.fail(id, error.clone());
-                    } else {
-                        self.requeue(
-                            id,
-                            format!("Sent again from the start: it shared a request with {name}, which changed."),
-                        );
-                    }
-                }
-                return;
-            }
-            // Which file the server refused is unknown: each goes alone, in the same order.
-            if matches!(
-                error,
-                ApiError::Rejected(_) | ApiError::TooLarge | ApiError::UnexpectedStatus { .. }
-            ) {
-                for &id in ids.iter().rev() {
-                    if let Some(job) = self.jobs.get_mut(&id) {
-                        job.solo = true;
-                        job.state = JobState::Waiting;
-                        self.pending.push_front(id);
-                    }
-                }
-                for &id in ids {
-                    self.emit(QueueEvent::Requeued {
-                        id,
-                        reason: "The server refused a request this file shared; each file is now sent alone.".to_owned(),
-                    });
-                }
-                return;
-            }
-        }
-        let may_have_stored = body_sent && error.may_have_stored();
-        for &id in ids {
-            let Some(job) = self.jobs.get_mut(&id) else {
-                continue;
-            };
-            job.attempts += 1;
-            job.maybe_stored |= may_have_stored;
-            if error.is_transient() && job.attempts < self.options.max_attempts {
-                let delay = match error.retry_after() {
-                    Some(after) => after.min(self.options.max_backoff),
-                    None => self
-                        .options
-                        .backoff
-                        .saturating_mul(1 << (job.attempts - 1).min(16))
-                        .min(self.options.max_backoff),
-                };
-                // After the wait, a file from a shared request goes alone.
-                job.solo |= shared;
-                job.state = JobState::RetryWait;
-                (self.sink)(QueueEvent::Retrying {
-                    id,
-                    attempt: job.attempts,
-                    delay,
-                    reason: error.clone(),
-                });
-                let internal = self.internal.clone();
-                tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    let _ = internal.send(Internal::RetryDue { id });
-                });
-            } else {
-                self.fail(id, error.clone());
-            }
-        }
-    }
-
-    fn fail(&mut self, id: UploadId, error: ApiError) {
-        if let Some(job) = self.jobs.get_mut(&id) {
-            job.state = JobState::Failed;
-            self.emit(QueueEvent::Failed {
-                id,
-                error: UploadError::Api(error),
-            });
-        }
-    }
-
-    fn requeue(&mut self, id: UploadId, reason: String) {
-        if let Some(job) = self.jobs.get_mut(&id) {
-            job.state = JobState::Waiting;
-            self.pending.push_front(id);
-            self.emit(QueueEvent::Requeued { id, reason });
         }
     }
 }

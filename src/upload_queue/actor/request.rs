@@ -1,7 +1,6 @@
-//! What goes out: which files share the next request, and the request itself, reporting
-//! progress as it goes and back to the queue when it ends.
+//! What goes out: the requests the planner plans, each reporting progress as it goes and
+//! back to the queue when it ends.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -9,35 +8,32 @@ use futures_util::FutureExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::{Internal, JobState, QueueActor};
+use super::{Internal, QueueActor, now};
 use crate::api::{ApiError, ProgressFn};
 use crate::local_file::LocalFile;
+use crate::upload_queue::planner::RequestId;
 use crate::upload_queue::{EventSink, QueueEvent, Target, UploadId};
 
 impl QueueActor {
-    /// Starts requests while there is room, a target, and something waiting.
+    /// Starts the requests the planner plans while there is a target.
     pub(super) fn dispatch(&mut self) {
         let Some(target) = self.target.clone() else {
             return;
         };
-        while self.in_flight < self.options.concurrency.max(1) {
-            let batch = self.next_batch();
-            if batch.is_empty() {
-                break;
-            }
+        while let Some(plan) = self.planner.next_request(now(), self.in_flight) {
             self.in_flight += 1;
-            let mut files = Vec::with_capacity(batch.len());
-            let mut tokens = Vec::with_capacity(batch.len());
-            for id in &batch {
-                if let Some(job) = self.jobs.get_mut(id) {
-                    job.state = JobState::Sending;
+            let mut files = Vec::with_capacity(plan.files.len());
+            let mut tokens = Vec::with_capacity(plan.files.len());
+            for id in &plan.files {
+                if let Some(job) = self.jobs.get(id) {
                     files.push(job.file.clone());
                     tokens.push(job.cancel.clone());
                 }
                 self.emit(QueueEvent::Sending { id: *id });
             }
             tokio::spawn(run_request(
-                batch,
+                plan.id,
+                plan.files,
                 files,
                 tokens,
                 target.clone(),
@@ -46,51 +42,10 @@ impl QueueActor {
             ));
         }
     }
-
-    /// The next request's files: one large file, or small ones up to the limits, never
-    /// two of the same name (a server answering by name could not tell them apart).
-    pub(super) fn next_batch(&mut self) -> Vec<UploadId> {
-        let mut batch = Vec::new();
-        let mut names = HashSet::new();
-        let mut bytes = 0u64;
-        let mut skipped = Vec::new();
-        while let Some(&id) = self.pending.front() {
-            let Some(job) = self.jobs.get(&id) else {
-                self.pending.pop_front();
-                continue;
-            };
-            if job.state != JobState::Waiting {
-                self.pending.pop_front();
-                continue;
-            }
-            let shareable = !job.solo && job.file.size <= self.options.small_file_limit;
-            if !batch.is_empty()
-                && (!shareable
-                    || batch.len() >= self.options.batch_max_files
-                    || bytes + job.file.size > self.options.batch_max_bytes)
-            {
-                break;
-            }
-            self.pending.pop_front();
-            if !names.insert(job.file.name.clone()) {
-                // Waits for the next request, keeping its place.
-                skipped.push(id);
-                continue;
-            }
-            batch.push(id);
-            bytes += job.file.size;
-            if !shareable {
-                break;
-            }
-        }
-        for id in skipped.into_iter().rev() {
-            self.pending.push_front(id);
-        }
-        batch
-    }
 }
 
 pub(super) async fn run_request(
+    request: RequestId,
     ids: Vec<UploadId>,
     files: Vec<LocalFile>,
     tokens: Vec<CancellationToken>,
@@ -130,13 +85,13 @@ pub(super) async fn run_request(
             .map(|r| r.unwrap_or(Err(ApiError::Internal)));
     let message = tokio::select! {
         result = stage => Internal::Finished {
-            ids,
+            request,
             organization: target.organization,
             server: target.client.base().to_string(),
             body_sent: body_sent.load(Ordering::Acquire),
             result,
         },
-        _ = any_cancelled => Internal::Interrupted { ids },
+        _ = any_cancelled => Internal::Interrupted { request },
     };
     let _ = internal.send(message);
 }

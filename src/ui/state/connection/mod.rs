@@ -13,7 +13,7 @@ use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError, MemoryKeyStore};
 use crate::session::{self, Connection, KeyFlow, KeyProblem, KeySource, Overrides, Step};
 use crate::settings::Settings;
 use crate::ui::command::{ConnectionCommand, Effect};
-use crate::upload_queue::Target;
+use crate::upload_queue::{QueueCommand, Target};
 
 /// Makes the key store for a server. In the app: the OS keychain, account = API host, so a
 /// new server address means another store. In tests: one shared [`MemoryKeyStore`].
@@ -142,7 +142,7 @@ impl ConnectionState {
     pub fn start(&mut self) -> Vec<Effect> {
         self.generation += 1;
         self.connection = None;
-        let mut effects = vec![Effect::SetTarget(None)];
+        let mut effects = vec![Effect::Queue(QueueCommand::SetTarget(Box::new(None)))];
         if self.base_url_problem.is_some() {
             self.phase = Phase::BadServer;
             effects.push(Effect::ShowSettings);
@@ -227,7 +227,7 @@ impl ConnectionState {
                 self.key_form = KeyForm::default();
                 self.phase = Phase::LoadingKey;
                 vec![
-                    Effect::SetTarget(None),
+                    Effect::Queue(QueueCommand::SetTarget(Box::new(None))),
                     Effect::DeleteKey {
                         store: self.key_store.clone(),
                         generation: self.generation,
@@ -255,7 +255,7 @@ impl ConnectionState {
                 self.generation += 1;
                 self.connection = None;
                 let mut effects = vec![
-                    Effect::SetTarget(None),
+                    Effect::Queue(QueueCommand::SetTarget(Box::new(None))),
                     Effect::SaveSettings(self.settings.clone()),
                 ];
                 let step = self.flow.change_organization();
@@ -457,10 +457,12 @@ impl ConnectionState {
                 return Vec::new();
             }
         };
-        let mut effects = vec![Effect::SetTarget(Some(Target {
-            client,
-            organization: connection.organization,
-        }))];
+        let mut effects = vec![Effect::Queue(QueueCommand::SetTarget(Box::new(Some(
+            Target {
+                client,
+                organization: connection.organization,
+            },
+        ))))];
         if connection.organization_is_new && self.overrides.organization.is_none() {
             self.settings.organization_id = Some(connection.organization.to_string());
             self.settings.organization_name =

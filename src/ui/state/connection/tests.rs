@@ -77,7 +77,7 @@ fn an_accepted_key_is_saved_then_its_organization_used_and_remembered() {
     assert!(
         effects
             .iter()
-            .any(|e| matches!(e, Effect::SetTarget(Some(_))))
+            .any(|e| matches!(e, Effect::Queue(crate::upload_queue::QueueCommand::SetTarget(t)) if t.is_some()))
     );
     assert!(effects.iter().any(
         |e| matches!(e, Effect::SaveSettings(s) if s.organization_id.as_deref() == Some(ORG))

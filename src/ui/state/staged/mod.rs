@@ -19,7 +19,7 @@ use super::NoticeLevel;
 use crate::api::TempFile;
 use crate::history::{HistoryEntry, Scope};
 use crate::ui::command::{CopyWhat, Effect, HistoryChange, StagedCommand};
-use crate::upload_queue::{QueueEvent, Restage};
+use crate::upload_queue::{QueueCommand, QueueEvent, Restage};
 
 /// How long "Copied!" stays on a button.
 pub const COPIED_FEEDBACK: Duration = Duration::from_secs(2);
@@ -381,7 +381,7 @@ impl StagedState {
             ));
         }
         if !items.is_empty() {
-            effects.push(Effect::Restage(items));
+            effects.push(Effect::Queue(QueueCommand::Restage(items)));
         }
         effects
     }

@@ -233,7 +233,9 @@ fn expired_files_are_staged_again_and_the_new_id_takes_the_old_place() {
         later,
         Instant::now(),
     );
-    let Some(Effect::Restage(items)) = effects.into_iter().next() else {
+    let Some(Effect::Queue(crate::upload_queue::QueueCommand::Restage(items))) =
+        effects.into_iter().next()
+    else {
         panic!("nothing to stage again");
     };
     // Only the expired one.

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::{EXIT_OK, Environment, Failure, HistoryArgs};
-use crate::api::TempFiles;
+use crate::api::temp_files_json;
 use crate::format;
 use crate::history::HistoryStore;
 
@@ -28,11 +28,8 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
     })?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let envelope = TempFiles {
-            temp_files: entries.iter().map(|e| e.temp_file()).collect(),
-        };
-        let json = serde_json::to_string(&envelope)
-            .map_err(|e| Failure::failed(format!("Could not write the list: {e}")))?;
+        let files: Vec<_> = entries.iter().map(|e| e.temp_file()).collect();
+        let json = temp_files_json(&files);
         let _ = writeln!(out, "{json}");
         return Ok(EXIT_OK);
     }

@@ -159,13 +159,13 @@ pub enum UploadsCommand {
 pub enum CopyWhat {
     /// One file's ID.
     Id(String),
-    /// All unexpired IDs, one per line.
+    /// The unexpired IDs the list shows (the filter applies), one per line.
     AllIds,
-    /// All unexpired files as the `tempFiles` array.
+    /// The unexpired files the list shows, as `{"tempFiles":[…]}`.
     Json,
-    /// A group's unexpired files as the `tempFiles` array.
+    /// A group's unexpired files the list shows, as `{"tempFiles":[…]}`.
     Group(String),
-    /// The selected unexpired files as the `tempFiles` array.
+    /// The selected unexpired files as `{"tempFiles":[…]}`.
     SelectedJson,
     /// The selected unexpired IDs, one per line.
     SelectedIds,
@@ -185,8 +185,12 @@ pub enum StageAgain {
 /// The staged list.
 #[derive(Debug, Clone)]
 pub enum StagedCommand {
-    /// Copy something to the clipboard.
+    /// Copy something to the clipboard (tempFiles text whose files share names asks first).
     Copy(CopyWhat),
+    /// Copy the files that share names after all.
+    CopyAnyway,
+    /// Do not copy the files that share names.
+    KeepCopy,
     /// The filter box's text changed.
     EditFilter(String),
     /// Select or unselect a file.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 pub use connection::{ConnectionState, KeyForm, KeyStoreFactory, OrganizationForm, Phase};
 pub use notices::{Notice, NoticeLevel, Notices};
 pub use staged::{
-    COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, StagedState, temp_files_json,
+    COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, StagedState,
 };
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 

@@ -3,16 +3,17 @@
 //! filter, a selection across groups, copy feedback, staging again after expiry, and the
 //! clearing of what expired.
 
+mod copy;
 mod view;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
+pub use copy::SameNames;
 pub use view::{GroupView, ListRow};
 
 use super::NoticeLevel;
-use crate::api::TempFile;
 use crate::history::HistoryEntry;
 use crate::ui::command::{CopyWhat, Effect, HistoryChange, StagedCommand};
 use crate::upload_queue::{QueueEvent, Restage};
@@ -34,6 +35,8 @@ pub struct StagedState {
     pub confirm_clear_all: bool,
     /// The last copy, for its "Copied!" feedback.
     pub copied: Option<(CopyWhat, Instant)>,
+    /// A tempFiles copy whose files share names, waiting for the operator's yes.
+    pub confirm_copy: Option<SameNames>,
     /// The filter box: a part of a name, a path or an ID.
     pub filter: String,
     /// Selected files, by ID, across groups.
@@ -44,6 +47,8 @@ pub struct StagedState {
     pub groups: Vec<GroupView>,
     /// How many files are not yet expired (as of the last `prepare`).
     pub live: usize,
+    /// How many files the filter lets through (all of them without a filter).
+    pub shown: usize,
     /// When a countdown label next changes (a minute passes, a second in the last
     /// minute, a file expires): until then `live` and the labels hold.
     next_label_change: Option<SystemTime>,
@@ -60,11 +65,13 @@ impl StagedState {
             history_path,
             confirm_clear_all: false,
             copied: None,
+            confirm_copy: None,
             filter: String::new(),
             selected: HashSet::new(),
             rows: Vec::new(),
             groups: Vec::new(),
             live: 0,
+            shown: 0,
             next_label_change: None,
             counted_at: None,
             dirty: true,
@@ -83,6 +90,7 @@ impl StagedState {
             || self.next_label_change.is_some_and(|next| now >= next);
         if self.dirty {
             (self.groups, self.rows) = view::build(&self.entries, &self.filter);
+            self.shown = self.groups.iter().map(|g| g.shown).sum();
             self.dirty = false;
         }
         if recount {
@@ -140,7 +148,7 @@ impl StagedState {
             .is_some_and(|(w, at)| w == what && now.duration_since(*at) < COPIED_FEEDBACK)
     }
 
-    /// Folds a command in. Copy texts are built here, on the click, never per frame.
+    /// Folds a command in.
     pub fn handle(
         &mut self,
         command: StagedCommand,
@@ -149,9 +157,19 @@ impl StagedState {
     ) -> Vec<Effect> {
         match command {
             StagedCommand::Copy(what) => {
-                let text = self.copy_text(&what, now);
-                self.copied = Some((what, instant));
-                vec![Effect::CopyText(text)]
+                if let Some(question) = self.same_names(&what, now) {
+                    self.confirm_copy = Some(question);
+                    return Vec::new();
+                }
+                self.copy(what, now, instant)
+            }
+            StagedCommand::CopyAnyway => match self.confirm_copy.take() {
+                Some(question) => self.copy(question.what, now, instant),
+                None => Vec::new(),
+            },
+            StagedCommand::KeepCopy => {
+                self.confirm_copy = None;
+                Vec::new()
             }
             StagedCommand::EditFilter(text) => {
                 self.filter = text;
@@ -284,21 +302,12 @@ impl StagedState {
         self.groups.iter().find(|g| g.key == key)
     }
 
-    fn copy_text(&self, what: &CopyWhat, now: SystemTime) -> String {
-        let live = |e: &&HistoryEntry| !e.is_expired(now);
-        match what {
-            CopyWhat::Id(id) => id.clone(),
-            CopyWhat::AllIds => join_ids(self.unexpired(now)),
-            CopyWhat::Json => temp_files_json(self.unexpired(now)),
-            CopyWhat::Group(key) => temp_files_json(
-                self.group(key)
-                    .into_iter()
-                    .flat_map(|g| g.members.iter().filter_map(|&i| self.entries.get(i)))
-                    .filter(live),
-            ),
-            CopyWhat::SelectedJson => temp_files_json(self.selection().filter(live)),
-            CopyWhat::SelectedIds => join_ids(self.selection().filter(live)),
-        }
+    /// Copies `what` now, and remembers it for the "Copied!" feedback. The text is built
+    /// here, on the click, never per frame.
+    fn copy(&mut self, what: CopyWhat, now: SystemTime, instant: Instant) -> Vec<Effect> {
+        let text = self.copy_text(&what, now);
+        self.copied = Some((what, instant));
+        vec![Effect::CopyText(text)]
     }
 
     fn stage_again(
@@ -347,19 +356,6 @@ impl StagedState {
         let present: HashSet<&str> = self.entries.iter().map(|e| e.id.as_str()).collect();
         self.selected.retain(|id| present.contains(id.as_str()));
     }
-}
-
-fn join_ids<'a>(entries: impl Iterator<Item = &'a HistoryEntry>) -> String {
-    entries
-        .map(|e| e.id.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Staged files as an execute call's `tempFiles` takes them.
-pub fn temp_files_json<'a>(entries: impl Iterator<Item = &'a HistoryEntry>) -> String {
-    let list: Vec<TempFile> = entries.map(HistoryEntry::temp_file).collect();
-    serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned())
 }
 
 #[cfg(test)]

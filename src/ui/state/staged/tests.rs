@@ -115,7 +115,7 @@ fn groups_come_newest_first_and_copy_their_own_files() {
     ));
     assert_eq!(
         json,
-        r#"[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"}]"#
+        r#"{"tempFiles":[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"}]}"#
     );
 }
 
@@ -149,7 +149,7 @@ fn a_group_keeps_the_order_its_files_were_given_in() {
     ));
     assert_eq!(
         json,
-        r#"[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"},{"id":"c","name":"c.pdf"}]"#
+        r#"{"tempFiles":[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"},{"id":"c","name":"c.pdf"}]}"#
     );
     for id in ["c", "a"] {
         state.handle(
@@ -253,4 +253,77 @@ fn expired_files_are_staged_again_and_the_new_id_takes_the_old_place() {
         state.entries[0].group.as_ref().map(|g| g.id.as_str()),
         Some("g1")
     );
+}
+
+/// With a filter, the copy buttons copy what the list shows, and the count says how many
+/// of how many that is.
+#[test]
+fn with_a_filter_the_copies_hold_what_is_shown() {
+    let mut state = StagedState::new(
+        vec![
+            grouped("alpha", "g1", t0()),
+            grouped("beta", "g1", t0()),
+            grouped("gamma", "g2", t0()),
+        ],
+        "h".into(),
+    );
+    let now = t0() + Duration::from_secs(5);
+    state.handle(StagedCommand::EditFilter("ALPHA".into()), now, Instant::now());
+    state.prepare(now);
+    assert_eq!((state.shown, state.entries.len()), (1, 3));
+    let copy = |state: &mut StagedState, what| {
+        copied(state.handle(StagedCommand::Copy(what), now, Instant::now()))
+    };
+    assert_eq!(copy(&mut state, CopyWhat::AllIds), "alpha");
+    assert_eq!(
+        copy(&mut state, CopyWhat::Json),
+        r#"{"tempFiles":[{"id":"alpha","name":"alpha.pdf"}]}"#
+    );
+    assert_eq!(
+        copy(&mut state, CopyWhat::Group("g1".into())),
+        r#"{"tempFiles":[{"id":"alpha","name":"alpha.pdf"}]}"#
+    );
+    state.handle(StagedCommand::EditFilter(String::new()), now, Instant::now());
+    state.prepare(now);
+    assert_eq!(state.shown, 3);
+    assert_eq!(copy(&mut state, CopyWhat::AllIds), "alpha\nbeta\ngamma");
+}
+
+/// Files that share a name are not copied as tempFiles text until the operator says so;
+/// their IDs alone are copied without asking.
+#[test]
+fn a_copy_whose_files_share_a_name_asks_first() {
+    let named = |id: &str| HistoryEntry {
+        name: "page1.pdf".into(),
+        ..grouped(id, "g1", t0())
+    };
+    let mut state = StagedState::new(vec![named("a"), named("b"), named("c")], "h".into());
+    let now = t0() + Duration::from_secs(5);
+    let group = CopyWhat::Group("g1".into());
+    let effects = state.handle(StagedCommand::Copy(group.clone()), now, Instant::now());
+    assert!(effects.is_empty(), "nothing copied before the answer");
+    assert_eq!(
+        state.confirm_copy,
+        Some(SameNames {
+            what: group.clone(),
+            names: vec![("page1.pdf".into(), 3)],
+            files: 3,
+        })
+    );
+    // "Don't copy": nothing copied, the question goes.
+    assert!(
+        state
+            .handle(StagedCommand::KeepCopy, now, Instant::now())
+            .is_empty()
+    );
+    assert_eq!(state.confirm_copy, None);
+    // Asked again, then "Copy anyway".
+    state.handle(StagedCommand::Copy(group.clone()), now, Instant::now());
+    let json = copied(state.handle(StagedCommand::CopyAnyway, now, Instant::now()));
+    assert_eq!(json.matches("page1.pdf").count(), 3, "{json}");
+    assert!(state.is_copied(&group, Instant::now()));
+    assert_eq!(state.confirm_copy, None);
+    // IDs alone carry no names: copied at once.
+    let ids = copied(state.handle(StagedCommand::Copy(CopyWhat::AllIds), now, Instant::now()));
+    assert_eq!(ids, "a\nb\nc");
 }

@@ -115,7 +115,11 @@ fn with_a_filter_the_buttons_copy_what_is_shown_and_stay_put() {
 fn a_group_whose_files_share_a_name_asks_before_it_is_copied() {
     let world = World::with_good_key();
     let scans = world.dir.path().join("Scans");
-    for (folder, bytes) in [("a", &b"page one"[..]), ("b", b"page two"), ("c", b"page 3")] {
+    for (folder, bytes) in [
+        ("a", &b"page one"[..]),
+        ("b", b"page two"),
+        ("c", b"page 3"),
+    ] {
         let path = scans.join(folder).join("page1.pdf");
         std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
         std::fs::write(path, bytes).expect("file");
@@ -124,12 +128,21 @@ fn a_group_whose_files_share_a_name_asks_before_it_is_copied() {
     wait_ready(&mut harness);
     drop_paths(&mut harness, &[scans]);
     for folder in ["a", "b", "c"] {
-        wait_for(&mut harness, &format!("Copy the ID of Scans/{folder}/page1.pdf"));
+        wait_for(
+            &mut harness,
+            &format!("Copy the ID of Scans/{folder}/page1.pdf"),
+        );
     }
 
     let copied = click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of Dropped");
-    assert_eq!(copied, None, "nothing is copied before the operator answers");
-    wait_for_text(&mut harness, r#"Of the 3 files to copy, 3 are named "page1.pdf""#);
+    assert_eq!(
+        copied, None,
+        "nothing is copied before the operator answers"
+    );
+    wait_for_text(
+        &mut harness,
+        r#"Of the 3 files to copy, 3 are named "page1.pdf""#,
+    );
     // "Don't copy": the question goes, nothing was copied.
     assert_eq!(click_and_read_clipboard(&mut harness, "Don't copy"), None);
     wait_until(&mut harness, "the question to close", |h| {
@@ -171,12 +184,16 @@ fn the_window_copies_what_history_json_prints() {
     wait_for(&mut harness, "Copy the ID of quote \"1\".txt");
     wait_for(&mut harness, "Copy the ID of café é.pdf");
     let history = world.dir.path().join("app/data/history.sqlite3");
-    wait_until(&mut harness, "the history on disk to hold the three", |_| {
-        HistoryStore::open(&history)
-            .0
-            .entries()
-            .is_ok_and(|entries| entries.len() == 3)
-    });
+    wait_until(
+        &mut harness,
+        "the history on disk to hold the three",
+        |_| {
+            HistoryStore::open(&history)
+                .0
+                .entries()
+                .is_ok_and(|entries| entries.len() == 3)
+        },
+    );
     let copied = click_and_read_clipboard(&mut harness, "Copy as tempFiles JSON")
         .expect("the list was copied");
 

@@ -131,8 +131,14 @@ mod tests {
         let envelope = TempFiles {
             temp_files: files.clone(),
         };
-        assert_eq!(text, serde_json::to_string(&envelope).expect("serialisable"));
-        assert!(text.starts_with(r#"{"tempFiles":[{"id":"00000000-"#), "{text}");
+        assert_eq!(
+            text,
+            serde_json::to_string(&envelope).expect("serialisable")
+        );
+        assert!(
+            text.starts_with(r#"{"tempFiles":[{"id":"00000000-"#),
+            "{text}"
+        );
         let back: TempFiles = serde_json::from_str(&text).expect("valid JSON");
         assert_eq!(back.temp_files, files);
         assert_eq!(temp_files_json(&[]), r#"{"tempFiles":[]}"#);

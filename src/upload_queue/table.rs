@@ -341,6 +341,7 @@ mod tests {
                 modified: None,
             },
             group: None,
+            replaces: None,
         }
     }
 

@@ -165,7 +165,10 @@ fn toolbar(
         );
         ui.separator();
         if ui
-            .add_enabled(expired > 0, egui::Button::new("Stage expired again"))
+            .add_enabled(
+                expired > staged.restaging(),
+                egui::Button::new("Stage expired again"),
+            )
             .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
             .clicked()
         {
@@ -289,15 +292,16 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
             send(commands, StagedCommand::SelectGroup(key.clone()));
         }
         if expired > 0 {
+            let idle = members().any(|e| e.is_expired(now) && !state.staged.is_restaging(&e.id));
             let again = ui
-                .add(egui::Button::new("Stage expired again").small())
+                .add_enabled(idle, egui::Button::new("Stage expired again").small())
                 .on_hover_text(
                     "Stage this group's expired files again; the new IDs take their places",
                 );
             again.widget_info(|| {
                 egui::WidgetInfo::labeled(
                     egui::Role::Button,
-                    true,
+                    idle,
                     format!("Stage expired again in {title}"),
                 )
             });
@@ -353,13 +357,21 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if expired {
                 if entry.source.is_some() {
-                    let again = ui.button("Stage again").on_hover_text(
-                        "Stage the file again from this computer; the new ID takes this one's place",
-                    );
+                    // Disabled while it is being staged again: one new copy, not two.
+                    let idle = !state.staged.is_restaging(&entry.id);
+                    let hover = if idle {
+                        "Stage the file again from this computer; the new ID takes this one's place"
+                    } else {
+                        "Being staged again: its new ID appears here"
+                    };
+                    let again = ui
+                        .add_enabled(idle, egui::Button::new("Stage again"))
+                        .on_hover_text(hover)
+                        .on_disabled_hover_text(hover);
                     again.widget_info(|| {
                         egui::WidgetInfo::labeled(
                             egui::Role::Button,
-                            true,
+                            idle,
                             format!("Stage {shown} again"),
                         )
                     });
@@ -385,7 +397,10 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                 };
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
                 if button.clicked() {
-                    send(commands, StagedCommand::Copy(CopyWhat::Id(entry.id.clone())));
+                    send(
+                        commands,
+                        StagedCommand::Copy(CopyWhat::Id(entry.id.clone())),
+                    );
                 }
                 let countdown = RichText::new(format::expires_in(left));
                 // Under five minutes left: stands out, to use or stage again now.

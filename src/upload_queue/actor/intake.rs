@@ -75,6 +75,7 @@ impl QueueActor {
                         shown: refusal.shown,
                         named: given.contains(&refusal.path),
                         error: refusal.error,
+                        replaces: None,
                     });
                 }
                 for (place, file) in expansion.files.into_iter().enumerate() {
@@ -110,6 +111,7 @@ impl QueueActor {
                                 shown: item.source.relative_path.clone(),
                                 error,
                                 named: true,
+                                replaces: Some(item.entry.id.clone()),
                             });
                         }
                     }
@@ -127,6 +129,7 @@ impl QueueActor {
                 batch,
                 file: file.clone(),
                 group: group.clone(),
+                replaces: replaces.clone(),
             });
             self.jobs.insert(
                 id,

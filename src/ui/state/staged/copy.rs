@@ -53,10 +53,9 @@ impl StagedState {
                 .flat_map(|g| g.members.iter().filter_map(|&i| self.entries.get(i)))
                 .filter(shown_live)
                 .collect(),
-            CopyWhat::SelectedJson | CopyWhat::SelectedIds => self
-                .selection()
-                .filter(|e| !e.is_expired(now))
-                .collect(),
+            CopyWhat::SelectedJson | CopyWhat::SelectedIds => {
+                self.selection().filter(|e| !e.is_expired(now)).collect()
+            }
         }
     }
 
@@ -118,7 +117,14 @@ mod tests {
 
     #[test]
     fn shared_names_are_counted_as_they_look() {
-        let names = ["page1.pdf", "b.pdf", "page1.pdf", "e\u{301}.txt", "é.txt", "page1.pdf"];
+        let names = [
+            "page1.pdf",
+            "b.pdf",
+            "page1.pdf",
+            "e\u{301}.txt",
+            "é.txt",
+            "page1.pdf",
+        ];
         assert_eq!(
             shared_names(names.into_iter()),
             [("page1.pdf".to_owned(), 3), ("e\u{301}.txt".to_owned(), 2)]

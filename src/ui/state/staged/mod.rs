@@ -4,6 +4,7 @@
 //! clearing of what expired.
 
 mod copy;
+mod restage;
 mod view;
 
 use std::collections::HashSet;
@@ -54,6 +55,8 @@ pub struct StagedState {
     next_label_change: Option<SystemTime>,
     /// The time `live` and `next_label_change` were worked out for.
     counted_at: Option<SystemTime>,
+    /// Expired files being staged again: one re-stage each at a time.
+    restages: restage::Restages,
     dirty: bool,
 }
 
@@ -74,6 +77,7 @@ impl StagedState {
             shown: 0,
             next_label_change: None,
             counted_at: None,
+            restages: restage::Restages::default(),
             dirty: true,
         };
         state.prepare(SystemTime::now());
@@ -229,6 +233,7 @@ impl StagedState {
     /// Folds a queue event in: a staged file joins the list (or takes the place of the
     /// expired one it replaces, in its group).
     pub fn on_event(&mut self, event: &QueueEvent) -> Vec<Effect> {
+        self.restages.on_event(event);
         match event {
             QueueEvent::Staged {
                 entry, replaces, ..
@@ -297,6 +302,22 @@ impl StagedState {
         next
     }
 
+    /// Whether the expired file with this ID is being staged again (its "Stage again" is
+    /// disabled until that ends).
+    pub fn is_restaging(&self, id: &str) -> bool {
+        self.restages.is_running(id)
+    }
+
+    /// How many expired files are being staged again.
+    pub fn restaging(&self) -> usize {
+        self.restages.running()
+    }
+
+    /// An upload was sent again from the uploads list: if it was a re-stage, it runs again.
+    pub fn upload_retried(&mut self, upload: crate::upload_queue::UploadId) {
+        self.restages.retried(upload);
+    }
+
     /// The group with this key (its ID, or "" for files staged before groups existed).
     pub fn group(&self, key: &str) -> Option<&GroupView> {
         self.groups.iter().find(|g| g.key == key)
@@ -327,16 +348,26 @@ impl StagedState {
         };
         let mut items = Vec::new();
         let mut unknown = Vec::new();
+        let mut presses = Vec::new();
         for entry in wanted.into_iter().filter(|e| e.is_expired(now)) {
             match &entry.source {
-                Some(source) => items.push(Restage {
+                Some(source) => presses.push(Restage {
                     entry: entry.clone(),
                     source: source.clone(),
                 }),
                 None => unknown.push(entry.name.clone()),
             }
         }
+        // One re-stage per expired file at a time: a second press while one runs does
+        // nothing; after one stopped, the same upload goes again (never a second copy).
         let mut effects = Vec::new();
+        for item in presses {
+            match self.restages.press(&item.entry.id) {
+                restage::Press::Start => items.push(item),
+                restage::Press::Retry(upload) => effects.push(Effect::Retry(upload)),
+                restage::Press::Ignore => {}
+            }
+        }
         if !unknown.is_empty() {
             effects.push(Effect::Notice(
                 NoticeLevel::Warning,

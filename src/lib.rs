@@ -22,6 +22,7 @@ pub mod local_file;
 pub mod paths;
 pub mod session;
 pub mod settings;
+pub mod single_window;
 pub mod ui;
 pub mod upload_queue;
 

@@ -65,6 +65,9 @@ pub struct AppEnvironment {
     pub clipboard: ClipboardReader,
     /// Desktop notifications.
     pub notifier: Notifier,
+    /// Where later launches hand their files over (one window per user and data folder);
+    /// `None` when this window does not take hand-overs (tests, or it could not be set up).
+    pub other_launches: Option<crate::single_window::WindowClaim>,
 }
 
 impl AppEnvironment {
@@ -114,6 +117,7 @@ impl AppEnvironment {
             startup_notices,
             clipboard: Arc::new(crate::clipboard::read_system_clipboard),
             notifier: Arc::new(super::effects::show_notification),
+            other_launches: None,
         }
     }
 }
@@ -159,6 +163,10 @@ impl StagerApp {
             tx,
             ctx: ctx.clone(),
         };
+        if let Some(claim) = env.other_launches {
+            let launches = inbox.clone();
+            claim.listen(move |paths| launches.send(Event::OtherLaunch(paths)));
+        }
         let queue_inbox = inbox.clone();
         let queue = UploadQueue::start(
             &env.runtime,

@@ -322,6 +322,8 @@ pub enum Effect {
     },
     /// Ask the taskbar to draw attention to the window.
     RequestAttention,
+    /// Bring the window to the front (another launch handed files over).
+    RaiseWindow,
     /// Show a desktop notification.
     DesktopNotification {
         /// Its title.
@@ -384,6 +386,9 @@ pub enum Event {
     Clipboard(crate::clipboard::ClipboardContent),
     /// Where a pasted image was written.
     ImageSaved(Result<PathBuf, String>),
+    /// Another launch ("Open with", "Send to") handed these paths over: stage them as a
+    /// group of their own, and come to the front. Empty: only come to the front.
+    OtherLaunch(Vec<PathBuf>),
     /// The upload queue's news (boxed: it is the largest event and the most frequent
     /// ones, progress, are small).
     Queue(Box<QueueEvent>),

@@ -15,7 +15,7 @@ pub use notices::{Notice, NoticeLevel, Notices};
 pub use staged::{COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, StagedState};
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 
-use super::command::{Command, Effect, Event, UploadsCommand, ViewCommand};
+use super::command::{Command, Effect, Event, Origin, UploadsCommand, ViewCommand};
 
 /// Which panels are open, and what the window itself is doing.
 #[derive(Debug, Default)]
@@ -121,6 +121,14 @@ impl State {
             Event::HistoryChanged(result) => self.staged.history_changed(result),
             Event::Clipboard(content) => self.uploads.clipboard(content, self.now),
             Event::ImageSaved(result) => self.uploads.image_saved(result, self.now),
+            Event::OtherLaunch(paths) => {
+                let mut effects = vec![Effect::RaiseWindow];
+                effects.extend(self.uploads.handle(
+                    UploadsCommand::AddPaths(paths, Origin::OpenedWith),
+                    self.now,
+                ));
+                effects
+            }
             Event::Queue(event) => {
                 let mut effects = self.uploads.on_event(&event, self.instant);
                 effects.extend(self.staged.on_event(&event));

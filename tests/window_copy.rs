@@ -174,7 +174,7 @@ fn the_window_copies_what_history_json_prints() {
     let world = World::with_good_key();
     let files = [
         world.file("quote \"1\".txt", b"one"),
-        world.file("café é.pdf", b"two"),
+        world.file("請求書 2026年11月.pdf", b"two"),
         world.file("back\\slash.txt", b"three"),
     ];
     let mut harness = world.harness(vec![]);
@@ -182,7 +182,7 @@ fn the_window_copies_what_history_json_prints() {
     drop_paths(&mut harness, &files);
     wait_for(&mut harness, "Copy the ID of back\\slash.txt");
     wait_for(&mut harness, "Copy the ID of quote \"1\".txt");
-    wait_for(&mut harness, "Copy the ID of café é.pdf");
+    wait_for(&mut harness, "Copy the ID of 請求書 2026年11月.pdf");
     let history = world.dir.path().join("app/data/history.sqlite3");
     wait_until(
         &mut harness,

@@ -249,6 +249,11 @@ impl StagerApp {
 /// The core's messages say "platform.asteroid.ai → your profile → API Keys", and
 /// Ubuntu-Light, egui's text font, has no arrow. Hack (egui's bundled monospace font) has
 /// it, so it backs up the proportional family instead of a missing-glyph box.
+///
+/// File names come in every script: a character none of egui's fonts has (Chinese,
+/// Japanese, Korean, Arabic, Hebrew, Thai, most emoji) is looked up among the system's
+/// fonts, after egui's own. The system's fonts are listed on a background thread from here
+/// on, and a font is loaded only when a character first needs it, so start-up does not wait.
 fn use_fallback_font_for_symbols(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     if fonts.font_data.contains_key("Hack")
@@ -257,6 +262,9 @@ fn use_fallback_font_for_symbols(ctx: &egui::Context) {
         family.push("Hack".to_owned());
     }
     ctx.set_fonts(fonts);
+    ctx.add_font_provider(Arc::new(
+        egui_system_font_provider::SystemFontProvider::new(),
+    ));
 }
 
 impl eframe::App for StagerApp {

@@ -74,6 +74,9 @@ pub fn run_window(
         // not (see StagerApp::persist_egui_memory).
         persist_window: true,
         event_loop_builder: Some(Box::new(prefer_x11_when_available)),
+        // The app installs the system font provider itself (StagerApp::new), so that the
+        // window and its tests draw names alike.
+        system_font_fallback: false,
         ..eframe::NativeOptions::default()
     };
     let result = eframe::run_native(

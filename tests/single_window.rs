@@ -5,6 +5,7 @@
 #![cfg(unix)]
 
 mod support;
+mod window_support;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -183,4 +184,45 @@ fn a_second_launch_hands_its_file_to_the_open_window_and_exits_0() {
         "the handed-over file is a group of its own"
     );
     assert!(window.0.try_wait().expect("window state").is_none());
+}
+
+/// The window side of a hand-over, driven headlessly: the files arrive as a group of
+/// their own, are staged, and the window asks to come to the front.
+#[test]
+fn a_handed_over_file_is_staged_as_a_new_group_and_the_window_comes_forward() {
+    use asteroid_stager::single_window::{Launch, Rendezvous};
+    use egui_kittest::kittest::Queryable;
+    use window_support::{World, viewport_commands, wait_for, wait_ready, wait_until};
+
+    let world = World::with_good_key();
+    let runtime_dir = world.dir.path().join("runtime");
+    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
+    let data_dir = world.dir.path().join("app/data");
+    let rendezvous = Rendezvous::for_data_dir(&data_dir, Some(&runtime_dir)).expect("place");
+    let Launch::OpenWindow(claim) = rendezvous.launch(&[]).expect("first launch") else {
+        panic!("no window runs yet");
+    };
+    let mut env = world.environment(vec![world.file("opened.txt", b"opened first")]);
+    env.other_launches = Some(claim);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1000.0, 760.0])
+        .build_eframe(move |cc| asteroid_stager::ui::StagerApp::new(&cc.egui_ctx, env));
+    wait_ready(&mut harness);
+    wait_for(&mut harness, "Copy the ID of opened.txt");
+
+    let sent = world.file("sent.txt", b"sent by a second launch");
+    let second = Rendezvous::for_data_dir(&data_dir, Some(&runtime_dir)).expect("place");
+    assert!(matches!(second.launch(&[sent]), Ok(Launch::HandedOver)));
+    let mut raised = false;
+    wait_until(&mut harness, "the handed-over file to be staged", |h| {
+        raised |= viewport_commands(h).contains(&egui::ViewportCommand::Focus);
+        h.query_by_label("Copy the ID of sent.txt").is_some()
+    });
+    assert!(raised, "the window asked to come to the front");
+    // Two groups now: the file from the first launch and the one handed over.
+    let groups = harness
+        .query_all_by_label_contains("Copy tempFiles JSON of Opened with Asteroid Stager")
+        .count();
+    assert_eq!(groups, 2);
+    assert_eq!(world.server.stored_names(), ["opened.txt", "sent.txt"]);
 }

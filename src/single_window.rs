@@ -233,9 +233,11 @@ impl WindowClaim {
 }
 
 impl Drop for WindowClaim {
+    /// A Unix socket file outlives its listener: remove it (a named pipe goes by itself).
     fn drop(&mut self) {
-        #[cfg(unix)]
-        let _ = std::fs::remove_file(&self.socket);
+        if cfg!(unix) {
+            let _ = std::fs::remove_file(&self.socket);
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! File names in every script are drawn with real glyphs, not empty boxes: egui's own fonts
 //! cover Latin, Greek and Cyrillic; the rest comes from the system's fonts (CI installs
-//! fonts-wqy-microhei for Chinese, Japanese and Korean, and DejaVu for Arabic and Hebrew).
+//! fonts-wqy-microhei for Chinese, Japanese and Korean, DejaVu for Arabic and Hebrew, and
+//! Noto Color Emoji for emoji that egui's small emoji set lacks).
 //! egui_kittest panics on any character it would draw as a box, so reaching the rows proves
 //! they were drawn; the font checks say which fonts drew them.
 
@@ -12,15 +13,16 @@ use std::time::{Duration, SystemTime};
 use asteroid_stager::history::{HistoryEntry, HistoryStore};
 use window_support::{ORG_ID, World, wait_for};
 
-const NAMES: [&str; 4] = [
+const NAMES: [&str; 5] = [
     "請求書 2026年11月.pdf",
     "견적서.pdf",
     "تقرير شهري.docx",
     "דוח חודשי.pdf",
+    "🧾 receipt.pdf",
 ];
 
 #[test]
-fn names_in_chinese_japanese_korean_arabic_and_hebrew_are_drawn_with_glyphs() {
+fn names_in_chinese_japanese_korean_arabic_hebrew_and_emoji_are_drawn_with_glyphs() {
     let world = World::with_good_key();
     let now = SystemTime::now();
     let entries: Vec<HistoryEntry> = NAMES

@@ -81,6 +81,7 @@ fn state(staged_rows: usize, uploading: usize) -> State {
                 batch: 1,
                 file,
                 group: None,
+                replaces: None,
             },
             QueueEvent::Sending { id },
             QueueEvent::Progress {

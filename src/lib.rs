@@ -23,6 +23,7 @@ pub mod paths;
 pub mod session;
 pub mod settings;
 pub mod startup;
+pub mod single_window;
 pub mod ui;
 pub mod upload_queue;
 

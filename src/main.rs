@@ -4,12 +4,15 @@
 // from Explorer; a windowed one does not, and attaches to its terminal for the CLI below.
 #![cfg_attr(windows, windows_subsystem = "windows")]
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use asteroid_stager::cli::{self, Cli};
+use asteroid_stager::paths::AppPaths;
 use asteroid_stager::session::Overrides;
+use asteroid_stager::single_window::{Launch, Rendezvous};
 
 fn main() -> ExitCode {
     // SAFETY: first thing in main, before any thread exists.
@@ -19,15 +22,34 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => cli::run(command, overrides),
-        None => match asteroid_stager::ui::run_window(cli.files, overrides) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!(
-                    "The window could not be opened: {e}\nThe command line still works: asteroid-stager stage FILE..."
-                );
-                ExitCode::from(cli::EXIT_FAILED)
-            }
-        },
+        None => open_window_or_hand_over(cli.files, overrides),
+    }
+}
+
+/// One window per user and data folder: when one is open, the files go to it and this
+/// process ends; otherwise this process opens the window and takes later launches' files.
+fn open_window_or_hand_over(files: Vec<PathBuf>, overrides: Overrides) -> ExitCode {
+    let paths = AppPaths::platform_or_temp();
+    let runtime_dir = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    let launch = Rendezvous::for_data_dir(&paths.data_dir, runtime_dir.as_deref())
+        .and_then(|rendezvous| rendezvous.launch(&files));
+    let claim = match launch {
+        Ok(Launch::HandedOver) => return ExitCode::SUCCESS,
+        Ok(Launch::OpenWindow(claim)) => Some(claim),
+        Err(e) => {
+            // Not worth refusing to open over: this window simply takes no hand-overs.
+            tracing::warn!("{e}; this window opens on its own");
+            None
+        }
+    };
+    match asteroid_stager::ui::run_window(files, overrides, paths, claim) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "The window could not be opened: {e}\nThe command line still works: asteroid-stager stage FILE..."
+            );
+            ExitCode::from(cli::EXIT_FAILED)
+        }
     }
 }
 

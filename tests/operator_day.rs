@@ -74,7 +74,7 @@ fn two_rows_selected_in_different_groups_are_copied_together() {
     assert_eq!(
         json,
         format!(
-            r#"[{{"id":"{}","name":"a.txt"}},{{"id":"{}","name":"c.txt"}}]"#,
+            r#"{{"tempFiles":[{{"id":"{}","name":"a.txt"}},{{"id":"{}","name":"c.txt"}}]}}"#,
             id(1),
             id(3)
         )
@@ -125,7 +125,7 @@ fn a_group_lists_and_copies_its_files_in_the_order_they_were_dropped() {
     assert_eq!(
         json,
         format!(
-            r#"[{{"id":"{}","name":"a.txt"}},{{"id":"{}","name":"b.txt"}}]"#,
+            r#"{{"tempFiles":[{{"id":"{}","name":"a.txt"}},{{"id":"{}","name":"b.txt"}}]}}"#,
             id(2),
             id(1)
         )

@@ -129,7 +129,7 @@ fn dropped_files_are_staged_and_their_ids_can_be_copied() {
     harness.step();
     assert_eq!(
         copied_texts(&harness),
-        [r#"[{"id":"00000000-0000-4000-8000-000000000001","name":"a.txt"},{"id":"00000000-0000-4000-8000-000000000002","name":"report final.pdf"}]"#.to_owned()]
+        [r#"{"tempFiles":[{"id":"00000000-0000-4000-8000-000000000001","name":"a.txt"},{"id":"00000000-0000-4000-8000-000000000002","name":"report final.pdf"}]}"#.to_owned()]
     );
 }
 

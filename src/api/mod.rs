@@ -34,6 +34,32 @@ pub struct TempFiles {
     pub temp_files: Vec<TempFile>,
 }
 
+/// The text every "tempFiles JSON" is, in the window and on the command line alike:
+/// `{"tempFiles":[{"id":"…","name":"…"},…]}`, compact, files in the order given. Valid JSON
+/// on its own and the start of an execute call's body; one function so that the window's
+/// copy and `history --json` give byte-identical text for the same files.
+pub fn temp_files_json(files: &[TempFile]) -> String {
+    let mut out = String::from(r#"{"tempFiles":["#);
+    for (i, file) in files.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(r#"{"id":"#);
+        out.push_str(&json_string(&file.id));
+        out.push_str(r#","name":"#);
+        out.push_str(&json_string(&file.name));
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
+}
+
+/// `text` as a JSON string, quotes included. Written by serde_json's own escaping (a
+/// `Value`'s `Display` cannot fail for a string), so no error path exists to handle.
+fn json_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
+}
+
 /// An organization the key may stage for.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Organization {
@@ -198,5 +224,36 @@ mod tests {
         assert_eq!(clean_server_text("bad\u{1b}[31m\nthing"), "bad [31m thing");
         assert_eq!(clean_server_text(&"x".repeat(10_000)).chars().count(), 301);
         assert_eq!(clean_server_text(""), "no text");
+    }
+
+    /// The hand-built text is what serde writes for the envelope, for names that need
+    /// escaping too, and it reads back as the same files.
+    #[test]
+    fn temp_files_json_is_the_envelope() {
+        let files = vec![
+            TempFile {
+                id: "00000000-0000-4000-8000-000000000001".into(),
+                name: "a.txt".into(),
+            },
+            TempFile {
+                id: "2".into(),
+                name: "x\"q\\b\u{1b}[31m\n請求書 🧾.pdf\u{7f}".into(),
+            },
+        ];
+        let text = temp_files_json(&files);
+        let envelope = TempFiles {
+            temp_files: files.clone(),
+        };
+        assert_eq!(
+            text,
+            serde_json::to_string(&envelope).expect("serialisable")
+        );
+        assert!(
+            text.starts_with(r#"{"tempFiles":[{"id":"00000000-"#),
+            "{text}"
+        );
+        let back: TempFiles = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(back.temp_files, files);
+        assert_eq!(temp_files_json(&[]), r#"{"tempFiles":[]}"#);
     }
 }

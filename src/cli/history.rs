@@ -11,7 +11,7 @@ use std::io::Write;
 use std::time::SystemTime;
 
 use super::{EXIT_OK, Environment, Failure, HistoryArgs};
-use crate::api::TempFiles;
+use crate::api::temp_files_json;
 use crate::format::{self, display_name};
 use crate::history::{HistoryEntry, Scope};
 use crate::session;
@@ -184,12 +184,9 @@ fn print_json(entries: &[&HistoryEntry], one_scope_asked: bool) -> Result<u8, Fa
             list.join("\n")
         )));
     }
-    let envelope = TempFiles {
-        temp_files: entries.iter().map(|e| e.temp_file()).collect(),
-    };
-    let json = serde_json::to_string(&envelope)
-        .map_err(|e| Failure::failed(format!("Could not write the list: {e}")))?;
-    super::write_stdout(&json)?;
+    let files: Vec<_> = entries.iter().map(|e| e.temp_file()).collect();
+    // The same text as the window's "Copy tempFiles JSON", byte for byte.
+    super::write_stdout(&temp_files_json(&files))?;
     Ok(EXIT_OK)
 }
 

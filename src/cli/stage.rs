@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::mpsc;
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArgs};
-use crate::api::{ClientOptions, TempFile, TempFiles, clean_server_text};
+use crate::api::{ClientOptions, TempFile, clean_server_text, temp_files_json};
 use crate::endpoint::BaseUrl;
 use crate::format::{self, display_name, human_bytes};
 use crate::history::{AddedBy, GroupSource, StagedGroup};
@@ -194,9 +194,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         }
     }
     let count = staged.len();
-    let envelope = TempFiles {
-        temp_files: files.iter().filter_map(|id| staged.remove(id)).collect(),
-    };
+    let staged_files: Vec<TempFile> = files.iter().filter_map(|id| staged.remove(id)).collect();
     if count < files.len() {
         eprintln!("{count} of {} file(s) staged.", files.len());
     } else {
@@ -205,8 +203,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
             format::lifetime()
         );
     }
-    let json = serde_json::to_string(&envelope)
-        .map_err(|e| Failure::failed(format!("Could not write the result: {e}")))?;
+    let json = temp_files_json(&staged_files);
     // A closed or full stdout is a failure: a script would read no IDs and carry on.
     super::write_stdout(&json)?;
     let all = count == files.len() && found_problems.is_empty();

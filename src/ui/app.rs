@@ -66,6 +66,9 @@ pub struct AppEnvironment {
     pub clipboard: ClipboardReader,
     /// Desktop notifications.
     pub notifier: Notifier,
+    /// Where later launches hand their files over (one window per user and data folder);
+    /// `None` when this window does not take hand-overs (tests, or it could not be set up).
+    pub other_launches: Option<crate::single_window::WindowClaim>,
 }
 
 impl AppEnvironment {
@@ -120,6 +123,7 @@ impl AppEnvironment {
             startup_notices,
             clipboard: Arc::new(crate::clipboard::read_system_clipboard),
             notifier: Arc::new(super::effects::show_notification),
+            other_launches: None,
         }
     }
 }
@@ -165,6 +169,10 @@ impl StagerApp {
             tx,
             ctx: ctx.clone(),
         };
+        if let Some(claim) = env.other_launches {
+            let launches = inbox.clone();
+            claim.listen(move |paths| launches.send(Event::OtherLaunch(paths)));
+        }
         let queue_inbox = inbox.clone();
         let queue = UploadQueue::start(
             &env.runtime,
@@ -247,6 +255,11 @@ impl StagerApp {
 /// The core's messages say "platform.asteroid.ai → your profile → API Keys", and
 /// Ubuntu-Light, egui's text font, has no arrow. Hack (egui's bundled monospace font) has
 /// it, so it backs up the proportional family instead of a missing-glyph box.
+///
+/// File names come in every script: a character none of egui's fonts has (Chinese,
+/// Japanese, Korean, Arabic, Hebrew, Thai, most emoji) is looked up among the system's
+/// fonts, after egui's own. The system's fonts are listed on a background thread from here
+/// on, and a font is loaded only when a character first needs it, so start-up does not wait.
 fn use_fallback_font_for_symbols(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     if fonts.font_data.contains_key("Hack")
@@ -255,6 +268,9 @@ fn use_fallback_font_for_symbols(ctx: &egui::Context) {
         family.push("Hack".to_owned());
     }
     ctx.set_fonts(fonts);
+    ctx.add_font_provider(Arc::new(
+        egui_system_font_provider::SystemFontProvider::new(),
+    ));
 }
 
 impl eframe::App for StagerApp {

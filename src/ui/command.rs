@@ -161,13 +161,13 @@ pub enum UploadsCommand {
 pub enum CopyWhat {
     /// One file's ID.
     Id(String),
-    /// All unexpired IDs, one per line.
+    /// The unexpired IDs the list shows (the filter applies), one per line.
     AllIds,
-    /// All unexpired files as the `tempFiles` array.
+    /// The unexpired files the list shows, as `{"tempFiles":[…]}`.
     Json,
-    /// A group's unexpired files as the `tempFiles` array.
+    /// A group's unexpired files the list shows, as `{"tempFiles":[…]}`.
     Group(String),
-    /// The selected unexpired files as the `tempFiles` array.
+    /// The selected unexpired files as `{"tempFiles":[…]}`.
     SelectedJson,
     /// The selected unexpired IDs, one per line.
     SelectedIds,
@@ -187,8 +187,12 @@ pub enum StageAgain {
 /// The staged list.
 #[derive(Debug, Clone)]
 pub enum StagedCommand {
-    /// Copy something to the clipboard.
+    /// Copy something to the clipboard (tempFiles text whose files share names asks first).
     Copy(CopyWhat),
+    /// Copy the files that share names after all.
+    CopyAnyway,
+    /// Do not copy the files that share names.
+    KeepCopy,
     /// The filter box's text changed.
     EditFilter(String),
     /// Select or unselect a file.
@@ -301,6 +305,8 @@ pub enum Effect {
     },
     /// Ask the taskbar to draw attention to the window.
     RequestAttention,
+    /// Bring the window to the front (another launch handed files over).
+    RaiseWindow,
     /// Show a desktop notification.
     DesktopNotification {
         /// Its title.
@@ -363,6 +369,9 @@ pub enum Event {
     Clipboard(crate::clipboard::ClipboardContent),
     /// Where a pasted image was written.
     ImageSaved(Result<PathBuf, String>),
+    /// Another launch ("Open with", "Send to") handed these paths over: stage them as a
+    /// group of their own, and come to the front. Empty: only come to the front.
+    OtherLaunch(Vec<PathBuf>),
     /// The upload queue's news (boxed: it is the largest event and the most frequent
     /// ones, progress, are small).
     Queue(Box<QueueEvent>),

@@ -115,6 +115,17 @@ impl StagerApp {
                     }
                 });
             }
+            Effect::RaiseWindow => {
+                // Focus where the window manager allows it; where it refuses, the taskbar
+                // entry asks for attention instead.
+                self.viewport_commands
+                    .push(egui::ViewportCommand::Minimized(false));
+                self.viewport_commands.push(egui::ViewportCommand::Focus);
+                self.viewport_commands
+                    .push(egui::ViewportCommand::RequestUserAttention(
+                        egui::UserAttentionType::Informational,
+                    ));
+            }
             Effect::CloseWindow => self.viewport_commands.push(egui::ViewportCommand::Close),
             Effect::CopyText(text) => self.inbox.ctx.copy_text(text),
             Effect::ChangeHistory(change) => {

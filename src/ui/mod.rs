@@ -36,8 +36,14 @@ pub fn draw(ui: &mut egui::Ui, state: &state::State, commands: &mut Vec<command:
 }
 
 /// Opens the window with `files` already added (as "Open with" from a file manager does),
-/// with the environment's values.
-pub fn run_window(files: Vec<PathBuf>, overrides: Overrides) -> Result<(), String> {
+/// with the environment's values. `other_launches` takes the files of later launches (see
+/// [`crate::single_window`]).
+pub fn run_window(
+    files: Vec<PathBuf>,
+    overrides: Overrides,
+    paths: AppPaths,
+    other_launches: Option<crate::single_window::WindowClaim>,
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("stager-worker")
@@ -49,13 +55,9 @@ pub fn run_window(files: Vec<PathBuf>, overrides: Overrides) -> Result<(), Strin
     // key for the real one, and changing the server in Settings switches to its key.
     let key_store: KeyStoreFactory =
         Arc::new(|base| Arc::new(KeychainStore::for_host(&base.host())) as Arc<dyn ApiKeyStore>);
-    let environment = AppEnvironment::load(
-        runtime.handle().clone(),
-        key_store,
-        AppPaths::platform_or_temp(),
-        overrides,
-        files,
-    );
+    let mut environment =
+        AppEnvironment::load(runtime.handle().clone(), key_store, paths, overrides, files);
+    environment.other_launches = other_launches;
 
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Asteroid Stager")
@@ -72,6 +74,9 @@ pub fn run_window(files: Vec<PathBuf>, overrides: Overrides) -> Result<(), Strin
         // not (see StagerApp::persist_egui_memory).
         persist_window: true,
         event_loop_builder: Some(Box::new(prefer_x11_when_available)),
+        // The app installs the system font provider itself (StagerApp::new), so that the
+        // window and its tests draw names alike.
+        system_font_fallback: false,
         ..eframe::NativeOptions::default()
     };
     let result = eframe::run_native(

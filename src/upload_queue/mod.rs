@@ -150,6 +150,8 @@ pub enum QueueEvent {
         file: LocalFile,
         /// The group it belongs to.
         group: Option<StagedGroup>,
+        /// The expired ID it is staged again for (see [`UploadQueue::restage`]).
+        replaces: Option<String>,
     },
     /// An item cannot be staged; nothing was sent.
     Refused {
@@ -163,6 +165,8 @@ pub enum QueueEvent {
         error: LocalFileError,
         /// True when the operator named it; false when it was found inside a folder.
         named: bool,
+        /// The expired ID it was to be staged again for (its file is gone, say).
+        replaces: Option<String>,
     },
     /// Everything in a batch was looked at.
     Inspected {

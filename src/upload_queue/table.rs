@@ -469,6 +469,7 @@ mod tests {
                 modified: None,
             },
             group: None,
+            replaces: None,
         }
     }
 

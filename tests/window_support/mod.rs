@@ -229,3 +229,30 @@ pub fn copied_texts(harness: &Harness<'_, StagerApp>) -> Vec<String> {
         })
         .collect()
 }
+
+/// Drops `paths` on the window, as a file manager does.
+pub fn drop_paths(harness: &mut Harness<'_, StagerApp>, paths: &[PathBuf]) {
+    for path in paths {
+        harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(Dropped(path.clone())));
+    }
+}
+
+/// Clicks the widget whose label contains `label` (one only) and returns what the click
+/// put on the clipboard; `None` when a few frames pass without a copy (a question was
+/// asked first, say).
+pub fn click_and_read_clipboard(
+    harness: &mut Harness<'_, StagerApp>,
+    label: &str,
+) -> Option<String> {
+    harness.get_by_label_contains(label).click();
+    for _ in 0..5 {
+        harness.step();
+        if let Some(text) = copied_texts(harness).pop() {
+            return Some(text);
+        }
+    }
+    None
+}

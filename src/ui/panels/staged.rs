@@ -8,7 +8,13 @@ use super::{fixed_cell, text_field};
 use crate::format;
 use crate::history::HistoryEntry;
 use crate::ui::command::{Command, CopyWhat, StageAgain, StagedCommand};
-use crate::ui::state::{EXPIRING_SOON, GroupView, ListRow, State};
+use crate::ui::state::{EXPIRING_SOON, GroupView, ListRow, SameNames, State};
+
+/// What a copy button says for a moment after its click.
+const COPIED: &str = "Copied!";
+
+/// The form "tempFiles JSON" stands for, shown in the copy buttons' tooltips.
+const TEMP_FILES_FORM: &str = r#"{"tempFiles":[{"id":"…","name":"…"}]}: valid JSON on its own, and the start of an agent execution's request body"#;
 
 fn send(commands: &mut Vec<Command>, command: StagedCommand) {
     commands.push(Command::Staged(command));
@@ -54,6 +60,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let live = staged.live;
     let expired = staged.entries.len() - live;
     toolbar(ui, state, commands, live, expired);
+    if let Some(question) = &staged.confirm_copy {
+        same_names_question(ui, question, commands);
+    }
     if !staged.selected.is_empty() {
         selection_bar(ui, state, commands);
     }
@@ -108,6 +117,7 @@ fn toolbar(
     expired: usize,
 ) {
     let staged = &state.staged;
+    let filtering = !staged.filter.trim().is_empty();
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Filter");
         let (changed, _, _) = text_field(ui, label.id, &staged.filter, |edit| {
@@ -118,27 +128,62 @@ fn toolbar(
         if let Some(text) = changed {
             send(commands, StagedCommand::EditFilter(text));
         }
+        // How many the list shows, in a cell of its own width: the buttons never move.
+        let total = staged.entries.len();
+        let count = if filtering {
+            format!("{} of {total} shown", staged.shown)
+        } else {
+            format::count(total, "file", "files")
+        };
+        fixed_cell(ui, 110.0, RichText::new(count).weak());
+        let (ids_label, json_label, whose) = if filtering {
+            (
+                "Copy shown IDs",
+                "Copy shown as tempFiles JSON",
+                "The files shown (not yet expired)",
+            )
+        } else {
+            (
+                "Copy all IDs",
+                "Copy as tempFiles JSON",
+                "The files not yet expired",
+            )
+        };
+        let any = if filtering {
+            staged.shown > 0 && live > 0
+        } else {
+            live > 0
+        };
         copy_button(
             ui,
             state,
             commands,
-            CopyWhat::AllIds,
-            "Copy all IDs",
-            "The IDs of the files not yet expired, one per line",
-            live > 0,
+            CopyButton {
+                what: CopyWhat::AllIds,
+                label: ids_label,
+                other_labels: &["Copy all IDs", "Copy shown IDs"],
+                hover: &format!("{whose}: their IDs, one per line"),
+                enabled: any,
+            },
         );
         copy_button(
             ui,
             state,
             commands,
-            CopyWhat::Json,
-            "Copy as tempFiles JSON",
-            "The files not yet expired as [{\"id\":…,\"name\":…}], the array an agent execution's tempFiles takes",
-            live > 0,
+            CopyButton {
+                what: CopyWhat::Json,
+                label: json_label,
+                other_labels: &["Copy as tempFiles JSON", "Copy shown as tempFiles JSON"],
+                hover: &format!("{whose}, as {TEMP_FILES_FORM}"),
+                enabled: any,
+            },
         );
         ui.separator();
         if ui
-            .add_enabled(expired > 0, egui::Button::new("Stage expired again"))
+            .add_enabled(
+                expired > staged.restaging(),
+                egui::Button::new("Stage expired again"),
+            )
             .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
             .clicked()
         {
@@ -174,19 +219,25 @@ fn selection_bar(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) 
                 ui,
                 state,
                 commands,
-                CopyWhat::SelectedJson,
-                "Copy selected as tempFiles JSON",
-                "The selected files not yet expired, as the array an execute call's tempFiles takes",
-                true,
+                CopyButton {
+                    what: CopyWhat::SelectedJson,
+                    label: "Copy selected as tempFiles JSON",
+                    other_labels: &[],
+                    hover: &format!("The selected files not yet expired, as {TEMP_FILES_FORM}"),
+                    enabled: true,
+                },
             );
             copy_button(
                 ui,
                 state,
                 commands,
-                CopyWhat::SelectedIds,
-                "Copy selected IDs",
-                "The IDs of the selected files not yet expired, one per line",
-                true,
+                CopyButton {
+                    what: CopyWhat::SelectedIds,
+                    label: "Copy selected IDs",
+                    other_labels: &[],
+                    hover: "The IDs of the selected files not yet expired, one per line",
+                    enabled: true,
+                },
             );
             if ui.button("Clear selection").clicked() {
                 send(commands, StagedCommand::ClearSelection);
@@ -230,16 +281,19 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
         let key = group.key.clone();
         let copy = CopyWhat::Group(key.clone());
         let copied = state.staged.is_copied(&copy, state.instant);
-        let label = if copied {
-            "Copied!"
-        } else {
-            "Copy tempFiles JSON"
-        };
+        let idle = "Copy tempFiles JSON";
+        let label = if copied { COPIED } else { idle };
+        let width = steady_width(ui, &[idle, COPIED]);
         let button = ui
-            .add_enabled(live > 0, egui::Button::new(label).small())
-            .on_hover_text(
-                "This group's files not yet expired, as the array one execute call takes",
-            );
+            .add_enabled(
+                live > 0,
+                egui::Button::new(label)
+                    .small()
+                    .min_size(egui::vec2(width, 0.0)),
+            )
+            .on_hover_text(format!(
+                "This group's files not yet expired, as {TEMP_FILES_FORM}"
+            ));
         let spoken = format!("{label} of {title}");
         button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
         if button.clicked() {
@@ -253,15 +307,16 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
             send(commands, StagedCommand::SelectGroup(key.clone()));
         }
         if expired > 0 {
+            let idle = members().any(|e| e.is_expired(now) && !state.staged.is_restaging(&e.id));
             let again = ui
-                .add(egui::Button::new("Stage expired again").small())
+                .add_enabled(idle, egui::Button::new("Stage expired again").small())
                 .on_hover_text(
                     "Stage this group's expired files again; the new IDs take their places",
                 );
             again.widget_info(|| {
                 egui::WidgetInfo::labeled(
                     egui::Role::Button,
-                    true,
+                    idle,
                     format!("Stage expired again in {title}"),
                 )
             });
@@ -321,13 +376,21 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if expired {
                 if entry.source.is_some() {
-                    let again = ui.button("Stage again").on_hover_text(
-                        "Stage the file again from this computer; the new ID takes this one's place",
-                    );
+                    // Disabled while it is being staged again: one new copy, not two.
+                    let idle = !state.staged.is_restaging(&entry.id);
+                    let hover = if idle {
+                        "Stage the file again from this computer; the new ID takes this one's place"
+                    } else {
+                        "Being staged again: its new ID appears here"
+                    };
+                    let again = ui
+                        .add_enabled(idle, egui::Button::new("Stage again"))
+                        .on_hover_text(hover)
+                        .on_disabled_hover_text(hover);
                     again.widget_info(|| {
                         egui::WidgetInfo::labeled(
                             egui::Role::Button,
-                            true,
+                            idle,
                             format!("Stage {shown} again"),
                         )
                     });
@@ -340,9 +403,10 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                 }
                 ui.label(RichText::new("expired").weak().italics());
             } else {
-                let label = if is_copied { "Copied!" } else { "Copy" };
+                let label = if is_copied { COPIED } else { "Copy" };
+                let width = steady_width(ui, &["Copy", COPIED]);
                 let button = ui
-                    .button(label)
+                    .add(egui::Button::new(label).min_size(egui::vec2(width, 0.0)))
                     .on_hover_text(format!("Copy the ID of {shown}"));
                 // Every row has a "Copy" button: the accessible name says whose ID it copies.
                 let spoken = if is_copied {
@@ -352,7 +416,10 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                 };
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
                 if button.clicked() {
-                    send(commands, StagedCommand::Copy(CopyWhat::Id(entry.id.clone())));
+                    send(
+                        commands,
+                        StagedCommand::Copy(CopyWhat::Id(entry.id.clone())),
+                    );
                 }
                 let countdown = RichText::new(format::expires_in(left));
                 // Under five minutes left: stands out, to use or stage again now.
@@ -372,27 +439,94 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
     });
 }
 
+/// A copy button's parts.
+struct CopyButton<'a> {
+    what: CopyWhat,
+    /// Its label now.
+    label: &'a str,
+    /// The labels it has at other times (with or without a filter): it is as wide as the
+    /// widest of them and "Copied!", so that nothing beside it moves.
+    other_labels: &'a [&'a str],
+    hover: &'a str,
+    enabled: bool,
+}
+
 /// A button that copies (the text is built by the state on the click) and says "Copied!"
-/// for a moment, under the same name for screen readers as on screen.
+/// for a moment, under the same name for screen readers as on screen, without changing
+/// its width.
 fn copy_button(
     ui: &mut egui::Ui,
     state: &State,
     commands: &mut Vec<Command>,
-    what: CopyWhat,
-    idle_label: &str,
-    hover: &str,
-    enabled: bool,
+    button: CopyButton<'_>,
 ) {
-    let label = if state.staged.is_copied(&what, state.instant) {
-        "Copied!"
+    let label = if state.staged.is_copied(&button.what, state.instant) {
+        COPIED
     } else {
-        idle_label
+        button.label
     };
-    let button = ui
-        .add_enabled(enabled, egui::Button::new(label))
-        .on_hover_text(hover);
-    button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, label));
-    if button.clicked() {
-        send(commands, StagedCommand::Copy(what));
+    let mut labels = vec![button.label, COPIED];
+    labels.extend_from_slice(button.other_labels);
+    let width = steady_width(ui, &labels);
+    let response = ui
+        .add_enabled(
+            button.enabled,
+            egui::Button::new(label).min_size(egui::vec2(width, 0.0)),
+        )
+        .on_hover_text(button.hover);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, button.enabled, label));
+    if response.clicked() {
+        send(commands, StagedCommand::Copy(button.what));
     }
+}
+
+/// The width of a button wide enough for each of `labels` (buttons draw their text in the
+/// body style, padded on both sides).
+fn steady_width(ui: &egui::Ui, labels: &[&str]) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let widest = ui.fonts_mut(|fonts| {
+        labels
+            .iter()
+            .map(|label| {
+                fonts
+                    .layout_no_wrap((*label).to_owned(), font.clone(), Color32::PLACEHOLDER)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max)
+    });
+    widest + 2.0 * ui.spacing().button_padding.x
+}
+
+/// A copy's question when its files share names: the execute call would get one name for
+/// several files.
+fn same_names_question(ui: &egui::Ui, question: &SameNames, commands: &mut Vec<Command>) {
+    egui::Window::new("Copy files that share a name?")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ui.ctx(), |ui| {
+            let names = question
+                .names
+                .iter()
+                .map(|(name, count)| format!("{count} are named \"{name}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            ui.label(format!(
+                "Of the {} to copy, {names}.",
+                format::count(question.files, "file", "files")
+            ));
+            ui.label(
+                "An agent given these gets the same name for different files and cannot tell them apart. Rename them and stage them again, or copy them as they are.",
+            );
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button("Copy anyway").clicked() {
+                    send(commands, StagedCommand::CopyAnyway);
+                }
+                if ui.button("Don't copy").clicked() {
+                    send(commands, StagedCommand::KeepCopy);
+                }
+            });
+        });
 }

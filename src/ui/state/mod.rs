@@ -12,12 +12,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use connection::{ConnectionState, KeyForm, KeyStoreFactory, OrganizationForm, Phase};
 pub use notices::{Notice, NoticeLevel, Notices};
-pub use staged::{
-    COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, StagedState, temp_files_json,
-};
+pub use staged::{COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, StagedState};
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 
-use super::command::{Command, Effect, Event, ViewCommand};
+use super::command::{Command, Effect, Event, Origin, UploadsCommand, ViewCommand};
 
 /// Which panels are open, and what the window itself is doing.
 #[derive(Debug, Default)]
@@ -60,7 +58,19 @@ impl State {
         let effects = match command {
             Command::Connection(c) => self.connection.handle(c),
             Command::Uploads(c) => self.uploads.handle(c, self.now),
-            Command::Staged(c) => self.staged.handle(c, self.now, self.instant),
+            Command::Staged(c) => {
+                let effects = self.staged.handle(c, self.now, self.instant);
+                // "Stage again" for a re-stage that stopped sends that upload again, as
+                // the uploads list's Retry does (which keeps its counts).
+                let (now, uploads) = (self.now, &mut self.uploads);
+                effects
+                    .into_iter()
+                    .flat_map(|effect| match effect {
+                        Effect::Retry(id) => uploads.handle(UploadsCommand::Retry(id), now),
+                        other => vec![other],
+                    })
+                    .collect()
+            }
             Command::View(ViewCommand::DismissNotice(id)) => {
                 self.notices.dismiss(id);
                 Vec::new()
@@ -86,6 +96,11 @@ impl State {
                 Vec::new()
             }
         };
+        for effect in &effects {
+            if let Effect::Retry(id) = effect {
+                self.staged.upload_retried(*id);
+            }
+        }
         self.keep_local(effects)
     }
 
@@ -109,6 +124,14 @@ impl State {
             Event::HistoryChanged(result) => self.staged.history_changed(result),
             Event::Clipboard(content) => self.uploads.clipboard(content, self.now),
             Event::ImageSaved(result) => self.uploads.image_saved(result, self.now),
+            Event::OtherLaunch(paths) => {
+                let mut effects = vec![Effect::RaiseWindow];
+                effects.extend(self.uploads.handle(
+                    UploadsCommand::AddPaths(paths, Origin::OpenedWith),
+                    self.now,
+                ));
+                effects
+            }
             Event::Queue(event) => {
                 let mut effects = self.uploads.on_event(&event, self.instant);
                 effects.extend(self.staged.on_event(&event));

@@ -76,6 +76,7 @@ impl QueueActor {
                         shown: refusal.shown,
                         named: given.contains(&refusal.path),
                         error: refusal.error,
+                        replaces: None,
                     });
                 }
                 for (place, file) in expansion.files.into_iter().enumerate() {
@@ -111,6 +112,7 @@ impl QueueActor {
                                 shown: item.source.relative_path.clone(),
                                 error,
                                 named: true,
+                                replaces: Some(item.entry.id.clone()),
                             });
                         }
                     }
@@ -128,6 +130,7 @@ impl QueueActor {
                 batch,
                 file: file.clone(),
                 group: group.clone(),
+                replaces: replaces.clone(),
             });
             self.jobs.insert(
                 id,

@@ -7,12 +7,15 @@
 //! valid nowhere else, and "Copy all" must never hand an execute call one it cannot use.
 //! The others are kept aside (counted, and listed again when their organization is chosen).
 
+mod copy;
+mod restage;
 mod view;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
+pub use copy::SameNames;
 pub use view::{GroupView, ListRow};
 
 use super::NoticeLevel;
@@ -43,6 +46,8 @@ pub struct StagedState {
     pub confirm_clear_all: bool,
     /// The last copy, for its "Copied!" feedback.
     pub copied: Option<(CopyWhat, Instant)>,
+    /// A tempFiles copy whose files share names, waiting for the operator's yes.
+    pub confirm_copy: Option<SameNames>,
     /// The filter box: a part of a name, a path or an ID.
     pub filter: String,
     /// Selected files, by ID, across groups.
@@ -53,11 +58,15 @@ pub struct StagedState {
     pub groups: Vec<GroupView>,
     /// How many files are not yet expired (as of the last `prepare`).
     pub live: usize,
+    /// How many files the filter lets through (all of them without a filter).
+    pub shown: usize,
     /// When a countdown label next changes (a minute passes, a second in the last
     /// minute, a file expires): until then `live` and the labels hold.
     next_label_change: Option<SystemTime>,
     /// The time `live` and `next_label_change` were worked out for.
     counted_at: Option<SystemTime>,
+    /// Expired files being staged again: one re-stage each at a time.
+    restages: restage::Restages,
     dirty: bool,
 }
 
@@ -71,13 +80,16 @@ impl StagedState {
             history_path,
             confirm_clear_all: false,
             copied: None,
+            confirm_copy: None,
             filter: String::new(),
             selected: HashSet::new(),
             rows: Vec::new(),
             groups: Vec::new(),
             live: 0,
+            shown: 0,
             next_label_change: None,
             counted_at: None,
+            restages: restage::Restages::default(),
             dirty: true,
         };
         state.prepare(SystemTime::now());
@@ -112,6 +124,7 @@ impl StagedState {
             || self.next_label_change.is_some_and(|next| now >= next);
         if self.dirty {
             (self.groups, self.rows) = view::build(&self.entries, &self.filter);
+            self.shown = self.groups.iter().map(|g| g.shown).sum();
             self.dirty = false;
         }
         if recount {
@@ -169,7 +182,7 @@ impl StagedState {
             .is_some_and(|(w, at)| w == what && now.duration_since(*at) < COPIED_FEEDBACK)
     }
 
-    /// Folds a command in. Copy texts are built here, on the click, never per frame.
+    /// Folds a command in.
     pub fn handle(
         &mut self,
         command: StagedCommand,
@@ -178,9 +191,19 @@ impl StagedState {
     ) -> Vec<Effect> {
         match command {
             StagedCommand::Copy(what) => {
-                let text = self.copy_text(&what, now);
-                self.copied = Some((what, instant));
-                vec![Effect::CopyText(text)]
+                if let Some(question) = self.same_names(&what, now) {
+                    self.confirm_copy = Some(question);
+                    return Vec::new();
+                }
+                self.copy(what, now, instant)
+            }
+            StagedCommand::CopyAnyway => match self.confirm_copy.take() {
+                Some(question) => self.copy(question.what, now, instant),
+                None => Vec::new(),
+            },
+            StagedCommand::KeepCopy => {
+                self.confirm_copy = None;
+                Vec::new()
             }
             StagedCommand::EditFilter(text) => {
                 self.filter = text;
@@ -242,6 +265,7 @@ impl StagedState {
     /// Folds a queue event in: a staged file joins the list (or takes the place of the
     /// expired one it replaces, in its group).
     pub fn on_event(&mut self, event: &QueueEvent) -> Vec<Effect> {
+        self.restages.on_event(event);
         match event {
             QueueEvent::Staged {
                 entry, replaces, ..
@@ -322,26 +346,33 @@ impl StagedState {
         next
     }
 
+    /// Whether the expired file with this ID is being staged again (its "Stage again" is
+    /// disabled until that ends).
+    pub fn is_restaging(&self, id: &str) -> bool {
+        self.restages.is_running(id)
+    }
+
+    /// How many expired files are being staged again.
+    pub fn restaging(&self) -> usize {
+        self.restages.running()
+    }
+
+    /// An upload was sent again from the uploads list: if it was a re-stage, it runs again.
+    pub fn upload_retried(&mut self, upload: crate::upload_queue::UploadId) {
+        self.restages.retried(upload);
+    }
+
     /// The group with this key (its ID, or "" for files staged before groups existed).
     pub fn group(&self, key: &str) -> Option<&GroupView> {
         self.groups.iter().find(|g| g.key == key)
     }
 
-    fn copy_text(&self, what: &CopyWhat, now: SystemTime) -> String {
-        let live = |e: &&HistoryEntry| !e.is_expired(now);
-        match what {
-            CopyWhat::Id(id) => id.clone(),
-            CopyWhat::AllIds => join_ids(self.unexpired(now)),
-            CopyWhat::Json => temp_files_json(self.unexpired(now)),
-            CopyWhat::Group(key) => temp_files_json(
-                self.group(key)
-                    .into_iter()
-                    .flat_map(|g| g.members.iter().filter_map(|&i| self.entries.get(i)))
-                    .filter(live),
-            ),
-            CopyWhat::SelectedJson => temp_files_json(self.selection().filter(live)),
-            CopyWhat::SelectedIds => join_ids(self.selection().filter(live)),
-        }
+    /// Copies `what` now, and remembers it for the "Copied!" feedback. The text is built
+    /// here, on the click, never per frame.
+    fn copy(&mut self, what: CopyWhat, now: SystemTime, instant: Instant) -> Vec<Effect> {
+        let text = self.copy_text(&what, now);
+        self.copied = Some((what, instant));
+        vec![Effect::CopyText(text)]
     }
 
     fn stage_again(
@@ -361,16 +392,26 @@ impl StagedState {
         };
         let mut items = Vec::new();
         let mut unknown = Vec::new();
+        let mut presses = Vec::new();
         for entry in wanted.into_iter().filter(|e| e.is_expired(now)) {
             match &entry.source {
-                Some(source) => items.push(Restage {
+                Some(source) => presses.push(Restage {
                     entry: entry.clone(),
                     source: source.clone(),
                 }),
                 None => unknown.push(entry.name.clone()),
             }
         }
+        // One re-stage per expired file at a time: a second press while one runs does
+        // nothing; after one stopped, the same upload goes again (never a second copy).
         let mut effects = Vec::new();
+        for item in presses {
+            match self.restages.press(&item.entry.id) {
+                restage::Press::Start => items.push(item),
+                restage::Press::Retry(upload) => effects.push(Effect::Retry(upload)),
+                restage::Press::Ignore => {}
+            }
+        }
         if !unknown.is_empty() {
             effects.push(Effect::Notice(
                 NoticeLevel::Warning,
@@ -390,19 +431,6 @@ impl StagedState {
         let present: HashSet<&str> = self.entries.iter().map(|e| e.id.as_str()).collect();
         self.selected.retain(|id| present.contains(id.as_str()));
     }
-}
-
-fn join_ids<'a>(entries: impl Iterator<Item = &'a HistoryEntry>) -> String {
-    entries
-        .map(|e| e.id.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Staged files as an execute call's `tempFiles` takes them.
-pub fn temp_files_json<'a>(entries: impl Iterator<Item = &'a HistoryEntry>) -> String {
-    let list: Vec<TempFile> = entries.map(HistoryEntry::temp_file).collect();
-    serde_json::to_string(&list).unwrap_or_else(|_| "[]".to_owned())
 }
 
 #[cfg(test)]

@@ -116,7 +116,7 @@ fn groups_come_newest_first_and_copy_their_own_files() {
     ));
     assert_eq!(
         json,
-        r#"[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"}]"#
+        r#"{"tempFiles":[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"}]}"#
     );
 }
 
@@ -150,7 +150,7 @@ fn a_group_keeps_the_order_its_files_were_given_in() {
     ));
     assert_eq!(
         json,
-        r#"[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"},{"id":"c","name":"c.pdf"}]"#
+        r#"{"tempFiles":[{"id":"a","name":"a.pdf"},{"id":"b","name":"b.pdf"},{"id":"c","name":"c.pdf"}]}"#
     );
     for id in ["c", "a"] {
         state.handle(
@@ -294,4 +294,172 @@ fn the_list_holds_one_organization_on_one_server() {
     let ids: Vec<&str> = state.entries.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["late", "theirs"]);
     assert_eq!(state.elsewhere, [mine]);
+}
+
+/// With a filter, the copy buttons copy what the list shows, and the count says how many
+/// of how many that is.
+#[test]
+fn with_a_filter_the_copies_hold_what_is_shown() {
+    let mut state = StagedState::new(
+        vec![
+            grouped("alpha", "g1", t0()),
+            grouped("beta", "g1", t0()),
+            grouped("gamma", "g2", t0()),
+        ],
+        "h".into(),
+    );
+    let now = t0() + Duration::from_secs(5);
+    state.handle(
+        StagedCommand::EditFilter("ALPHA".into()),
+        now,
+        Instant::now(),
+    );
+    state.prepare(now);
+    assert_eq!((state.shown, state.entries.len()), (1, 3));
+    let copy = |state: &mut StagedState, what| {
+        copied(state.handle(StagedCommand::Copy(what), now, Instant::now()))
+    };
+    assert_eq!(copy(&mut state, CopyWhat::AllIds), "alpha");
+    assert_eq!(
+        copy(&mut state, CopyWhat::Json),
+        r#"{"tempFiles":[{"id":"alpha","name":"alpha.pdf"}]}"#
+    );
+    assert_eq!(
+        copy(&mut state, CopyWhat::Group("g1".into())),
+        r#"{"tempFiles":[{"id":"alpha","name":"alpha.pdf"}]}"#
+    );
+    state.handle(
+        StagedCommand::EditFilter(String::new()),
+        now,
+        Instant::now(),
+    );
+    state.prepare(now);
+    assert_eq!(state.shown, 3);
+    assert_eq!(copy(&mut state, CopyWhat::AllIds), "alpha\nbeta\ngamma");
+}
+
+/// Files that share a name are not copied as tempFiles text until the operator says so;
+/// their IDs alone are copied without asking.
+#[test]
+fn a_copy_whose_files_share_a_name_asks_first() {
+    let named = |id: &str| HistoryEntry {
+        name: "page1.pdf".into(),
+        ..grouped(id, "g1", t0())
+    };
+    let mut state = StagedState::new(vec![named("a"), named("b"), named("c")], "h".into());
+    let now = t0() + Duration::from_secs(5);
+    let group = CopyWhat::Group("g1".into());
+    let effects = state.handle(StagedCommand::Copy(group.clone()), now, Instant::now());
+    assert!(effects.is_empty(), "nothing copied before the answer");
+    assert_eq!(
+        state.confirm_copy,
+        Some(SameNames {
+            what: group.clone(),
+            names: vec![("page1.pdf".into(), 3)],
+            files: 3,
+        })
+    );
+    // "Don't copy": nothing copied, the question goes.
+    assert!(
+        state
+            .handle(StagedCommand::KeepCopy, now, Instant::now())
+            .is_empty()
+    );
+    assert_eq!(state.confirm_copy, None);
+    // Asked again, then "Copy anyway".
+    state.handle(StagedCommand::Copy(group.clone()), now, Instant::now());
+    let json = copied(state.handle(StagedCommand::CopyAnyway, now, Instant::now()));
+    assert_eq!(json.matches("page1.pdf").count(), 3, "{json}");
+    assert!(state.is_copied(&group, Instant::now()));
+    assert_eq!(state.confirm_copy, None);
+    // IDs alone carry no names: copied at once.
+    let ids = copied(state.handle(StagedCommand::Copy(CopyWhat::AllIds), now, Instant::now()));
+    assert_eq!(ids, "a\nb\nc");
+}
+
+/// "Stage again" pressed twice for one file sends it once; once that upload stopped, a
+/// press sends the same upload again (a Retry), never a second copy; once staged, the
+/// group holds the file once.
+#[test]
+fn an_expired_file_is_staged_again_once_however_often_it_is_pressed() {
+    let mut state = StagedState::new(vec![grouped("old", "g1", t0())], "h".into());
+    let later = t0() + crate::STAGED_FILE_LIFETIME + Duration::from_secs(1);
+    let press = |state: &mut StagedState| {
+        state.handle(
+            StagedCommand::StageAgain(StageAgain::One("old".into())),
+            later,
+            Instant::now(),
+        )
+    };
+    assert!(matches!(press(&mut state).as_slice(), [Effect::Restage(items)] if items.len() == 1));
+    assert!(state.is_restaging("old"));
+    assert!(press(&mut state).is_empty(), "a second press while it runs");
+    // Nor does the group's or the list's "Stage expired again" send it again.
+    let group = state.handle(
+        StagedCommand::StageAgain(StageAgain::Group("g1".into())),
+        later,
+        Instant::now(),
+    );
+    assert!(group.is_empty());
+    assert!(
+        state
+            .handle(
+                StagedCommand::StageAgain(StageAgain::AllExpired),
+                later,
+                Instant::now()
+            )
+            .is_empty()
+    );
+    let source = state.entries[0].source.clone().expect("a source");
+    state.on_event(&QueueEvent::Added {
+        id: 7,
+        batch: 2,
+        file: crate::local_file::LocalFile {
+            path: source.path.clone(),
+            name: "old.pdf".into(),
+            relative_path: source.relative_path.clone(),
+            size: 1,
+            modified: None,
+        },
+        group: None,
+        replaces: Some("old".into()),
+    });
+    assert!(press(&mut state).is_empty(), "still running");
+    // It failed: the next press sends upload 7 again.
+    state.on_event(&QueueEvent::Cancelled { id: 7 });
+    assert!(!state.is_restaging("old"));
+    assert!(matches!(press(&mut state).as_slice(), [Effect::Retry(7)]));
+    assert!(press(&mut state).is_empty());
+    state.on_event(&QueueEvent::Staged {
+        id: 7,
+        entry: grouped("new", "g1", later),
+        note: None,
+        replaces: Some("old".into()),
+    });
+    state.prepare(later);
+    let ids: Vec<_> = state.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["new"]);
+    assert!(!state.is_restaging("old"));
+}
+
+/// A file that is gone is refused: its "Stage again" works again (the file may be back).
+#[test]
+fn a_refused_re_stage_can_be_pressed_again() {
+    let mut state = StagedState::new(vec![grouped("old", "g1", t0())], "h".into());
+    let later = t0() + crate::STAGED_FILE_LIFETIME + Duration::from_secs(1);
+    let press = StagedCommand::StageAgain(StageAgain::One("old".into()));
+    assert_eq!(state.handle(press.clone(), later, Instant::now()).len(), 1);
+    state.on_event(&QueueEvent::Refused {
+        id: 3,
+        batch: 2,
+        shown: "Scans/old.pdf".into(),
+        error: crate::local_file::LocalFileError::Unreadable("x".into(), "gone".into()),
+        named: true,
+        replaces: Some("old".into()),
+    });
+    assert!(!state.is_restaging("old"));
+    assert!(matches!(
+        state.handle(press, later, Instant::now()).as_slice(),
+        [Effect::Restage(_)]
+    ));
 }

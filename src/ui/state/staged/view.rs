@@ -40,7 +40,7 @@ pub enum ListRow {
 /// Groups and rows for `entries` (oldest first) under `filter` (a part of a name, a path
 /// or an ID, any case). Groups go newest first, by their newest file.
 pub(super) fn build(entries: &[HistoryEntry], filter: &str) -> (Vec<GroupView>, Vec<ListRow>) {
-    let needle = filter.trim().to_lowercase();
+    let filter = Filter::new(filter);
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<GroupView> = Vec::new();
     let mut passes: Vec<bool> = Vec::with_capacity(entries.len());
@@ -61,7 +61,7 @@ pub(super) fn build(entries: &[HistoryEntry], filter: &str) -> (Vec<GroupView>, 
         let group = &mut groups[slot];
         group.members.push(i);
         group.bytes = group.bytes.saturating_add(entry.size);
-        let pass = needle.is_empty() || matches(entry, &needle);
+        let pass = filter.passes(entry);
         if pass {
             group.shown += 1;
         }
@@ -111,10 +111,28 @@ pub(super) fn build(entries: &[HistoryEntry], filter: &str) -> (Vec<GroupView>, 
     (groups, rows)
 }
 
-fn matches(entry: &HistoryEntry, needle: &str) -> bool {
-    let shown = entry.source.as_ref().map(|s| s.relative_path.as_str());
-    [Some(entry.name.as_str()), shown, Some(entry.id.as_str())]
-        .into_iter()
-        .flatten()
-        .any(|text| text.to_lowercase().contains(needle))
+/// The filter box's text as a test: a part of a name, a path or an ID, any case. One rule
+/// for what the list shows and what its copy buttons copy.
+pub(super) struct Filter {
+    needle: String,
+}
+
+impl Filter {
+    pub(super) fn new(text: &str) -> Self {
+        Self {
+            needle: text.trim().to_lowercase(),
+        }
+    }
+
+    /// Whether the filter lets `entry` through (an empty filter lets everything through).
+    pub(super) fn passes(&self, entry: &HistoryEntry) -> bool {
+        if self.needle.is_empty() {
+            return true;
+        }
+        let shown = entry.source.as_ref().map(|s| s.relative_path.as_str());
+        [Some(entry.name.as_str()), shown, Some(entry.id.as_str())]
+            .into_iter()
+            .flatten()
+            .any(|text| text.to_lowercase().contains(&self.needle))
+    }
 }

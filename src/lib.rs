@@ -22,8 +22,8 @@ pub mod local_file;
 pub mod paths;
 pub mod session;
 pub mod settings;
-pub mod startup;
 pub mod single_window;
+pub mod startup;
 pub mod ui;
 pub mod upload_queue;
 

@@ -33,6 +33,7 @@ fn names_in_chinese_japanese_korean_arabic_hebrew_and_emoji_are_drawn_with_glyph
             name: (*name).to_owned(),
             size: 100,
             organization_id: ORG_ID.into(),
+            server: world.server_as_recorded(),
             staged_at: now - Duration::from_secs(60),
             group: None,
             place_in_group: None,

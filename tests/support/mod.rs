@@ -10,9 +10,9 @@
 //! - `signals`: what the server did, in order, for tests to await instead of sleeping.
 #![allow(dead_code, unused_imports)]
 
-pub mod command_line;
-pub mod cli_home;
 pub mod cli;
+pub mod cli_home;
+pub mod command_line;
 pub mod faults;
 pub mod ledger;
 pub mod names;

@@ -16,6 +16,7 @@ pub use staged::{COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, 
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 
 use super::command::{Command, Effect, Event, Origin, UploadsCommand, ViewCommand};
+use crate::upload_queue::QueueCommand;
 
 /// Which panels are open, and what the window itself is doing.
 #[derive(Debug, Default)]
@@ -66,7 +67,9 @@ impl State {
                 effects
                     .into_iter()
                     .flat_map(|effect| match effect {
-                        Effect::Retry(id) => uploads.handle(UploadsCommand::Retry(id), now),
+                        Effect::Queue(QueueCommand::Retry(id)) => {
+                            uploads.handle(UploadsCommand::Retry(id), now)
+                        }
                         other => vec![other],
                     })
                     .collect()
@@ -97,7 +100,7 @@ impl State {
             }
         };
         for effect in &effects {
-            if let Effect::Retry(id) = effect {
+            if let Effect::Queue(QueueCommand::Retry(id)) = effect {
                 self.staged.upload_retried(*id);
             }
         }

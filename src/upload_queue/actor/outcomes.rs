@@ -95,7 +95,8 @@ impl QueueActor {
                 } => {
                     if let Some((organization, server, answers)) = answer
                         && let Some(got) = answers.get(index)
-                        && let Some(item) = self.staging(id, organization, server, got, maybe_stored)
+                        && let Some(item) =
+                            self.staging(id, organization, server, got, maybe_stored)
                     {
                         staged.push(item);
                     }

@@ -19,7 +19,6 @@ pub use copy::SameNames;
 pub use view::{GroupView, ListRow};
 
 use super::NoticeLevel;
-use crate::api::TempFile;
 use crate::history::{HistoryEntry, Scope};
 use crate::ui::command::{CopyWhat, Effect, HistoryChange, StagedCommand};
 use crate::upload_queue::{QueueCommand, QueueEvent, Restage};
@@ -408,7 +407,9 @@ impl StagedState {
         for item in presses {
             match self.restages.press(&item.entry.id) {
                 restage::Press::Start => items.push(item),
-                restage::Press::Retry(upload) => effects.push(Effect::Retry(upload)),
+                restage::Press::Retry(upload) => {
+                    effects.push(Effect::Queue(QueueCommand::Retry(upload)))
+                }
                 restage::Press::Ignore => {}
             }
         }

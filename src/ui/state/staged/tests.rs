@@ -391,7 +391,9 @@ fn an_expired_file_is_staged_again_once_however_often_it_is_pressed() {
             Instant::now(),
         )
     };
-    assert!(matches!(press(&mut state).as_slice(), [Effect::Restage(items)] if items.len() == 1));
+    assert!(
+        matches!(press(&mut state).as_slice(), [Effect::Queue(QueueCommand::Restage(items))] if items.len() == 1)
+    );
     assert!(state.is_restaging("old"));
     assert!(press(&mut state).is_empty(), "a second press while it runs");
     // Nor does the group's or the list's "Stage expired again" send it again.
@@ -428,7 +430,10 @@ fn an_expired_file_is_staged_again_once_however_often_it_is_pressed() {
     // It failed: the next press sends upload 7 again.
     state.on_event(&QueueEvent::Cancelled { id: 7 });
     assert!(!state.is_restaging("old"));
-    assert!(matches!(press(&mut state).as_slice(), [Effect::Retry(7)]));
+    assert!(matches!(
+        press(&mut state).as_slice(),
+        [Effect::Queue(QueueCommand::Retry(7))]
+    ));
     assert!(press(&mut state).is_empty());
     state.on_event(&QueueEvent::Staged {
         id: 7,
@@ -460,6 +465,6 @@ fn a_refused_re_stage_can_be_pressed_again() {
     assert!(!state.is_restaging("old"));
     assert!(matches!(
         state.handle(press, later, Instant::now()).as_slice(),
-        [Effect::Restage(_)]
+        [Effect::Queue(QueueCommand::Restage(_))]
     ));
 }

@@ -88,6 +88,11 @@ async fn transient_faults_are_retried_after_waits_that_double() {
     );
     assert!(matches!(events.last(), Some(QueueEvent::Staged { .. })));
     assert_eq!(server.ledger().len(), 1, "stored once");
+    assert_eq!(
+        server.requests().len(),
+        4,
+        "three retries after the first try"
+    );
     let defaults = QueueOptions::default();
     assert_eq!(
         (defaults.backoff, defaults.max_attempts),

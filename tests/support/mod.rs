@@ -7,12 +7,15 @@
 //! - `names`: how real multipart parsers read a file name (multer, busboy, RFC 7578), and
 //!   the normalisations some servers apply;
 //! - `faults`: what goes wrong with one request;
-//! - `signals`: what the server did, in order, for tests to await instead of sleeping.
+//! - `signals`: what the server did, in order, for tests to await instead of sleeping;
+//! - `cli`: the real binary in a temporary home; `queue_events`: reading a queue's events.
 #![allow(dead_code, unused_imports)]
 
+pub mod cli;
 pub mod faults;
 pub mod ledger;
 pub mod names;
+pub mod queue_events;
 pub mod scenario;
 pub mod server;
 pub mod signals;

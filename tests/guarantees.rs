@@ -155,7 +155,7 @@ async fn a_busy_shared_request_waits_as_asked_counts_the_try_then_splits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_503_whose_text_is_huge_is_still_a_503_and_retried() {
     let server = StagingServer::start().await;
-    server.push_faults([Fault::HugeError(12_000_000)]);
+    server.push_faults([Fault::HugeError(503, 12_000_000)]);
     let dir = tempfile::tempdir().unwrap();
     let options = QueueOptions {
         backoff: Duration::from_millis(20),
@@ -178,7 +178,7 @@ async fn a_503_whose_text_is_huge_is_still_a_503_and_retried() {
         })
         .collect();
     assert_eq!(reasons.len(), 1, "{reasons:?}");
-    assert!(reasons[0].contains("HTTP 500"), "{}", reasons[0]);
+    assert!(reasons[0].contains("HTTP 503"), "{}", reasons[0]);
     assert!(
         reasons[0].len() < 600,
         "the text is cut: {}",

@@ -62,7 +62,7 @@ fn scenarios() -> Vec<Scenario> {
             retry_contains: Some("The server failed (HTTP 500"),
             ..scenario(
                 "500 with 5 MB of text",
-                vec![Fault::HugeError(5_000_000)],
+                vec![Fault::HugeError(500, 5_000_000)],
                 3,
             )
         },

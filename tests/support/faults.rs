@@ -35,8 +35,9 @@ pub enum Fault {
     /// say), signalled by [`ServerEvent::Paused`](super::ServerEvent::Paused). Then go on
     /// as a healthy server. Waits at most 60 s for the resume.
     PauseAfter(usize),
-    /// Read the body, then answer 500 with this many bytes of text. Stores nothing.
-    HugeError(usize),
+    /// Read the body, then answer with this status and this many bytes of text (a proxy's
+    /// or a framework's error page). Stores nothing.
+    HugeError(u16, usize),
     /// Read the body, then a 200 whose body is this text (not the promised answer).
     /// Stores nothing: the IDs in such a text were never issued.
     Body200(String),

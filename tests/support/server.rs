@@ -829,7 +829,7 @@ async fn stage_request(
                 header("x-asteroid-agents-api-key").unwrap_or_default()
             ),
         ),
-        Some(Fault::HugeError(len)) => text(500, "x".repeat(len)),
+        Some(Fault::HugeError(code, len)) => text(code, "x".repeat(len)),
         Some(Fault::TooManyRequests(secs)) => answer(
             &shared,
             index,

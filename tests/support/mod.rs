@@ -8,11 +8,13 @@
 //!   the normalisations some servers apply;
 //! - `faults`: what goes wrong with one request;
 //! - `signals`: what the server did, in order, for tests to await instead of sleeping;
-//! - `cli`: the real binary in a temporary home; `queue_events`: reading a queue's events.
+//! - `cli`: the real binary in a temporary home; `queue_events`: reading a queue's events;
+//!   `history_seed`: entries written into a history before the app starts.
 #![allow(dead_code, unused_imports)]
 
 pub mod cli;
 pub mod faults;
+pub mod history_seed;
 pub mod ledger;
 pub mod names;
 pub mod queue_events;

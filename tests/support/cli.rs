@@ -16,6 +16,12 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
 /// empty, killed if the test drops it.
 pub fn command(home: &Path) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(BIN);
+    isolate(&mut cmd, home);
+    cmd
+}
+
+/// Gives `cmd` (the binary, or a program that starts it) the environment of [`command`].
+pub fn isolate(cmd: &mut tokio::process::Command, home: &Path) {
     cmd.env_remove("ASTEROID_API_KEY")
         .env_remove("ASTEROID_BASE_URL")
         .env_remove("ASTEROID_ORG_ID")
@@ -29,7 +35,6 @@ pub fn command(home: &Path) -> tokio::process::Command {
         .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
         .stdin(Stdio::null())
         .kill_on_drop(true);
-    cmd
 }
 
 /// [`command`] with the test key and `server` as the API address.

@@ -2,6 +2,12 @@
 //! HTTP/1.1, or TLS with HTTP/1.1 or HTTP/2 chosen by ALPN), so that a fault can close the
 //! connection it came on, or answer before reading the body and then close as a proxy
 //! does (the write side shut, what the client still sends read and dropped for a while).
+//!
+//! As strict as the real API, so a client that sends the wrong thing fails here too: 400
+//! `Invalid file upload request.` for a part not named `files`, a part without a file name
+//! or a request with no file part; 403 `User is not a member of the organization.` for an
+//! organization the test key is not in (tests that stage elsewhere add it with
+//! [`StagingServer::add_organization`]).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -420,6 +426,17 @@ where
     }
 }
 
+/// A part the staging endpoint takes: named `files`, with a `filename` parameter (however
+/// a parser then reads it).
+fn is_file_part(part: &ReceivedPart) -> bool {
+    let disposition = String::from_utf8_lossy(&part.raw_disposition).to_ascii_lowercase();
+    part.field == "files"
+        && disposition
+            .split(';')
+            .skip(1)
+            .any(|param| param.trim_start().starts_with("filename"))
+}
+
 fn key_ok(headers: &HeaderMap) -> bool {
     headers
         .get("x-asteroid-agents-api-key")
@@ -499,6 +516,15 @@ fn lost(shared: &Shared, request: usize, reason: &str) {
 }
 
 impl Shared {
+    /// Whether the test key belongs to `org` (one of the organizations `/context` lists).
+    fn is_member(&self, org: &str) -> bool {
+        self.organizations
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(id, _)| id == org)
+    }
+
     fn update(&self, request: usize, change: impl FnOnce(&mut ReceivedRequest)) {
         if let Some(r) = self.requests.lock().unwrap().get_mut(request) {
             change(r);
@@ -771,6 +797,28 @@ async fn stage_request(
             StatusCode::UNAUTHORIZED,
             &[],
             Bytes::from_static(b"Unauthorized"),
+            Vec::new(),
+        );
+    }
+    // As strict as the real API: only organizations the key belongs to (those `/context`
+    // lists), and only parts named `files` that carry a file name, at least one.
+    if !shared.is_member(&org) {
+        return answer(
+            &shared,
+            index,
+            StatusCode::FORBIDDEN,
+            &[],
+            Bytes::from_static(b"User is not a member of the organization."),
+            Vec::new(),
+        );
+    }
+    if parts.is_empty() || !parts.iter().all(is_file_part) {
+        return answer(
+            &shared,
+            index,
+            StatusCode::BAD_REQUEST,
+            &[],
+            Bytes::from_static(b"Invalid file upload request."),
             Vec::new(),
         );
     }

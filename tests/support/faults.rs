@@ -52,6 +52,10 @@ pub enum Fault {
     StoreThenAnswerLate(Duration),
     /// Read and STORE the files, then close the connection without answering.
     StoreThenDrop,
+    /// Read the whole body, store nothing, and hold the answer (a 504) this long or until
+    /// `resume()`: a gateway that lost its backend. A client stops waiting first; unlike
+    /// `StallReading`, what the server keeps does not depend on when the client closes.
+    NoAnswer(Duration),
     /// Read and STORE the files under a changed name, and answer with that name.
     StoreThenRename(NameChange),
     /// Read and STORE the files, and answer with the entries in reverse order.

@@ -27,6 +27,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tower::ServiceExt;
 
+use super::fault_plan::{FaultPlan, Planned, PlannedTry};
 use super::faults::Fault;
 use super::ledger::{Delivery, LedgerEntry};
 use super::names::{Normalize, ServerFlavor, busboy_file_name, quoted_filename};
@@ -103,6 +104,8 @@ pub(crate) struct Shared {
     discard: AtomicBool,
     options: Mutex<ServerOptions>,
     pub(crate) signals: Signals,
+    /// Faults decided per file and try (when no queued fault is left), and their log.
+    planned: Planned,
     /// Moves on at each `resume()`; a paused request waits for it to move.
     resume: watch::Sender<u64>,
 }
@@ -138,6 +141,7 @@ impl StagingServer {
             discard: AtomicBool::new(false),
             options: Mutex::new(options.clone()),
             signals: Signals::default(),
+            planned: Planned::default(),
             resume: watch::channel(0).0,
         });
         let app = Router::new()
@@ -167,6 +171,19 @@ impl StagingServer {
     /// Faults for the next requests, one each, in order; then requests succeed.
     pub fn push_faults(&self, faults: impl IntoIterator<Item = Fault>) {
         self.shared.faults.lock().unwrap().extend(faults);
+    }
+
+    /// Faults decided by `plan(file name, try)` for every request once the queued faults
+    /// (`push_faults`) are used up: the request's first file and how many requests
+    /// carried it before decide, not the order requests arrive in.
+    pub fn plan_faults(&self, plan: impl Fn(&str, u32) -> Fault + Send + Sync + 'static) {
+        let plan: Arc<FaultPlan> = Arc::new(plan);
+        self.shared.planned.set(plan);
+    }
+
+    /// Every request the plan decided, in order: the per-file log of tries.
+    pub fn planned_tries(&self) -> Vec<PlannedTry> {
+        self.shared.planned.log()
     }
 
     /// A pause before every answer, like a real server's processing time.
@@ -272,6 +289,7 @@ impl StagingServer {
         self.shared.ledger.lock().unwrap().clear();
         self.shared.staged_names.lock().unwrap().clear();
         self.shared.signals.clear();
+        self.shared.planned.clear();
     }
 
     /// What the server did so far, in order.
@@ -607,12 +625,12 @@ async fn stage_request(
         .signals
         .emit(ServerEvent::RequestStarted { request: index });
     guard.request = index;
-    let fault = shared
-        .faults
-        .lock()
-        .unwrap()
-        .pop_front()
-        .filter(|f| !matches!(f, Fault::None));
+    let queued = shared.faults.lock().unwrap().pop_front();
+    let (request, fault) = match queued {
+        Some(fault) => (request, Some(fault)),
+        None => shared.planned.decide(index, request).await,
+    };
+    let fault = fault.filter(|f| !matches!(f, Fault::None));
     let delay = *shared.delay.lock().unwrap();
     let hashing = !shared.discard.load(Ordering::Relaxed);
     let options = shared.options.lock().unwrap().clone();
@@ -902,6 +920,10 @@ async fn stage_request(
             Bytes::from(body),
             Vec::new(),
         ),
+        Some(Fault::NoAnswer(d)) => {
+            shared.paused(index, d).await;
+            text(504, "Gateway timeout".to_owned())
+        }
         Some(Fault::StoreThenDrop) => {
             mark(&shared, index, Delivery::Dropped);
             drop_connection(&shared, index, &connection).await

@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What the tests need beyond Rust: a session bus, gnome-keyring and secret-tool.
+# What the tests need beyond Rust: a session bus, gnome-keyring and secret-tool, Xvfb and xdotool.
 missing=()
 command -v dbus-run-session >/dev/null || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
 command -v secret-tool >/dev/null || missing+=(libsecret-tools)
+# The window on its own X server, for tests/child_processes.rs.
+command -v Xvfb >/dev/null || missing+=(xvfb libgl1-mesa-dri)
+command -v xdotool >/dev/null || missing+=(xdotool)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${missing[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -24,7 +27,7 @@ cargo clippy --all-targets --locked -- -D warnings
 # the unlock fail silently.
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
-XDG_DATA_HOME="$keyring_home" REQUIRE_KEYCHAIN_TEST=1 dbus-run-session -- sh -c '
+XDG_DATA_HOME="$keyring_home" REQUIRE_KEYCHAIN_TEST=1 REQUIRE_DISPLAY_TEST=1 dbus-run-session -- sh -c '
   printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   # Marks this bus as the private one: the keychain test runs only on it.
   export ASTEROID_TEST_PRIVATE_BUS="$DBUS_SESSION_BUS_ADDRESS"

@@ -6,9 +6,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use support::{Fault, KEY, NO_DBUS, ORG, StagingServer, write_pattern_file};
-
-const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
+use support::cli::text;
+use support::{Fault, KEY, ORG, StagingServer, write_pattern_file};
 
 struct Home {
     dir: tempfile::TempDir,
@@ -37,19 +36,8 @@ impl Home {
     /// D-Bus address where nothing listens (so no run can reach the desktop's keychain)
     /// unless `env` names another.
     async fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-        let mut cmd = tokio::process::Command::new(BIN);
+        let mut cmd = support::cli::command(self.dir.path());
         cmd.args(args)
-            .env_remove("ASTEROID_API_KEY")
-            .env_remove("ASTEROID_BASE_URL")
-            .env_remove("ASTEROID_ORG_ID")
-            .env_remove("RUST_LOG")
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
-            .env("XDG_STATE_HOME", self.dir.path().join("state"))
-            .env("XDG_RUNTIME_DIR", self.dir.path().join("runtime"))
-            .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
             .envs(env.iter().copied())
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -66,10 +54,6 @@ impl Home {
             .expect("the binary finished within 60 s")
             .unwrap()
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn with_server(server: &StagingServer) -> Vec<(&'static str, String)> {

@@ -12,10 +12,9 @@ use std::time::Duration;
 use asteroid_stager::api::{ApiError, ClientOptions};
 use asteroid_stager::local_file::LocalFile;
 use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, UploadId, UploadQueue};
-use support::{Fault, KEY, NO_DBUS, ORG, StagingServer, write_seeded_file};
+use support::cli::{command, output};
+use support::{Fault, KEY, ORG, StagingServer, write_seeded_file};
 use tokio::sync::mpsc::UnboundedReceiver;
-
-const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
 
 fn files(dir: &std::path::Path, names: &[&str], size: usize) -> Vec<LocalFile> {
     names
@@ -88,6 +87,11 @@ async fn transient_faults_are_retried_after_waits_that_double() {
     );
     assert!(matches!(events.last(), Some(QueueEvent::Staged { .. })));
     assert_eq!(server.ledger().len(), 1, "stored once");
+    assert_eq!(
+        server.requests().len(),
+        4,
+        "three retries after the first try"
+    );
     let defaults = QueueOptions::default();
     assert_eq!(
         (defaults.backoff, defaults.max_attempts),
@@ -150,7 +154,7 @@ async fn a_busy_shared_request_waits_as_asked_counts_the_try_then_splits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_503_whose_text_is_huge_is_still_a_503_and_retried() {
     let server = StagingServer::start().await;
-    server.push_faults([Fault::HugeError(12_000_000)]);
+    server.push_faults([Fault::HugeError(503, 12_000_000)]);
     let dir = tempfile::tempdir().unwrap();
     let options = QueueOptions {
         backoff: Duration::from_millis(20),
@@ -173,7 +177,7 @@ async fn a_503_whose_text_is_huge_is_still_a_503_and_retried() {
         })
         .collect();
     assert_eq!(reasons.len(), 1, "{reasons:?}");
-    assert!(reasons[0].contains("HTTP 500"), "{}", reasons[0]);
+    assert!(reasons[0].contains("HTTP 503"), "{}", reasons[0]);
     assert!(
         reasons[0].len() < 600,
         "the text is cut: {}",
@@ -332,27 +336,6 @@ async fn a_panic_inside_an_upload_fails_that_file_and_nothing_else() {
     );
 }
 
-fn cli(home: &std::path::Path) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(BIN);
-    cmd.env_remove("ASTEROID_API_KEY")
-        .env_remove("ASTEROID_BASE_URL")
-        .env_remove("ASTEROID_ORG_ID")
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    cmd
-}
-
-async fn output(mut cmd: tokio::process::Command) -> std::process::Output {
-    tokio::time::timeout(Duration::from_secs(60), cmd.output())
-        .await
-        .expect("the binary finished within 60 s")
-        .unwrap()
-}
-
 /// Plain http to this computer never goes through a proxy: the key would cross to it in
 /// clear. The proxy named here does not exist, so going through it would fail.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -361,7 +344,7 @@ async fn this_computer_is_reached_without_the_proxy() {
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("a.txt");
     write_seeded_file(&file, 100, 1);
-    let mut cmd = cli(home.path());
+    let mut cmd = command(home.path());
     for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
         cmd.env(var, "http://127.0.0.1:9");
     }
@@ -389,7 +372,7 @@ async fn the_org_flag_wins_over_the_environment() {
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("a.txt");
     write_seeded_file(&file, 100, 1);
-    let mut cmd = cli(home.path());
+    let mut cmd = command(home.path());
     cmd.env("ASTEROID_API_KEY", KEY)
         .env("ASTEROID_BASE_URL", &server.base_url)
         .env("ASTEROID_ORG_ID", other)
@@ -421,7 +404,7 @@ fn stage_a_then_b(server: &StagingServer) -> (tempfile::TempDir, tokio::process:
         br#"{"version":1,"concurrency":1}"#,
     )
     .unwrap();
-    let mut cmd = cli(home.path());
+    let mut cmd = command(home.path());
     cmd.env("ASTEROID_API_KEY", KEY)
         .env("ASTEROID_BASE_URL", &server.base_url)
         .env("ASTEROID_ORG_ID", ORG)

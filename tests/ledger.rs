@@ -169,14 +169,29 @@ async fn a_file_rewritten_in_place_while_sent_is_never_stored_as_the_file() {
         o.staged,
         o.failed
     );
-    if o.staged == 0 {
-        assert!(
-            o.failed
-                .iter()
-                .all(|r| r.contains("changed while it was being sent")),
-            "{:?}",
-            o.failed
-        );
+    // One end, whichever it is, and each said: failed because the file changed, or
+    // staged under an ID whose stored bytes are the file as it was added.
+    assert_eq!(
+        (o.unfinished, o.cancelled, o.staged + o.failed.len()),
+        (0, 0, 1),
+        "staged {}, failed {:?}",
+        o.staged,
+        o.failed
+    );
+    match (o.staged, o.failed.as_slice()) {
+        (0, [reason]) => assert!(
+            reason.contains("changed while it was being sent"),
+            "{reason}"
+        ),
+        (1, []) => {
+            let id = o.files[0]
+                .staged_id
+                .as_deref()
+                .expect("the staged file's ID");
+            let stored = o.entries.iter().find(|e| e.id == id).expect("issued");
+            assert_eq!(stored.sha256, o.files[0].sha256, "the ID holds other bytes");
+        }
+        _ => unreachable!("one file, one end"),
     }
 }
 

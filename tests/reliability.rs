@@ -62,7 +62,7 @@ fn scenarios() -> Vec<Scenario> {
             retry_contains: Some("The server failed (HTTP 500"),
             ..scenario(
                 "500 with 5 MB of text",
-                vec![Fault::HugeError(5_000_000)],
+                vec![Fault::HugeError(500, 5_000_000)],
                 3,
             )
         },
@@ -643,11 +643,22 @@ async fn a_damaged_history_is_kept_aside_and_staging_goes_on() {
         }
         // The database keeps what each round staged; the damaged JSON was never imported.
         assert_eq!(history_ids(home.path()).len(), round + 1);
-        // The fresh settings file is one the app can read again.
-        let fresh = std::fs::read(config.join("settings.json"));
-        if let Ok(bytes) = fresh {
-            assert!(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok());
-        }
+        // The damaged settings were moved aside, not left for the next run to meet again
+        // (the command line only reads settings: it writes none in their place).
+        assert!(
+            !config.join("settings.json").exists(),
+            "the damaged settings file is still in place"
+        );
     }
     assert_eq!(server.ledger().len(), 2, "one file stored per run");
+    // The next run starts from what the last one left: nothing damaged is met again.
+    let run = stage_command(&server, home.path(), std::slice::from_ref(&file)).output();
+    let out = tokio::time::timeout(Duration::from_secs(60), run)
+        .await
+        .expect("the binary finished within 60 s")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("could not be used"), "{stderr}");
+    assert_eq!(history_ids(home.path()).len(), 3);
 }

@@ -215,10 +215,21 @@ fn an_upload_can_be_cancelled() {
     for _ in 0..5 {
         harness.step();
     }
-    let history = world.dir.path().join("app/data/history.json");
-    if let Ok(bytes) = std::fs::read(&history) {
-        assert!(!String::from_utf8_lossy(&bytes).contains("slow.bin"));
-    }
+    // The history the app itself opened at start (it exists, so an open below cannot
+    // make an empty one in its place): no entry for the cancelled file.
+    let history = world.dir.path().join("app/data/history.sqlite3");
+    assert!(
+        history.is_file(),
+        "the app's history is at {}",
+        history.display()
+    );
+    let (store, _) = asteroid_stager::history::HistoryStore::open(&history);
+    let recorded = store.entries().expect("the history reads");
+    assert!(
+        recorded.iter().all(|e| e.name != "slow.bin"),
+        "a cancelled file was recorded: {recorded:?}"
+    );
+    assert!(recorded.is_empty(), "{recorded:?}");
     assert!(
         harness
             .query_all_by_label_contains("Cancelled.")
@@ -347,8 +358,35 @@ fn idle_means_no_repaint_loop() {
     let world = World::with_good_key();
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
-    // Nothing staged, nothing moving: the app settles.
+    // Nothing staged, nothing moving: the app settles, and then asks for no repaint at all,
+    // neither now nor later (kittest's `run` stops at any non-zero delay, so it alone
+    // would not see a `request_repaint_after` loop).
     harness.run();
+    assert_eq!(
+        repaint_delay(&harness),
+        Duration::MAX,
+        "an idle window asked to be repainted"
+    );
+    // The same measure sees a countdown: with a staged file on screen the window asks to
+    // be woken when its "expires in" changes (within a minute), not in a busy loop.
+    let file = world.file("counting.txt", b"tick");
+    drop_files(&mut harness, &[file]);
+    wait_for(&mut harness, "Copy the ID of counting.txt");
+    harness.run();
+    let delay = repaint_delay(&harness);
+    assert!(
+        delay > Duration::ZERO && delay <= Duration::from_secs(60),
+        "{delay:?}"
+    );
+}
+
+/// When the last frame asked the window to be painted again (`Duration::MAX`: never).
+fn repaint_delay(harness: &egui_kittest::Harness<'_, asteroid_stager::ui::StagerApp>) -> Duration {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(Duration::MAX, |v| v.repaint_delay)
 }
 
 #[test]

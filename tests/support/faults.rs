@@ -35,8 +35,9 @@ pub enum Fault {
     /// say), signalled by [`ServerEvent::Paused`](super::ServerEvent::Paused). Then go on
     /// as a healthy server. Waits at most 60 s for the resume.
     PauseAfter(usize),
-    /// Read the body, then answer 500 with this many bytes of text. Stores nothing.
-    HugeError(usize),
+    /// Read the body, then answer with this status and this many bytes of text (a proxy's
+    /// or a framework's error page). Stores nothing.
+    HugeError(u16, usize),
     /// Read the body, then a 200 whose body is this text (not the promised answer).
     /// Stores nothing: the IDs in such a text were never issued.
     Body200(String),
@@ -51,6 +52,10 @@ pub enum Fault {
     StoreThenAnswerLate(Duration),
     /// Read and STORE the files, then close the connection without answering.
     StoreThenDrop,
+    /// Read the whole body, store nothing, and hold the answer (a 504) this long or until
+    /// `resume()`: a gateway that lost its backend. A client stops waiting first; unlike
+    /// `StallReading`, what the server keeps does not depend on when the client closes.
+    NoAnswer(Duration),
     /// Read and STORE the files under a changed name, and answer with that name.
     StoreThenRename(NameChange),
     /// Read and STORE the files, and answer with the entries in reverse order.

@@ -6,22 +6,29 @@
 //!   the checks that compare it with what the app recorded;
 //! - `names`: how real multipart parsers read a file name (multer, busboy, RFC 7578), and
 //!   the normalisations some servers apply;
-//! - `faults`: what goes wrong with one request;
-//! - `signals`: what the server did, in order, for tests to await instead of sleeping.
+//! - `faults`: what goes wrong with one request; `fault_plan`: faults decided by the file
+//!   and its try, not by arrival order;
+//! - `signals`: what the server did, in order, for tests to await instead of sleeping;
+//! - `cli`: the real binary in a temporary home; `queue_events`: reading a queue's events;
+//!   `history_seed`: entries written into a history before the app starts.
 #![allow(dead_code, unused_imports)]
 
 pub mod cli;
 pub mod cli_home;
 pub mod command_line;
+pub mod fault_plan;
 pub mod faults;
+pub mod history_seed;
 pub mod ledger;
 pub mod names;
 pub mod proxy;
+pub mod queue_events;
 pub mod scenario;
 pub mod server;
 pub mod signals;
 pub mod tls;
 
+pub use fault_plan::PlannedTry;
 pub use faults::{Fault, NameChange};
 pub use ledger::{Delivery, LedgerEntry, LedgerReport};
 pub use names::{Normalize, ServerFlavor, busboy_file_name, quoted_filename};

@@ -2,6 +2,12 @@
 //! HTTP/1.1, or TLS with HTTP/1.1 or HTTP/2 chosen by ALPN), so that a fault can close the
 //! connection it came on, or answer before reading the body and then close as a proxy
 //! does (the write side shut, what the client still sends read and dropped for a while).
+//!
+//! As strict as the real API, so a client that sends the wrong thing fails here too: 400
+//! `Invalid file upload request.` for a part not named `files`, a part without a file name
+//! or a request with no file part; 403 `User is not a member of the organization.` for an
+//! organization the test key is not in (tests that stage elsewhere add it with
+//! [`StagingServer::add_organization`]).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -21,6 +27,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 use tower::ServiceExt;
 
+use super::fault_plan::{FaultPlan, Planned, PlannedTry};
 use super::faults::Fault;
 use super::ledger::{Delivery, LedgerEntry};
 use super::names::{Normalize, ServerFlavor, busboy_file_name, quoted_filename};
@@ -106,6 +113,8 @@ pub(crate) struct Shared {
     discard: AtomicBool,
     options: Mutex<ServerOptions>,
     pub(crate) signals: Signals,
+    /// Faults decided per file and try (when no queued fault is left), and their log.
+    planned: Planned,
     /// Moves on at each `resume()`; a paused request waits for it to move.
     resume: watch::Sender<u64>,
 }
@@ -163,6 +172,7 @@ impl StagingServer {
             discard: AtomicBool::new(false),
             options: Mutex::new(options.clone()),
             signals: Signals::default(),
+            planned: Planned::default(),
             resume: watch::channel(0).0,
         });
         let app = Router::new()
@@ -195,6 +205,19 @@ impl StagingServer {
     /// Faults for the next requests, one each, in order; then requests succeed.
     pub fn push_faults(&self, faults: impl IntoIterator<Item = Fault>) {
         self.shared.faults.lock().unwrap().extend(faults);
+    }
+
+    /// Faults decided by `plan(file name, try)` for every request once the queued faults
+    /// (`push_faults`) are used up: the request's first file and how many requests
+    /// carried it before decide, not the order requests arrive in.
+    pub fn plan_faults(&self, plan: impl Fn(&str, u32) -> Fault + Send + Sync + 'static) {
+        let plan: Arc<FaultPlan> = Arc::new(plan);
+        self.shared.planned.set(plan);
+    }
+
+    /// Every request the plan decided, in order: the per-file log of tries.
+    pub fn planned_tries(&self) -> Vec<PlannedTry> {
+        self.shared.planned.log()
     }
 
     /// A pause before every answer, like a real server's processing time.
@@ -321,6 +344,7 @@ impl StagingServer {
         self.shared.ledger.lock().unwrap().clear();
         self.shared.staged_names.lock().unwrap().clear();
         self.shared.signals.clear();
+        self.shared.planned.clear();
     }
 
     /// What the server did so far, in order.
@@ -477,6 +501,17 @@ where
     }
 }
 
+/// A part the staging endpoint takes: named `files`, with a `filename` parameter (however
+/// a parser then reads it).
+fn is_file_part(part: &ReceivedPart) -> bool {
+    let disposition = String::from_utf8_lossy(&part.raw_disposition).to_ascii_lowercase();
+    part.field == "files"
+        && disposition
+            .split(';')
+            .skip(1)
+            .any(|param| param.trim_start().starts_with("filename"))
+}
+
 fn key_ok(headers: &HeaderMap) -> bool {
     headers
         .get("x-asteroid-agents-api-key")
@@ -563,6 +598,15 @@ fn lost(shared: &Shared, request: usize, reason: &str) {
 }
 
 impl Shared {
+    /// Whether the test key belongs to `org` (one of the organizations `/context` lists).
+    fn is_member(&self, org: &str) -> bool {
+        self.organizations
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(id, _)| id == org)
+    }
+
     fn update(&self, request: usize, change: impl FnOnce(&mut ReceivedRequest)) {
         if let Some(r) = self.requests.lock().unwrap().get_mut(request) {
             change(r);
@@ -645,12 +689,12 @@ async fn stage_request(
         .signals
         .emit(ServerEvent::RequestStarted { request: index });
     guard.request = index;
-    let fault = shared
-        .faults
-        .lock()
-        .unwrap()
-        .pop_front()
-        .filter(|f| !matches!(f, Fault::None));
+    let queued = shared.faults.lock().unwrap().pop_front();
+    let (request, fault) = match queued {
+        Some(fault) => (request, Some(fault)),
+        None => shared.planned.decide(index, request).await,
+    };
+    let fault = fault.filter(|f| !matches!(f, Fault::None));
     let delay = *shared.delay.lock().unwrap();
     let hashing = !shared.discard.load(Ordering::Relaxed);
     let options = shared.options.lock().unwrap().clone();
@@ -838,6 +882,28 @@ async fn stage_request(
             Vec::new(),
         );
     }
+    // As strict as the real API: only organizations the key belongs to (those `/context`
+    // lists), and only parts named `files` that carry a file name, at least one.
+    if !shared.is_member(&org) {
+        return answer(
+            &shared,
+            index,
+            StatusCode::FORBIDDEN,
+            &[],
+            Bytes::from_static(b"User is not a member of the organization."),
+            Vec::new(),
+        );
+    }
+    if parts.is_empty() || !parts.iter().all(is_file_part) {
+        return answer(
+            &shared,
+            index,
+            StatusCode::BAD_REQUEST,
+            &[],
+            Bytes::from_static(b"Invalid file upload request."),
+            Vec::new(),
+        );
+    }
 
     // Stored now, once the body is whole and before any answer: from here on the files
     // exist on the server whatever becomes of the answer.
@@ -893,7 +959,7 @@ async fn stage_request(
                 header("x-asteroid-agents-api-key").unwrap_or_default()
             ),
         ),
-        Some(Fault::HugeError(len)) => text(500, "x".repeat(len)),
+        Some(Fault::HugeError(code, len)) => text(code, "x".repeat(len)),
         Some(Fault::TooManyRequests(secs)) => answer(
             &shared,
             index,
@@ -918,6 +984,10 @@ async fn stage_request(
             Bytes::from(body),
             Vec::new(),
         ),
+        Some(Fault::NoAnswer(d)) => {
+            shared.paused(index, d).await;
+            text(504, "Gateway timeout".to_owned())
+        }
         Some(Fault::StoreThenDrop) => {
             mark(&shared, index, Delivery::Dropped);
             drop_connection(&shared, index, &connection).await

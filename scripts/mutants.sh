@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Mutation testing (cargo-mutants) of the modules where a silent mistake costs an operator
+# their IDs: reading the server's answer, building the request body, the queue's planner,
+# the history. Each mutant (a `<` made `<=`, a `true` made `false`, a function body
+# replaced…) must make a test fail; one that does not is a hole in the suite.
+#
+# Run it by hand, outside `.ci/run` (it takes hours, see the README's "Mutation testing"),
+# in a checkout with a warm `target/`: mutants are built in place (`--in-place`: the source
+# file is changed and restored, so leave the checkout alone while it runs), one file at a
+# time, each with the library's tests plus the one integration test that covers the file.
+#
+#   scripts/mutants.sh                      every file below
+#   scripts/mutants.sh src/api/body.rs      only these files
+#   scripts/mutants.sh --list               count the mutants, run nothing
+#   scripts/mutants.sh src/api/body.rs -- --shard 1/20   options after -- go to cargo mutants
+#
+# Results: target/mutants/<file>/mutants.out/ (caught.txt, missed.txt, timeout.txt,
+# unviable.txt, outcomes.json, logs) and a summary in target/mutants/summary.md.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+list=false
+files=()
+extra=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --list) list=true ;;
+    --) shift; extra=("$@"); break ;;
+    *) files+=("$1") ;;
+  esac
+  shift
+done
+
+if [ ${#files[@]} -eq 0 ]; then
+  files=(src/api/answer.rs src/api/body.rs src/upload_queue/planner.rs)
+  for f in src/history/*.rs; do files+=("$f"); done
+fi
+
+# The integration test (tests/<name>.rs) that covers each file, beside the library's tests.
+covering_test() {
+  case "$1" in
+    src/api/answer.rs) echo ledger ;;       # renamed, reordered and busboy answers
+    src/api/body.rs) echo reliability ;;    # hostile names, files changed while sent
+    src/upload_queue/planner.rs) echo staging ;; # shared requests split, retries, refusals
+    src/history/*) echo reliability ;;      # killed mid-write, a damaged history
+    *) echo "" ;;
+  esac
+}
+
+if ! command -v cargo-mutants >/dev/null; then
+  echo "cargo-mutants is missing; installing it (a few minutes)."
+  cargo install cargo-mutants --locked || exit 1
+fi
+
+mkdir -p target/mutants
+summary=target/mutants/summary.md
+$list || printf '| file | mutants | caught | missed | timeout | unviable | score |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n' > "$summary"
+status=0
+for file in "${files[@]}"; do
+  if [ ! -f "$file" ]; then
+    echo "Skipped $file: no such file here."
+    continue
+  fi
+  test=$(covering_test "$file")
+  if [ -z "$test" ] || [ ! -f "tests/$test.rs" ]; then
+    echo "Skipped $file: no integration test named for it (tests/$test.rs)."
+    continue
+  fi
+  if $list; then
+    echo "$file: $(cargo mutants --list --file "$file" | wc -l) mutants (tested with --lib --test $test)"
+    continue
+  fi
+  out="target/mutants/${file#src/}"
+  mkdir -p "$out"
+  echo "== $file: library tests and tests/$test.rs; results in $out/mutants.out"
+  started=$(date +%s)
+  cargo mutants --in-place --no-shuffle --test-tool=cargo --file "$file" --output "$out" \
+    "${extra[@]}" -- --lib --test "$test"
+  code=$?
+  # 0: every mutant caught; 2: some missed; 3: some timed out; anything else: it did not run.
+  case $code in 0) ;; 2|3) status=2 ;; *) status=1 ;; esac
+  took=$(( $(date +%s) - started ))
+  count() { [ -f "$out/mutants.out/$1.txt" ] && wc -l < "$out/mutants.out/$1.txt" || echo 0; }
+  caught=$(count caught); missed=$(count missed); timeout=$(count timeout); unviable=$(count unviable)
+  total=$(( caught + missed + timeout + unviable ))
+  viable=$(( caught + missed + timeout ))
+  score="n/a"; [ "$viable" -gt 0 ] && score="$(( 100 * caught / viable ))%"
+  echo "| \`$file\` | $total | $caught | $missed | $timeout | $unviable | $score |" >> "$summary"
+  echo "$file: $caught caught, $missed missed, $timeout timed out, $unviable unviable, in ${took}s (exit $code)"
+done
+$list || { echo; cat "$summary"; }
+exit $status

@@ -43,6 +43,7 @@ fn a_file_with_less_than_five_minutes_left_stands_out() {
     let world = World::with_good_key();
     history_seed::write(
         &world.dir.path().join("app/data/history.sqlite3"),
+        &world.server_as_recorded(),
         &[
             entry(1, "soon.txt", 10, minutes(56), None),
             entry(2, "later.txt", 10, minutes(54), None),
@@ -74,6 +75,7 @@ async fn history_lists_only_files_not_yet_expired_unless_asked_for_all() {
     let home = tempfile::tempdir().expect("temp dir");
     history_seed::write(
         &home.path().join("data/asteroid-stager/history.sqlite3"),
+        asteroid_stager::DEFAULT_BASE_URL,
         &[
             entry(1, "old.txt", 10, minutes(120), None),
             entry(2, "fresh.txt", 10, minutes(1), None),

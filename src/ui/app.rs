@@ -194,7 +194,11 @@ impl StagerApp {
                 env.overrides,
                 env.key_store,
                 env.client_options,
-            ),
+            )
+            .with_network_backoff(super::state::NetworkBackoff {
+                first: env.queue_options.network_backoff,
+                max: env.queue_options.network_max_backoff,
+            }),
             uploads: UploadsState::default(),
             staged: StagedState::new(env.staged, env.history.path().to_path_buf()),
             notices,

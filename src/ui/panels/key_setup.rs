@@ -4,7 +4,7 @@ use egui::RichText;
 
 use super::text_field;
 use crate::ui::command::{Command, ConnectionCommand};
-use crate::ui::state::{Phase, State};
+use crate::ui::state::{ConnectionWait, Phase, State};
 
 fn send(commands: &mut Vec<Command>, command: ConnectionCommand) {
     commands.push(Command::Connection(command));
@@ -17,10 +17,13 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         ui.set_max_width(620.0);
         match connection.phase {
             Phase::LoadingKey => busy(ui, "Looking for your API key in the keychain…".into()),
-            Phase::CheckingKey => busy(
-                ui,
-                format!("Checking the API key with {}…", connection.base_url.host()),
-            ),
+            Phase::CheckingKey => match &connection.network_wait {
+                Some(wait) => network_wait(ui, wait, state.instant, commands),
+                None => busy(
+                    ui,
+                    format!("Checking the API key with {}…", connection.base_url.host()),
+                ),
+            },
             Phase::SavingKey => busy(ui, "The key works. Saving it in the keychain…".into()),
             Phase::NeedKey => key_form(ui, state, commands),
             Phase::ChooseOrganization => organization_form(ui, state, commands),
@@ -37,8 +40,48 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         if waiting > 0 {
             ui.add_space(12.0);
             ui.label(format!(
-                "{waiting} file(s) are waiting; they are sent as soon as the key and organization are set."
+                "{} waiting; they are sent as soon as the key and organization are set.",
+                crate::format::count(waiting, "file is", "files are")
             ));
+        }
+    });
+}
+
+/// The server could not be reached: the key is kept, and checked again on its own.
+fn network_wait(
+    ui: &mut egui::Ui,
+    wait: &ConnectionWait,
+    now: std::time::Instant,
+    commands: &mut Vec<Command>,
+) {
+    let left = wait.retry_at.saturating_duration_since(now);
+    let when = if left.is_zero() {
+        "trying again now".to_owned()
+    } else {
+        format!("trying again in {} s", left.as_secs() + 1)
+    };
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(
+            RichText::new(format!("Waiting for the network ({})… {when}", wait.reason))
+                .color(ui.visuals().warn_fg_color),
+        );
+    });
+    ui.label("The key is checked as soon as the server answers; files you add meanwhile wait.");
+    ui.horizontal(|ui| {
+        if ui
+            .button("Retry now")
+            .on_hover_text("Try to reach the server again at once")
+            .clicked()
+        {
+            send(commands, ConnectionCommand::RetryConnectionNow);
+        }
+        if ui
+            .button("Stop waiting")
+            .on_hover_text("Stop trying, to enter another key or change the server in Settings")
+            .clicked()
+        {
+            send(commands, ConnectionCommand::StopWaitingForNetwork);
         }
     });
 }

@@ -39,10 +39,14 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         let waiting = state.uploads.waiting();
         if waiting > 0 {
             ui.add_space(12.0);
-            ui.label(format!(
-                "{} waiting; they are sent as soon as the key and organization are set.",
-                crate::format::count(waiting, "file is", "files are")
-            ));
+            ui.label(if waiting == 1 {
+                "1 file is waiting; it is sent as soon as the key and organization are set."
+                    .to_owned()
+            } else {
+                format!(
+                    "{waiting} files are waiting; they are sent as soon as the key and organization are set."
+                )
+            });
         }
     });
 }
@@ -145,6 +149,15 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         }
         submit |= entered;
         let field_id = field.id;
+        // The form's first showing: the key field takes the keyboard, so Ctrl+V pastes
+        // the key at once. Once only, so clicking elsewhere is not undone.
+        let focused_once = egui::Id::unique("key field focused once");
+        if !ui.data(|d| d.get_temp::<bool>(focused_once).unwrap_or(false)) {
+            ui.data_mut(|d| d.insert_temp(focused_once, true));
+            if ui.memory(|m| m.focused().is_none()) {
+                field.request_focus();
+            }
+        }
         if ui
             .button("Paste")
             .on_hover_text("Paste the key from the clipboard")

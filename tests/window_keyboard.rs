@@ -1,15 +1,19 @@
 //! The window from the keyboard and for screen readers (issue 18): the key field takes the
-//! keyboard on first run so Ctrl+V pastes the key; Escape closes a confirmation and clears
+//! keyboard on first run so Ctrl+V pastes the key; Escape closes the quit question and a
+//! confirmation and clears
 //! the filter, which also has a ✕; the window has a name a screen reader can read.
 
 mod support;
 mod window_support;
 
+use std::time::Duration;
+
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use asteroid_stager::key_store::{ApiKeyStore, MemoryKeyStore};
 use window_support::{
-    GOOD_KEY, World, drop_paths, wait_for, wait_for_text, wait_ready, wait_until,
+    Fault, GOOD_KEY, World, drop_paths, root_viewport, wait_for, wait_for_text, wait_ready,
+    wait_until,
 };
 
 #[test]
@@ -117,4 +121,30 @@ fn the_window_has_a_name_a_screen_reader_reads() {
         harness.root().accesskit_node().label().as_deref(),
         Some("Asteroid Stager")
     );
+}
+
+#[test]
+fn escape_closes_the_quit_question_and_the_upload_goes_on() {
+    let world = World::with_good_key();
+    world
+        .server
+        .push_faults([Fault::SlowAnswer(Duration::from_secs(30))]);
+    let slow = world.file("slow.bin", b"slow data");
+    let mut harness = world.harness(vec![slow]);
+    wait_for(&mut harness, "Cancel slow.bin");
+    root_viewport(&mut harness)
+        .events
+        .push(egui::ViewportEvent::Close);
+    wait_for_text(&mut harness, "still running");
+    harness.key_press(egui::Key::Escape);
+    wait_until(&mut harness, "the question to go", |h| {
+        h.query_all_by_label_contains("still running")
+            .next()
+            .is_none()
+    });
+    assert!(
+        harness.query_by_label("Cancel slow.bin").is_some(),
+        "still uploading"
+    );
+    assert!(!harness.state().state().view.quitting);
 }

@@ -1,7 +1,7 @@
 //! The window from the keyboard and for screen readers (issue 18): the key field takes the
 //! keyboard on first run so Ctrl+V pastes the key; Escape closes the quit question and a
-//! confirmation and clears
-//! the filter, which also has a ✕; the window has a name a screen reader can read.
+//! confirmation, and clears the filter, which also has a ✕; the window has a name a screen
+//! reader can read.
 
 mod support;
 mod window_support;

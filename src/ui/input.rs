@@ -39,8 +39,9 @@ impl StagerApp {
             self.commands
                 .push(Command::Uploads(UploadsCommand::PickFiles));
         }
-        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
-            && let Some(command) = escape(&self.state)
+        // Taken only when there is something to close: else Escape stays a text field's.
+        if let Some(command) = escape(&self.state)
+            && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
         {
             self.commands.push(command);
         }

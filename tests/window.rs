@@ -529,7 +529,7 @@ fn files_added_before_the_key_go_once_it_is_set() {
     wait_for(&mut harness, "API key");
     wait_for_text(
         &mut harness,
-        "1 file(s) are waiting; they are sent as soon as the key and organization are set.",
+        "1 file is waiting; it is sent as soon as the key and organization are set.",
     );
     assert!(world.server.requests().is_empty());
     harness.get_by_label("API key").focus();

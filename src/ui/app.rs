@@ -194,7 +194,11 @@ impl StagerApp {
                 env.overrides,
                 env.key_store,
                 env.client_options,
-            ),
+            )
+            .with_network_backoff(super::state::NetworkBackoff {
+                first: env.queue_options.network_backoff,
+                max: env.queue_options.network_max_backoff,
+            }),
             uploads: UploadsState::default(),
             staged: StagedState::new(env.staged, env.history.path().to_path_buf()),
             notices,
@@ -296,6 +300,11 @@ impl eframe::App for StagerApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        // The window's name for screen readers (else they read an empty "frame").
+        ui.ctx()
+            .accesskit_node_builder(egui::accesskit_root_id(), |root| {
+                root.set_label(super::WINDOW_TITLE)
+            });
         panels::show(ui, &self.state, &mut self.commands);
         if !self.commands.is_empty() {
             // Handled by the next `logic`, right away.

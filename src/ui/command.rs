@@ -64,6 +64,10 @@ pub enum ConnectionCommand {
     ResetBaseUrl,
     /// Turn the "files staged" notification on or off.
     ToggleNotifications,
+    /// The server could not be reached: ask it again now rather than at the set time.
+    RetryConnectionNow,
+    /// Stop waiting for the network and show the key form (to enter another key).
+    StopWaitingForNetwork,
 }
 
 impl std::fmt::Debug for ConnectionCommand {
@@ -86,6 +90,8 @@ impl std::fmt::Debug for ConnectionCommand {
             ConnectionCommand::SaveBaseUrl => f.write_str("SaveBaseUrl"),
             ConnectionCommand::ResetBaseUrl => f.write_str("ResetBaseUrl"),
             ConnectionCommand::ToggleNotifications => f.write_str("ToggleNotifications"),
+            ConnectionCommand::RetryConnectionNow => f.write_str("RetryConnectionNow"),
+            ConnectionCommand::StopWaitingForNetwork => f.write_str("StopWaitingForNetwork"),
         }
     }
 }
@@ -273,6 +279,16 @@ pub enum Effect {
         /// See [`Effect::LoadKey`].
         generation: u64,
     },
+    /// After `delay`, report [`Event::ConnectionRetryDue`]: the server could not be
+    /// reached, and the key check is to be tried again then.
+    RetryConnectionAfter {
+        /// The pause.
+        delay: Duration,
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+        /// Which failed try the pause follows (a later one makes this one stale).
+        tries: u32,
+    },
     /// Write the settings file.
     SaveSettings(Settings),
     /// What the queue is asked to do (add, confirm, cancel, retry, where to send).
@@ -339,6 +355,13 @@ pub enum Event {
         generation: u64,
         /// Who the key belongs to.
         result: Result<UserContext, ApiError>,
+    },
+    /// The pause after a key check that could not reach the server is over.
+    ConnectionRetryDue {
+        /// See [`Effect::LoadKey`].
+        generation: u64,
+        /// See [`Effect::RetryConnectionAfter`].
+        tries: u32,
     },
     /// Whether the store took the key.
     KeySaved {

@@ -63,6 +63,18 @@ impl StagerApp {
                     inbox.send(Event::KeyChecked { generation, result });
                 });
             }
+            Effect::RetryConnectionAfter {
+                delay,
+                generation,
+                tries,
+            } => {
+                // Only a timer: the connection state decides whether it still matters.
+                let inbox = self.inbox.clone();
+                self.runtime.spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    inbox.send(Event::ConnectionRetryDue { generation, tries });
+                });
+            }
             Effect::SaveSettings(settings) => {
                 let path = self.paths.settings_file();
                 self.blocking(

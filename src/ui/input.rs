@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::app::StagerApp;
-use super::command::{Command, Origin, UploadsCommand};
+use super::command::{Command, Origin, StagedCommand, UploadsCommand, ViewCommand};
 use super::panels;
 use super::state::Phase;
 
@@ -38,6 +38,12 @@ impl StagerApp {
         } else if ctx.input_mut(|i| i.consume_shortcut(&files)) {
             self.commands
                 .push(Command::Uploads(UploadsCommand::PickFiles));
+        }
+        // Taken only when there is something to close: else Escape stays a text field's.
+        if let Some(command) = escape(&self.state)
+            && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
+        {
+            self.commands.push(command);
         }
         if ready && ctx.input_mut(|i| i.consume_shortcut(&find)) {
             ctx.memory_mut(|m| m.request_focus(panels::staged::filter_id()));
@@ -73,4 +79,33 @@ impl StagerApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
         }
     }
+}
+
+/// What Escape does: closes the question in front (the quit question, a large folder's,
+/// a copy or clear-all confirmation) with its answer that changes nothing; without one, it
+/// clears the filter. `None` when there is nothing to close.
+fn escape(state: &super::state::State) -> Option<Command> {
+    if state.view.confirm_quit {
+        return Some(Command::View(ViewCommand::KeepRunning));
+    }
+    if let Some(question) = state.uploads.questions.first() {
+        return Some(Command::Uploads(UploadsCommand::Confirm(
+            question.batch,
+            false,
+        )));
+    }
+    let staged = &state.staged;
+    if staged.confirm_copy.is_some() {
+        return Some(Command::Staged(StagedCommand::KeepCopy));
+    }
+    if staged.confirm_clear_all {
+        return Some(Command::Staged(StagedCommand::KeepAll));
+    }
+    if state.view.about_open {
+        return Some(Command::View(ViewCommand::ToggleAbout));
+    }
+    if state.connection.phase == Phase::Ready && !staged.filter.is_empty() {
+        return Some(Command::Staged(StagedCommand::EditFilter(String::new())));
+    }
+    None
 }

@@ -29,6 +29,9 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/asteroid-stager.png");
 /// the window's size and position in.
 pub const APP_ID: &str = "asteroid-stager";
 
+/// The window's title, and its name for screen readers.
+pub const WINDOW_TITLE: &str = "Asteroid Stager";
+
 /// Draws the whole window from `state`, pushing what the operator asked for into
 /// `commands`: what a frame does, for the frame benchmark.
 pub fn draw(ui: &mut egui::Ui, state: &state::State, commands: &mut Vec<command::Command>) {
@@ -60,7 +63,7 @@ pub fn run_window(
     environment.other_launches = other_launches;
 
     let mut viewport = egui::ViewportBuilder::default()
-        .with_title("Asteroid Stager")
+        .with_title(WINDOW_TITLE)
         .with_app_id(APP_ID)
         .with_inner_size([820.0, 600.0])
         .with_min_inner_size([520.0, 380.0]);

@@ -4,7 +4,7 @@ use egui::RichText;
 
 use super::text_field;
 use crate::ui::command::{Command, ConnectionCommand};
-use crate::ui::state::{Phase, State};
+use crate::ui::state::{ConnectionWait, Phase, State};
 
 fn send(commands: &mut Vec<Command>, command: ConnectionCommand) {
     commands.push(Command::Connection(command));
@@ -17,10 +17,13 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         ui.set_max_width(620.0);
         match connection.phase {
             Phase::LoadingKey => busy(ui, "Looking for your API key in the keychain…".into()),
-            Phase::CheckingKey => busy(
-                ui,
-                format!("Checking the API key with {}…", connection.base_url.host()),
-            ),
+            Phase::CheckingKey => match &connection.network_wait {
+                Some(wait) => network_wait(ui, wait, state.instant, commands),
+                None => busy(
+                    ui,
+                    format!("Checking the API key with {}…", connection.base_url.host()),
+                ),
+            },
             Phase::SavingKey => busy(ui, "The key works. Saving it in the keychain…".into()),
             Phase::NeedKey => key_form(ui, state, commands),
             Phase::ChooseOrganization => organization_form(ui, state, commands),
@@ -36,9 +39,53 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         let waiting = state.uploads.waiting();
         if waiting > 0 {
             ui.add_space(12.0);
-            ui.label(format!(
-                "{waiting} file(s) are waiting; they are sent as soon as the key and organization are set."
-            ));
+            ui.label(if waiting == 1 {
+                "1 file is waiting; it is sent as soon as the key and organization are set."
+                    .to_owned()
+            } else {
+                format!(
+                    "{waiting} files are waiting; they are sent as soon as the key and organization are set."
+                )
+            });
+        }
+    });
+}
+
+/// The server could not be reached: the key is kept, and checked again on its own.
+fn network_wait(
+    ui: &mut egui::Ui,
+    wait: &ConnectionWait,
+    now: std::time::Instant,
+    commands: &mut Vec<Command>,
+) {
+    let left = wait.retry_at.saturating_duration_since(now);
+    let when = if left.is_zero() {
+        "trying again now".to_owned()
+    } else {
+        format!("trying again in {} s", left.as_secs() + 1)
+    };
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(
+            RichText::new(format!("Waiting for the network ({})… {when}", wait.reason))
+                .color(ui.visuals().warn_fg_color),
+        );
+    });
+    ui.label("The key is checked as soon as the server answers; files you add meanwhile wait.");
+    ui.horizontal(|ui| {
+        if ui
+            .button("Retry now")
+            .on_hover_text("Try to reach the server again at once")
+            .clicked()
+        {
+            send(commands, ConnectionCommand::RetryConnectionNow);
+        }
+        if ui
+            .button("Stop waiting")
+            .on_hover_text("Stop trying, to enter another key or change the server in Settings")
+            .clicked()
+        {
+            send(commands, ConnectionCommand::StopWaitingForNetwork);
         }
     });
 }
@@ -102,6 +149,15 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         }
         submit |= entered;
         let field_id = field.id;
+        // The form's first showing: the key field takes the keyboard, so Ctrl+V pastes
+        // the key at once. Once only, so clicking elsewhere is not undone.
+        let focused_once = egui::Id::unique("key field focused once");
+        if !ui.data(|d| d.get_temp::<bool>(focused_once).unwrap_or(false)) {
+            ui.data_mut(|d| d.insert_temp(focused_once, true));
+            if ui.memory(|m| m.focused().is_none()) {
+                field.request_focus();
+            }
+        }
         if ui
             .button("Paste")
             .on_hover_text("Paste the key from the clipboard")

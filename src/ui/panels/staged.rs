@@ -128,6 +128,17 @@ fn toolbar(
         if let Some(text) = changed {
             send(commands, StagedCommand::EditFilter(text));
         }
+        // Always there (greyed out without a filter), so nothing beside it moves.
+        let any_filter = !staged.filter.is_empty();
+        let clear = ui
+            .add_enabled(any_filter, egui::Button::new("✕").small())
+            .on_hover_text("Clear the filter (Esc)");
+        clear.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Button, any_filter, "Clear the filter")
+        });
+        if clear.clicked() {
+            send(commands, StagedCommand::EditFilter(String::new()));
+        }
         // How many the list shows, in a cell of its own width: the buttons never move.
         let total = staged.entries.len();
         let count = if filtering {

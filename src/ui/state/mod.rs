@@ -10,7 +10,10 @@ mod uploads;
 
 use std::time::{Duration, Instant, SystemTime};
 
-pub use connection::{ConnectionState, KeyForm, KeyStoreFactory, OrganizationForm, Phase};
+pub use connection::{
+    ConnectionState, ConnectionWait, KeyForm, KeyStoreFactory, NetworkBackoff, OrganizationForm,
+    Phase,
+};
 pub use notices::{Notice, NoticeLevel, Notices};
 pub use staged::{COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, StagedState};
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
@@ -114,7 +117,11 @@ impl State {
                 self.connection.key_loaded(generation, result)
             }
             Event::KeyChecked { generation, result } => {
-                self.connection.key_checked(generation, result)
+                self.connection
+                    .key_checked(generation, result, self.instant)
+            }
+            Event::ConnectionRetryDue { generation, tries } => {
+                self.connection.retry_due(generation, tries)
             }
             Event::KeySaved { generation, result } => self.connection.key_saved(generation, result),
             Event::KeyDeleted { generation, result } => {
@@ -230,6 +237,7 @@ impl State {
         let mut next = self.staged.next_change(self.now, self.instant);
         // "Waiting for the server for 42 s" and retry countdowns move every second.
         let counting = self.uploads.table.network().is_some()
+            || self.connection.network_wait.is_some()
             || self.uploads.table.rows().iter().any(|r| {
                 matches!(
                     r.status,

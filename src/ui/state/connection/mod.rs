@@ -6,8 +6,12 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
+mod network;
+
+pub use network::{ConnectionWait, NetworkBackoff};
+
 use super::NoticeLevel;
-use crate::api::{ApiError, ClientOptions, Organization, UserContext};
+use crate::api::{ClientOptions, Organization};
 use crate::endpoint::{BaseUrl, OrganizationId};
 use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError, MemoryKeyStore};
 use crate::session::{self, Connection, KeyFlow, KeyProblem, KeySource, Overrides, Step};
@@ -93,6 +97,11 @@ pub struct ConnectionState {
     pub organization_form: OrganizationForm,
     /// Where the key is kept.
     pub key_store: Arc<dyn ApiKeyStore>,
+    /// The server could not be reached while checking the key: waiting to try again.
+    pub network_wait: Option<ConnectionWait>,
+    /// Unreachable tries in a row (the pause grows with them).
+    unreachable_tries: u32,
+    network_backoff: NetworkBackoff,
     key_store_factory: KeyStoreFactory,
     client_options: ClientOptions,
     flow: KeyFlow,
@@ -131,6 +140,9 @@ impl ConnectionState {
             key_form: KeyForm::default(),
             organization_form: OrganizationForm::default(),
             key_store,
+            network_wait: None,
+            unreachable_tries: 0,
+            network_backoff: NetworkBackoff::default(),
             key_store_factory,
             client_options,
             flow,
@@ -138,9 +150,22 @@ impl ConnectionState {
         }
     }
 
+    /// Waits for the network with these pauses (the queue's, so both wait alike).
+    pub fn with_network_backoff(mut self, backoff: NetworkBackoff) -> Self {
+        self.network_backoff = backoff;
+        self
+    }
+
+    /// A new attempt (another key, server or step): late answers about the old one are
+    /// ignored, and any wait for the network is over.
+    fn new_attempt(&mut self) {
+        self.generation += 1;
+        self.stop_wait();
+    }
+
     /// From the top: the environment's key, or the stored one, or ask.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.generation += 1;
+        self.new_attempt();
         self.connection = None;
         let mut effects = vec![Effect::Queue(QueueCommand::SetTarget(Box::new(None)))];
         if self.base_url_problem.is_some() {
@@ -179,7 +204,7 @@ impl ConnectionState {
             ConnectionCommand::SubmitKey => match ApiKey::new(&self.key_form.input) {
                 Ok(key) => {
                     self.key_form.keychain_problem = None;
-                    self.generation += 1;
+                    self.new_attempt();
                     let step = self.flow.key_entered(key);
                     self.step(step)
                 }
@@ -193,14 +218,14 @@ impl ConnectionState {
                 self.key_form.keychain_problem = None;
                 self.key_form.accepted_waiting = false;
                 self.key_form.error = None;
-                self.generation += 1;
+                self.new_attempt();
                 let step = self.flow.keep_for_session();
                 self.step(step)
             }
             ConnectionCommand::RetryKeychain => {
                 self.key_form.keychain_problem = None;
                 self.key_form.accepted_waiting = false;
-                self.generation += 1;
+                self.new_attempt();
                 let step = self.flow.retry();
                 self.step(step)
             }
@@ -222,7 +247,7 @@ impl ConnectionState {
                 Vec::new()
             }
             ConnectionCommand::SignOut => {
-                self.generation += 1;
+                self.new_attempt();
                 self.connection = None;
                 self.key_form = KeyForm::default();
                 self.phase = Phase::LoadingKey;
@@ -252,7 +277,7 @@ impl ConnectionState {
                 // Forget the remembered one so the key's list is offered again.
                 self.settings.organization_id = None;
                 self.settings.organization_name = None;
-                self.generation += 1;
+                self.new_attempt();
                 self.connection = None;
                 let mut effects = vec![
                     Effect::Queue(QueueCommand::SetTarget(Box::new(None))),
@@ -275,6 +300,8 @@ impl ConnectionState {
                 self.settings.notify_when_staged = !self.settings.notify_when_staged;
                 vec![Effect::SaveSettings(self.settings.clone())]
             }
+            ConnectionCommand::RetryConnectionNow => self.retry_now(),
+            ConnectionCommand::StopWaitingForNetwork => self.stop_waiting(),
         }
     }
 
@@ -299,15 +326,6 @@ impl ConnectionState {
         result: Result<Option<ApiKey>, KeyStoreError>,
     ) -> Vec<Effect> {
         self.answered(generation, |flow| flow.key_loaded(result))
-    }
-
-    /// The server's answer about the key.
-    pub fn key_checked(
-        &mut self,
-        generation: u64,
-        result: Result<UserContext, ApiError>,
-    ) -> Vec<Effect> {
-        self.answered(generation, |flow| flow.key_checked(result))
     }
 
     /// Whether the store took the key.

@@ -11,7 +11,7 @@ mod uploads;
 use std::time::{Duration, Instant, SystemTime};
 
 pub use connection::{ConnectionState, KeyForm, KeyStoreFactory, OrganizationForm, Phase};
-pub use notices::{Notice, NoticeLevel, Notices};
+pub use notices::{Notice, NoticeAction, NoticeLevel, Notices};
 pub use staged::{COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, StagedState};
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 
@@ -91,9 +91,18 @@ impl State {
                 self.view.quitting = true;
                 vec![
                     Effect::Queue(crate::upload_queue::QueueCommand::CancelAll),
+                    // Before the window closes: nothing the operator cancelled resumes.
+                    Effect::ForgetPending,
                     Effect::CloseWindow,
                 ]
             }
+            Command::View(ViewCommand::NoticeAction(id)) => match self.notices.take_action(id) {
+                Some(NoticeAction::CancelUploads(ids)) => ids
+                    .into_iter()
+                    .map(|id| Effect::Queue(QueueCommand::Cancel(id)))
+                    .collect(),
+                None => Vec::new(),
+            },
             Command::View(ViewCommand::KeepRunning) => {
                 self.view.confirm_quit = false;
                 Vec::new()
@@ -136,6 +145,15 @@ impl State {
                 effects
             }
             Event::Queue(event) => {
+                if let crate::upload_queue::QueueEvent::Resumed {
+                    ids,
+                    maybe_stored,
+                    not_resumed,
+                    ..
+                } = &*event
+                {
+                    self.notices.resumed(ids, *maybe_stored, not_resumed);
+                }
                 let mut effects = self.uploads.on_event(&event, self.instant);
                 effects.extend(self.staged.on_event(&event));
                 effects

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use asteroid_stager::history::{HistoryEntry, HistoryStore, StagedGroup};
+use asteroid_stager::history::{GroupSource, HistoryEntry, HistoryStore, StagedGroup};
 
 use super::ORG;
 
@@ -17,7 +17,7 @@ pub fn seeded_id(n: u64) -> String {
 pub fn group(label: &str, ago: Duration) -> StagedGroup {
     StagedGroup {
         id: uuid::Uuid::new_v4().to_string(),
-        label: label.to_owned(),
+        source: GroupSource::Labelled(label.to_owned()),
         created_at: SystemTime::now() - ago,
     }
 }
@@ -36,6 +36,7 @@ pub fn entry(
         name: name.to_owned(),
         size,
         organization_id: ORG.to_owned(),
+        server: asteroid_stager::DEFAULT_BASE_URL.to_owned(),
         staged_at: SystemTime::now() - ago,
         group: group.map(|(g, _)| g.clone()),
         place_in_group: group.map(|(_, place)| place),

@@ -112,6 +112,8 @@ impl Notices {
     /// Says that files left unfinished are staged again (with Cancel), and which were not.
     pub fn resumed(&mut self, ids: &[UploadId], maybe_stored: usize, not_resumed: &[String]) {
         if !ids.is_empty() {
+            // In the log too: what a crashed window's next start did, for support.
+            tracing::info!("{}", resumed_text(ids.len(), maybe_stored));
             self.add(
                 NoticeLevel::Info,
                 resumed_text(ids.len(), maybe_stored),

@@ -1,6 +1,8 @@
 //! Which unfinished files (left in the pending table by a process that ended) are staged
 //! again, and when: plain decisions, tested here.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use crate::history::{PendingFile, UnfinishedFile};
 use crate::local_file::{LocalFile, LocalFileError};
 
@@ -20,10 +22,21 @@ pub(super) fn decide(
     now: &Result<LocalFile, LocalFileError>,
 ) -> ResumeDecision {
     match now {
-        Ok(file) if file.size == kept.size && file.modified == kept.modified => {
+        Ok(file)
+            if file.size == kept.size
+                && file.modified.map(to_millis) == kept.modified.map(to_millis) =>
+        {
             ResumeDecision::Resume
         }
         _ => ResumeDecision::GoneOrChanged,
+    }
+}
+
+/// The pending table keeps times to the millisecond; the file system has finer ones.
+fn to_millis(at: SystemTime) -> i128 {
+    match at.duration_since(UNIX_EPOCH) {
+        Ok(after) => i128::try_from(after.as_millis()).unwrap_or(i128::MAX),
+        Err(before) => -i128::try_from(before.duration().as_millis()).unwrap_or(i128::MAX),
     }
 }
 
@@ -42,7 +55,7 @@ pub(super) fn for_target(
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
-    use std::time::{Duration, SystemTime};
+    use std::time::Duration;
 
     use super::*;
 

@@ -64,7 +64,9 @@ fn left_by_a_crash(world: &World, files: &[PendingFile], sending: usize) {
         .into_iter()
         .flatten()
         .collect();
-    store.mark_pending_sending(&rows[..sending]).expect("marked");
+    store
+        .mark_pending_sending(&rows[..sending])
+        .expect("marked");
 }
 
 fn cancelled(harness: &egui_kittest::Harness<'_, asteroid_stager::ui::StagerApp>) -> usize {
@@ -193,8 +195,16 @@ fn files_another_running_process_is_sending_are_not_resumed() {
             .any(|r| matches!(r.status, UploadStatus::Staged { .. }))
     });
     assert_eq!(harness.state().state().uploads.table.rows().len(), 1);
-    assert!(!world.server.stored_names().contains(&"theirs.pdf".to_owned()));
-    assert_eq!(pending_rows(&db), vec![("theirs.pdf".to_owned(), owner.pid)]);
+    assert!(
+        !world
+            .server
+            .stored_names()
+            .contains(&"theirs.pdf".to_owned())
+    );
+    assert_eq!(
+        pending_rows(&db),
+        vec![("theirs.pdf".to_owned(), owner.pid)]
+    );
     // Still the other process's: taken by nobody while it runs.
     assert!(other.is_running(&owner));
 }

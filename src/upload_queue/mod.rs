@@ -356,6 +356,8 @@ pub enum QueueCommand {
     Cancel(UploadId),
     /// Stop every file not yet finished.
     CancelAll,
+    /// Stop these files, all at once (no request is sent again between two of them).
+    CancelEach(Vec<UploadId>),
     /// Send a failed or cancelled file again, and only it (looked at again first).
     Retry(UploadId),
     /// Look for the network at once, and send files waiting for a retry now.

@@ -97,10 +97,11 @@ impl State {
                 ]
             }
             Command::View(ViewCommand::NoticeAction(id)) => match self.notices.take_action(id) {
-                Some(NoticeAction::CancelUploads(ids)) => ids
-                    .into_iter()
-                    .map(|id| Effect::Queue(QueueCommand::Cancel(id)))
-                    .collect(),
+                // One command: cancelled one by one, a request they share could be sent
+                // again between two cancels, with files not yet cancelled.
+                Some(NoticeAction::CancelUploads(ids)) => {
+                    vec![Effect::Queue(QueueCommand::CancelEach(ids))]
+                }
                 None => Vec::new(),
             },
             Command::View(ViewCommand::KeepRunning) => {

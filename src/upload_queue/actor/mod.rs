@@ -379,6 +379,12 @@ impl QueueActor {
                 }
                 self.settle();
             }
+            QueueCommand::CancelEach(ids) => {
+                for id in ids {
+                    self.cancel(id);
+                }
+                self.settle();
+            }
             QueueCommand::Retry(id) => self.retry(id),
             QueueCommand::RetryNow => self.planner.retry_now(now()),
         }

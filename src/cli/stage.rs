@@ -36,6 +36,12 @@ pub(super) fn run(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
     // returns) must not keep a finished command alive: dropping the runtime would wait
     // for it for ever.
     runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    // The files this command kept to resume (it owned them while it ran, so no window took
+    // them) are its own business: ended in order, it leaves none. A `stage` that crashed
+    // leaves them, and the next window stages them.
+    if let Err(e) = env.history.stop_pending() {
+        tracing::warn!("the files kept to resume were not removed: {e}");
+    }
     result
 }
 

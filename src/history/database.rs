@@ -10,6 +10,11 @@ pub(super) fn write<T>(
     path: &Path,
     work: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
 ) -> Result<T, HistoryError> {
+    if let Db::Unavailable(_) = db
+        && let Some(opened) = reopen(path)
+    {
+        *db = opened;
+    }
     match db {
         Db::Unavailable(e) => Err(HistoryError::Unavailable {
             path: path.to_path_buf(),
@@ -167,6 +172,18 @@ pub fn replaced(old: &HistoryEntry, new: &HistoryEntry) -> HistoryEntry {
         place_in_group: old.place_in_group,
         ..new.clone()
     }
+}
+
+/// Tries again to open a database that could not be opened at start (a full disk, a lock
+/// held, a folder not yet writable): a write is the moment it is needed. A database found
+/// damaged now is left as it is (unavailable) rather than moved aside mid-session.
+fn reopen(path: &Path) -> Option<Db> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).ok()?;
+    }
+    let db = connect(path).ok()?;
+    tracing::info!("the history at {} could be opened now", path.display());
+    Some(db)
 }
 
 /// Opens the database, keeping a damaged one aside; says what happened in `events`.

@@ -255,6 +255,8 @@ struct Inner {
     state: Mutex<State>,
     /// This store's process as the owner of pending files, once claimed.
     claim: Mutex<Option<pending::Claim>>,
+    /// Set by [`HistoryStore::stop_pending`]: this process keeps no pending files any more.
+    pending_stopped: std::sync::atomic::AtomicBool,
 }
 
 struct State {
@@ -295,6 +297,7 @@ impl HistoryStore {
                     unsaved: Vec::new(),
                 }),
                 claim: Mutex::new(None),
+                pending_stopped: std::sync::atomic::AtomicBool::new(false),
             }),
         };
         let notice = (!events.is_empty()).then(|| HistoryNotice {
@@ -318,8 +321,17 @@ impl HistoryStore {
         if entries.is_empty() && unsaved.is_empty() {
             return Ok(());
         }
+        // A caller that tries again with what failed before (the queue's writer does)
+        // must not make it wait twice: each ID is kept once.
+        let waiting: std::collections::HashSet<&str> =
+            unsaved.iter().map(|e| e.id.as_str()).collect();
+        let fresh: Vec<HistoryEntry> = entries
+            .iter()
+            .filter(|e| !waiting.contains(e.id.as_str()))
+            .cloned()
+            .collect();
         let result = write(db, &self.inner.path, |tx| {
-            insert_entries(tx, unsaved.iter().chain(entries))
+            insert_entries(tx, unsaved.iter().chain(&fresh))
         });
         match result {
             Ok(_) => {
@@ -327,7 +339,7 @@ impl HistoryStore {
                 Ok(())
             }
             Err(e) => {
-                unsaved.extend_from_slice(entries);
+                unsaved.extend(fresh);
                 Err(e)
             }
         }

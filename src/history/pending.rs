@@ -50,6 +50,14 @@ const RUNNING_DIR: &str = "running";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PendingId(i64);
 
+impl PendingId {
+    /// A row number, for tests of code that only passes rows along.
+    #[cfg(test)]
+    pub(crate) fn for_tests(seq: u64) -> Self {
+        Self(i64::try_from(seq).unwrap_or(i64::MAX))
+    }
+}
+
 /// A file asked to be staged, as kept until it has an ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingFile {
@@ -118,6 +126,9 @@ impl HistoryStore {
         &self,
         files: &[PendingFile],
     ) -> Result<Vec<Option<PendingId>>, HistoryError> {
+        if self.pending_stopped() {
+            return Ok(vec![None; files.len()]);
+        }
         let owner = self.claim()?;
         let now = to_millis(SystemTime::now());
         let mut state = self.lock();
@@ -158,6 +169,9 @@ impl HistoryStore {
     /// Notes that a request carrying these files has started: from now on the server may
     /// have them, whatever becomes of the answer.
     pub fn mark_pending_sending(&self, ids: &[PendingId]) -> Result<(), HistoryError> {
+        if self.pending_stopped() {
+            return Ok(());
+        }
         self.change_pending(ids, "UPDATE pending_files SET sending = 1 WHERE seq = ?1")
             .map(|_| ())
     }
@@ -166,6 +180,31 @@ impl HistoryStore {
     /// good. Returns how many were still there.
     pub fn remove_pending(&self, ids: &[PendingId]) -> Result<usize, HistoryError> {
         self.change_pending(ids, "DELETE FROM pending_files WHERE seq = ?1")
+    }
+
+    /// Forgets every pending file this process owns and keeps none from now on: the
+    /// operator quit and cancelled (nothing is to resume), or a command ended in order.
+    /// Returns how many were removed.
+    pub fn stop_pending(&self) -> Result<usize, HistoryError> {
+        self.inner
+            .pending_stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let Some(owner) = self.claimed() else {
+            return Ok(0);
+        };
+        let mut state = self.lock();
+        write(&mut state.db, &self.inner.path, |tx| {
+            tx.prepare_cached(
+                "DELETE FROM pending_files WHERE owner_pid = ?1 AND owner_started_at = ?2",
+            )?
+            .execute(params![owner.pid, to_millis(owner.started_at)])
+        })
+    }
+
+    fn pending_stopped(&self) -> bool {
+        self.inner
+            .pending_stopped
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The pending files whose owner is no longer running, oldest first, without taking

@@ -184,6 +184,17 @@ impl StagerApp {
             Some(env.history.clone()),
             Arc::new(move |event| queue_inbox.send(Event::Queue(Box::new(event)))),
         );
+        // Files an earlier window or command left unfinished (it crashed, was killed, the
+        // power went): taken over now, so no other window takes them too, and staged again
+        // once the target for their organization and server is set. Files a running
+        // process is sending are not taken.
+        match env.history.adopt_unfinished() {
+            Ok(unfinished) if !unfinished.is_empty() => {
+                queue.send(crate::upload_queue::QueueCommand::Resume(unfinished));
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("unfinished files could not be looked up: {e}"),
+        }
         let mut notices = Notices::default();
         for (level, text) in env.startup_notices {
             notices.push(level, text);

@@ -230,6 +230,8 @@ pub enum ViewCommand {
     ToggleAbout,
     /// Quit although uploads are running: cancel them.
     QuitAndCancel,
+    /// The action a notice offers (its ID): Cancel the files it is about.
+    NoticeAction(u64),
     /// Do not quit after all.
     KeepRunning,
 }
@@ -332,6 +334,8 @@ pub enum Effect {
     },
     /// Close the window.
     CloseWindow,
+    /// Forget the files kept to resume after a crash: the operator quit and cancelled.
+    ForgetPending,
     /// Change the stored history.
     ChangeHistory(HistoryChange),
     /// Say something to the operator.

@@ -138,6 +138,13 @@ impl StagerApp {
                         egui::UserAttentionType::Informational,
                     ));
             }
+            Effect::ForgetPending => {
+                // On this thread, before the window closes (a few milliseconds): the
+                // process may end right after.
+                if let Err(e) = self.history.stop_pending() {
+                    tracing::warn!("the files to resume were not forgotten: {e}");
+                }
+            }
             Effect::CloseWindow => self.viewport_commands.push(egui::ViewportCommand::Close),
             Effect::CopyText(text) => self.inbox.ctx.copy_text(text),
             Effect::ChangeHistory(change) => {

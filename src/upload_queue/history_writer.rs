@@ -3,12 +3,29 @@
 //! flow. A write that fails keeps its records in memory and tries again later (and with
 //! the next write); the operator is told once, and told again when it works.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 
 use super::UploadId;
-use crate::history::{HistoryEntry, HistoryStore};
+use crate::history::{HistoryEntry, HistoryStore, PendingFile, PendingId};
+
+/// What the writer is asked, in order: the pending table follows each file's life
+/// (written before it is sent, marked when a request carrying it starts, removed when it
+/// ends), and staged files are recorded (then their pending rows removed).
+pub(super) enum ToWriter {
+    /// Staged files to record.
+    Record(Vec<Staging>),
+    /// Files to keep as pending, each with the row it already has (a resumed file).
+    AddPending(Vec<(UploadId, PendingFile, Option<PendingId>)>),
+    /// A request carrying these files started.
+    Sending(Vec<UploadId>),
+    /// These files ended without an ID (failed, cancelled).
+    Ended(Vec<UploadId>),
+    /// Rows no file of this queue stands for (a resumed file whose bytes are gone).
+    RemoveRows(Vec<PendingId>),
+}
 
 /// A staged file on its way to the history, and from there to the operator.
 #[derive(Debug, Clone)]
@@ -36,18 +53,28 @@ pub(super) fn start(
     store: Option<HistoryStore>,
     retry_every: Duration,
     done: mpsc::UnboundedSender<Written>,
-) -> mpsc::UnboundedSender<Vec<Staging>> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<Staging>>();
+) -> mpsc::UnboundedSender<ToWriter> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<ToWriter>();
     tokio::spawn(async move {
         let mut unsaved: Vec<Staging> = Vec::new();
         let mut warned = false;
+        let mut rows: HashMap<UploadId, PendingId> = HashMap::new();
         loop {
-            let batch = tokio::select! {
-                batch = rx.recv() => match batch {
-                    Some(batch) => batch,
+            let message = tokio::select! {
+                message = rx.recv() => match message {
+                    Some(message) => message,
                     None => break,
                 },
-                () = tokio::time::sleep(retry_every), if !unsaved.is_empty() => Vec::new(),
+                () = tokio::time::sleep(retry_every), if !unsaved.is_empty() => ToWriter::Record(Vec::new()),
+            };
+            let batch = match message {
+                ToWriter::Record(batch) => batch,
+                other => {
+                    if let Some(store) = store.clone() {
+                        pending(&store, other, &mut rows).await;
+                    }
+                    continue;
+                }
             };
             let Some(store) = store.clone() else {
                 let _ = done.send(Written {
@@ -61,12 +88,32 @@ pub(super) fn start(
             let waited = to_write.len();
             to_write.extend(batch.iter().cloned());
             let attempt = to_write.clone();
-            let result = tokio::task::spawn_blocking(move || write(&store, &attempt))
-                .await
-                .unwrap_or_else(|e| Err(format!("an internal error interrupted it ({e})")));
+            let finishing: Vec<UploadId> = to_write
+                .iter()
+                .filter(|item| rows.contains_key(&item.id))
+                .map(|item| item.id)
+                .collect();
+            let finished: Vec<PendingId> = finishing
+                .iter()
+                .filter_map(|id| rows.get(id).copied())
+                .collect();
+            let result = tokio::task::spawn_blocking(move || {
+                let stored = write(&store, &attempt)?;
+                // Right after its record: a crash in between resumes a file already in
+                // the history, which the server then holds twice (the rarer harm).
+                if let Err(e) = store.remove_pending(&finished) {
+                    tracing::warn!("pending files not removed: {e}");
+                }
+                Ok(stored)
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("an internal error interrupted it ({e})")));
             let mut batch = batch;
             let (problem, recovered) = match result {
                 Ok(stored) => {
+                    for id in &finishing {
+                        rows.remove(id);
+                    }
                     // Heard of as the history stored them (a file staged again keeps the
                     // group and place of the one it replaces: the history's rule).
                     for (item, entry) in batch.iter_mut().zip(stored.into_iter().skip(waited)) {
@@ -94,6 +141,64 @@ pub(super) fn start(
         }
     });
     tx
+}
+
+/// Follows the pending table; a failure is logged only (the file is still sent, it just
+/// may not resume after a crash).
+async fn pending(store: &HistoryStore, message: ToWriter, rows: &mut HashMap<UploadId, PendingId>) {
+    let store = store.clone();
+    match message {
+        ToWriter::Record(_) => {}
+        ToWriter::AddPending(files) => {
+            let (known, new): (Vec<_>, Vec<_>) =
+                files.into_iter().partition(|(_, _, row)| row.is_some());
+            for (id, _, row) in known {
+                if let Some(row) = row {
+                    rows.insert(id, row);
+                }
+            }
+            if new.is_empty() {
+                return;
+            }
+            let ids: Vec<UploadId> = new.iter().map(|(id, _, _)| *id).collect();
+            let files: Vec<PendingFile> = new.into_iter().map(|(_, file, _)| file).collect();
+            match tokio::task::spawn_blocking(move || store.add_pending(&files)).await {
+                Ok(Ok(added)) => {
+                    for (id, row) in ids.into_iter().zip(added) {
+                        if let Some(row) = row {
+                            rows.insert(id, row);
+                        }
+                    }
+                }
+                Ok(Err(e)) => tracing::warn!("pending files not kept: {e}"),
+                Err(e) => tracing::warn!("pending files not kept: {e}"),
+            }
+        }
+        ToWriter::Sending(ids) => {
+            let marked: Vec<PendingId> =
+                ids.iter().filter_map(|id| rows.get(id).copied()).collect();
+            if marked.is_empty() {
+                return;
+            }
+            run(move || store.mark_pending_sending(&marked).map(|_| ())).await;
+        }
+        ToWriter::Ended(ids) => {
+            let ended: Vec<PendingId> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+            if ended.is_empty() {
+                return;
+            }
+            run(move || store.remove_pending(&ended).map(|_| ())).await;
+        }
+        ToWriter::RemoveRows(ended) => run(move || store.remove_pending(&ended).map(|_| ())).await,
+    }
+}
+
+async fn run(work: impl FnOnce() -> Result<(), crate::history::HistoryError> + Send + 'static) {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("pending files not updated: {e}"),
+        Err(e) => tracing::warn!("pending files not updated: {e}"),
+    }
 }
 
 /// One write: new records in one transaction; a record that replaces an expired one takes

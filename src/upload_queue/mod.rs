@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::api::{ApiClient, ApiError};
 use crate::endpoint::OrganizationId;
 use crate::folder_scan::FolderSummary;
-use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup};
+use crate::history::{HistoryEntry, HistoryStore, SourceFile, StagedGroup, UnfinishedFile};
 use crate::local_file::{LocalFile, LocalFileError};
 
 pub use table::{BatchDone, Change, NetworkWait, Totals, UploadRecord, UploadStatus, UploadTable};
@@ -270,6 +270,17 @@ pub enum QueueEvent {
         /// How many records had waited.
         recovered: usize,
     },
+    /// Files an earlier process left unfinished were looked at (after their `Added`s).
+    Resumed {
+        /// The batch of the [`QueueCommand::Resume`].
+        batch: BatchId,
+        /// The files being staged again.
+        ids: Vec<UploadId>,
+        /// How many of those may already be on the server (a request carried them).
+        maybe_stored: usize,
+        /// The files not resumed because their bytes are gone or changed, as shown.
+        not_resumed: Vec<String>,
+    },
 }
 
 impl QueueEvent {
@@ -293,7 +304,8 @@ impl QueueEvent {
             | QueueEvent::NetworkBack
             | QueueEvent::NetworkWaitOver
             | QueueEvent::HistoryNotSaved { .. }
-            | QueueEvent::HistorySaved { .. } => None,
+            | QueueEvent::HistorySaved { .. }
+            | QueueEvent::Resumed { .. } => None,
         }
     }
 
@@ -344,10 +356,17 @@ pub enum QueueCommand {
     Cancel(UploadId),
     /// Stop every file not yet finished.
     CancelAll,
+    /// Stop these files, all at once (no request is sent again between two of them).
+    CancelEach(Vec<UploadId>),
     /// Send a failed or cancelled file again, and only it (looked at again first).
     Retry(UploadId),
     /// Look for the network at once, and send files waiting for a retry now.
     RetryNow,
+    /// Stage files that an earlier process left unfinished (taken over from the pending
+    /// table with [`HistoryStore::adopt_unfinished`]): each goes once a target for its own
+    /// organization and server is set, if its bytes are unchanged on disk. Said as
+    /// [`QueueEvent::Resumed`].
+    Resume(Vec<UnfinishedFile>),
 }
 
 /// A command on its way to the queue's task, with the batch it opened (if it adds files).
@@ -385,7 +404,7 @@ impl UploadQueue {
     pub fn send(&self, command: QueueCommand) -> Option<BatchId> {
         let batch = matches!(
             command,
-            QueueCommand::AddPaths { .. } | QueueCommand::Restage(_)
+            QueueCommand::AddPaths { .. } | QueueCommand::Restage(_) | QueueCommand::Resume(_)
         )
         .then(|| self.next_batch.fetch_add(1, Ordering::Relaxed));
         // Fails only when the runtime is shutting down, when nothing can be done anyway.

@@ -27,6 +27,7 @@ pub mod scenario;
 pub mod server;
 pub mod signals;
 pub mod tls;
+pub mod window_process;
 
 pub use fault_plan::PlannedTry;
 pub use faults::{Fault, NameChange};

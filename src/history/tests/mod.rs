@@ -386,3 +386,4 @@ mod concurrency;
 mod failures;
 mod format3;
 mod pending;
+mod reopen;

@@ -79,6 +79,11 @@ fn notices(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     let dismiss = ui.button("Dismiss");
+                    if let Some(label) = notice.action_label()
+                        && ui.button(label).clicked()
+                    {
+                        commands.push(Command::View(ViewCommand::NoticeAction(notice.id)));
+                    }
                     ui.add(egui::Label::new(RichText::new(&notice.text).color(color)).wrap());
                     if dismiss.clicked() {
                         commands.push(Command::View(ViewCommand::DismissNotice(notice.id)));

@@ -14,7 +14,7 @@ pub use connection::{
     ConnectionState, ConnectionWait, KeyForm, KeyStoreFactory, NetworkBackoff, OrganizationForm,
     Phase,
 };
-pub use notices::{Notice, NoticeLevel, Notices};
+pub use notices::{Notice, NoticeAction, NoticeLevel, Notices};
 pub use staged::{COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, StagedState};
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 
@@ -94,9 +94,19 @@ impl State {
                 self.view.quitting = true;
                 vec![
                     Effect::Queue(crate::upload_queue::QueueCommand::CancelAll),
+                    // Before the window closes: nothing the operator cancelled resumes.
+                    Effect::ForgetPending,
                     Effect::CloseWindow,
                 ]
             }
+            Command::View(ViewCommand::NoticeAction(id)) => match self.notices.take_action(id) {
+                // One command: cancelled one by one, a request they share could be sent
+                // again between two cancels, with files not yet cancelled.
+                Some(NoticeAction::CancelUploads(ids)) => {
+                    vec![Effect::Queue(QueueCommand::CancelEach(ids))]
+                }
+                None => Vec::new(),
+            },
             Command::View(ViewCommand::KeepRunning) => {
                 self.view.confirm_quit = false;
                 Vec::new()
@@ -143,6 +153,15 @@ impl State {
                 effects
             }
             Event::Queue(event) => {
+                if let crate::upload_queue::QueueEvent::Resumed {
+                    ids,
+                    maybe_stored,
+                    not_resumed,
+                    ..
+                } = &*event
+                {
+                    self.notices.resumed(ids, *maybe_stored, not_resumed);
+                }
                 let mut effects = self.uploads.on_event(&event, self.instant);
                 effects.extend(self.staged.on_event(&event));
                 effects

@@ -1,5 +1,7 @@
 //! Messages for the operator that stay until dismissed: a file that could not be added,
-//! a history that could not be saved, a key that was removed.
+//! a history that could not be saved, a key that was removed, files resumed after a crash.
+
+use crate::upload_queue::UploadId;
 
 /// How a notice looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,60 @@ pub struct Notice {
     pub level: NoticeLevel,
     /// What it says.
     pub text: String,
+    /// What it offers besides Dismiss.
+    pub action: Option<NoticeAction>,
+}
+
+/// What a notice offers besides Dismiss.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeAction {
+    /// Cancel these files (resumed after a crash, say).
+    CancelUploads(Vec<UploadId>),
+}
+
+impl Notice {
+    /// The button of its action, if it has one.
+    pub fn action_label(&self) -> Option<&'static str> {
+        self.action.as_ref().map(|action| match action {
+            NoticeAction::CancelUploads(_) => "Cancel",
+        })
+    }
+}
+
+/// Said when files left unfinished by an earlier run are staged again.
+pub fn resumed_text(count: usize, maybe_stored: usize) -> String {
+    let mut text = if count == 1 {
+        "1 file that was not finished when Asteroid Stager closed is being staged now.".to_owned()
+    } else {
+        format!(
+            "{count} files that were not finished when Asteroid Stager closed are being staged now."
+        )
+    };
+    match maybe_stored {
+        0 => {}
+        1 => text.push_str(
+            " One of them may be on the server twice (it was being sent when Asteroid Stager closed); the extra copy is never used and expires on its own.",
+        ),
+        n => text.push_str(&format!(
+            " {n} of them may be on the server twice (they were being sent when Asteroid Stager closed); the extra copies are never used and expire on their own."
+        )),
+    }
+    text
+}
+
+/// Said, in one line, of unfinished files that are not staged again.
+pub fn not_resumed_text(names: &[String]) -> String {
+    let listed = names.join(", ");
+    if names.len() == 1 {
+        format!(
+            "1 file that was not finished when Asteroid Stager closed was not staged again: it changed or is gone since ({listed}). Add it again if you still need it."
+        )
+    } else {
+        format!(
+            "{} files that were not finished when Asteroid Stager closed were not staged again: they changed or are gone since ({listed}). Add them again if you still need them.",
+            names.len()
+        )
+    }
 }
 
 /// The messages shown under the top bar, oldest first.
@@ -40,12 +96,39 @@ impl Notices {
         if self.list.last().is_some_and(|n| n.text == text) {
             return;
         }
+        self.add(level, text, None);
+    }
+
+    fn add(&mut self, level: NoticeLevel, text: String, action: Option<NoticeAction>) {
         self.next_id += 1;
         self.list.push(Notice {
             id: self.next_id,
             level,
             text,
+            action,
         });
+    }
+
+    /// Says that files left unfinished are staged again (with Cancel), and which were not.
+    pub fn resumed(&mut self, ids: &[UploadId], maybe_stored: usize, not_resumed: &[String]) {
+        if !ids.is_empty() {
+            // In the log too: what a crashed window's next start did, for support.
+            tracing::info!("{}", resumed_text(ids.len(), maybe_stored));
+            self.add(
+                NoticeLevel::Info,
+                resumed_text(ids.len(), maybe_stored),
+                Some(NoticeAction::CancelUploads(ids.to_vec())),
+            );
+        }
+        if !not_resumed.is_empty() {
+            self.add(NoticeLevel::Warning, not_resumed_text(not_resumed), None);
+        }
+    }
+
+    /// Takes the action of notice `id` and removes the notice (its action is done).
+    pub fn take_action(&mut self, id: u64) -> Option<NoticeAction> {
+        let index = self.list.iter().position(|n| n.id == id)?;
+        self.list.remove(index).action
     }
 
     /// Removes one.
@@ -68,5 +151,34 @@ mod tests {
         let first = notices.list()[0].id;
         notices.dismiss(first);
         assert_eq!(notices.list()[0].text, "b");
+    }
+
+    #[test]
+    fn resumed_files_are_said_with_cancel_and_the_others_in_one_line() {
+        let mut notices = Notices::default();
+        notices.resumed(&[3, 4, 5, 6], 1, &["a.pdf".to_owned(), "b.pdf".to_owned()]);
+        let list = notices.list();
+        assert_eq!(list.len(), 2);
+        assert!(
+            list[0].text.starts_with(
+                "4 files that were not finished when Asteroid Stager closed are being staged now."
+            ),
+            "{}",
+            list[0].text
+        );
+        assert!(list[0].text.contains("may be on the server twice"));
+        assert_eq!(list[0].action_label(), Some("Cancel"));
+        assert!(list[1].text.contains("(a.pdf, b.pdf)"), "{}", list[1].text);
+        assert!(!list[1].text.contains('\n'));
+        let id = list[0].id;
+        assert_eq!(
+            notices.take_action(id),
+            Some(NoticeAction::CancelUploads(vec![3, 4, 5, 6]))
+        );
+        assert_eq!(notices.list().len(), 1);
+        assert_eq!(
+            resumed_text(1, 0),
+            "1 file that was not finished when Asteroid Stager closed is being staged now."
+        );
     }
 }

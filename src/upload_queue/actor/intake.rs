@@ -3,7 +3,10 @@
 
 use tokio_util::sync::CancellationToken;
 
+use super::outcomes::MAY_BE_THERE_TWICE;
+use super::resume::{self, ResumeDecision};
 use super::{Found, Internal, Job, QueueActor, Stage};
+use crate::history::PendingId;
 use crate::history::StagedGroup;
 use crate::local_file::{LocalFile, LocalFileError};
 use crate::upload_queue::planner::{FileState, PendingFile};
@@ -52,14 +55,17 @@ impl QueueActor {
             folders: Vec::new(),
             question: None,
         };
-        // Each found file: (file, the ID it replaces, a note, its group, its place in it).
+        // Each found file: (file, the ID it replaces, a note, its group, its place in it,
+        // its pending row when resumed).
         type NewJob = (
             LocalFile,
             Option<String>,
             Option<String>,
             Option<StagedGroup>,
             Option<u32>,
+            Option<PendingId>,
         );
+        let mut resumed: Option<(usize, Vec<String>)> = None;
         let mut added: Vec<NewJob> = Vec::new();
         match found {
             Found::Paths(given, expansion) => {
@@ -81,7 +87,7 @@ impl QueueActor {
                 }
                 for (place, file) in expansion.files.into_iter().enumerate() {
                     let place = group.as_ref().and(u32::try_from(place).ok());
-                    added.push((file, None, None, group.clone(), place));
+                    added.push((file, None, None, group.clone(), place, None));
                 }
             }
             Found::Restaged(items) => {
@@ -101,6 +107,7 @@ impl QueueActor {
                                 note,
                                 item.entry.group.clone(),
                                 item.entry.place_in_group,
+                                None,
                             ));
                         }
                         Err(error) => {
@@ -118,10 +125,45 @@ impl QueueActor {
                     }
                 }
             }
+            Found::Resumed(items) => {
+                let mut maybe_stored = 0;
+                let mut not_resumed = Vec::new();
+                let mut gone_rows = Vec::new();
+                for (unfinished, result) in items {
+                    match resume::decide(&unfinished.file, &result) {
+                        ResumeDecision::Resume => {
+                            let Ok(mut file) = result else { continue };
+                            file.relative_path = unfinished.file.relative_path.clone();
+                            let note = unfinished.maybe_stored.then(|| {
+                                maybe_stored += 1;
+                                MAY_BE_THERE_TWICE.to_owned()
+                            });
+                            added.push((
+                                file,
+                                unfinished.file.replaces.clone(),
+                                note,
+                                unfinished.file.group.clone(),
+                                unfinished.file.place_in_group,
+                                Some(unfinished.id),
+                            ));
+                        }
+                        ResumeDecision::GoneOrChanged => {
+                            not_resumed.push(unfinished.file.relative_path.clone());
+                            gone_rows.push(unfinished.id);
+                        }
+                    }
+                }
+                if !gone_rows.is_empty() {
+                    let _ = self.history.send(
+                        crate::upload_queue::history_writer::ToWriter::RemoveRows(gone_rows),
+                    );
+                }
+                resumed = Some((maybe_stored, not_resumed));
+            }
         }
         let hold = summary.question.is_some();
         let mut ids = Vec::with_capacity(added.len());
-        for (file, replaces, note, group, place_in_group) in added {
+        for (file, replaces, note, group, place_in_group, pending_row) in added {
             let id = self.new_id();
             summary.files += 1;
             summary.bytes += file.size;
@@ -142,18 +184,27 @@ impl QueueActor {
                     cancel: CancellationToken::new(),
                     replaces,
                     note,
+                    pending_row,
                 },
             );
             ids.push(id);
         }
         if hold {
-            self.held.insert(batch, ids);
+            self.held.insert(batch, ids.clone());
         } else {
             let pending: Vec<PendingFile> =
                 ids.iter().filter_map(|&id| self.pending_file(id)).collect();
-            self.planner.add(pending);
+            self.plan(pending);
         }
         self.emit(QueueEvent::Inspected { batch, summary });
+        if let Some((maybe_stored, not_resumed)) = resumed {
+            self.emit(QueueEvent::Resumed {
+                batch,
+                ids,
+                maybe_stored,
+                not_resumed,
+            });
+        }
     }
 
     pub(super) fn confirm(&mut self, batch: BatchId, accept: bool) {
@@ -173,7 +224,7 @@ impl QueueActor {
                 self.jobs.remove(&id);
             }
         }
-        self.planner.add(accepted);
+        self.plan(accepted);
         if !accept {
             self.emit(QueueEvent::Discarded { batch });
         }
@@ -221,8 +272,11 @@ impl QueueActor {
                 job.file = fresh;
                 job.stage = Stage::Planned;
                 job.cancel = CancellationToken::new();
+                // Its pending row went when it ended: it is kept afresh.
+                job.pending_row = None;
                 // The planner starts its tries again and sends it alone.
-                self.planner.add(self.pending_file(id));
+                let again: Vec<PendingFile> = self.pending_file(id).into_iter().collect();
+                self.plan(again);
             }
             Err(e) => {
                 // Ended before the planner had it again.

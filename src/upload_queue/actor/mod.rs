@@ -12,12 +12,13 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::history_writer::{self, Staging, Written};
+use super::history_writer::{self, ToWriter, Written};
 mod intake;
 mod outcomes;
 mod request;
+mod resume;
 
-use super::planner::{CancelResult, PlanLimits, Planner, RequestId};
+use super::planner::{CancelResult, PendingFile as PlannedFile, PlanLimits, Planner, RequestId};
 use super::{
     AddMode, BatchId, Envelope, EventSink, QueueCommand, QueueEvent, QueueOptions, Restage, Target,
     UploadId,
@@ -25,7 +26,7 @@ use super::{
 use crate::api::{ApiError, StagedAnswer};
 use crate::endpoint::OrganizationId;
 use crate::folder_scan::{self, Expansion, Refusal};
-use crate::history::{HistoryStore, StagedGroup};
+use crate::history::{HistoryStore, PendingId, StagedGroup, UnfinishedFile};
 use crate::local_file::{LocalFile, LocalFileError};
 
 /// The longest the loop sleeps without looking at the planner again: a wakeup computed
@@ -56,6 +57,8 @@ struct Job {
     replaces: Option<String>,
     /// What to tell about it once staged (changed since its earlier staging…).
     note: Option<String>,
+    /// Its row in the pending table when it was resumed from there (already kept).
+    pending_row: Option<PendingId>,
 }
 
 enum Internal {
@@ -88,14 +91,20 @@ enum Found {
     /// The paths given, and what they expanded to.
     Paths(Vec<PathBuf>, Expansion),
     Restaged(Vec<(Restage, Result<LocalFile, LocalFileError>)>),
+    /// Files left unfinished by a process that ended, as they are on disk now.
+    Resumed(Vec<(UnfinishedFile, Result<LocalFile, LocalFileError>)>),
 }
 
 struct QueueActor {
     options: QueueOptions,
     sink: EventSink,
     internal: mpsc::UnboundedSender<Internal>,
-    history: mpsc::UnboundedSender<Vec<Staging>>,
+    history: mpsc::UnboundedSender<ToWriter>,
     target: Option<Target>,
+    /// Files in the planner not yet kept in the pending table (it needs the target).
+    unrecorded: Vec<UploadId>,
+    /// Unfinished files to resume once a target for their organization and server is set.
+    resumable: Vec<(BatchId, Vec<UnfinishedFile>)>,
     jobs: HashMap<UploadId, Job>,
     held: HashMap<BatchId, Vec<UploadId>>,
     planner: Planner,
@@ -121,6 +130,8 @@ pub(super) async fn run(
         internal: internal_tx,
         history: writer,
         target: None,
+        unrecorded: Vec::new(),
+        resumable: Vec::new(),
         jobs: HashMap::new(),
         held: HashMap::new(),
         planner,
@@ -179,7 +190,98 @@ fn now() -> std::time::Instant {
 
 impl QueueActor {
     fn emit(&self, event: QueueEvent) {
+        // The pending table follows each file's life (the writer ignores files it does not
+        // keep). A staged file's row goes with its record, in the writer.
+        match &event {
+            QueueEvent::Sending { id } => {
+                let _ = self.history.send(ToWriter::Sending(vec![*id]));
+            }
+            QueueEvent::Failed { id, .. } | QueueEvent::Cancelled { id } => {
+                let _ = self.history.send(ToWriter::Ended(vec![*id]));
+            }
+            _ => {}
+        }
         (self.sink)(event);
+    }
+
+    /// Hands files to the planner; they are kept in the pending table before they are sent.
+    fn plan(&mut self, files: Vec<PlannedFile>) {
+        self.unrecorded.extend(files.iter().map(|f| f.id));
+        self.planner.add(files);
+    }
+
+    /// Keeps the files not yet kept in the pending table, now that the target says which
+    /// organization and server they are for.
+    fn record_pending(&mut self, target: &Target) {
+        if self.unrecorded.is_empty() {
+            return;
+        }
+        let organization_id = target.organization.to_string();
+        let server = target.client.base().to_string();
+        let files: Vec<_> = std::mem::take(&mut self.unrecorded)
+            .into_iter()
+            .filter_map(|id| {
+                let job = self.jobs.get(&id)?;
+                let file = crate::history::PendingFile {
+                    path: job.file.path.clone(),
+                    relative_path: job.file.relative_path.clone(),
+                    size: job.file.size,
+                    modified: job.file.modified,
+                    group: job.group.clone(),
+                    place_in_group: job.place_in_group,
+                    organization_id: organization_id.clone(),
+                    server: server.clone(),
+                    replaces: job.replaces.clone(),
+                };
+                Some((id, file, job.pending_row))
+            })
+            .collect();
+        let _ = self.history.send(ToWriter::AddPending(files));
+    }
+
+    /// Starts resuming the unfinished files meant for the target now set.
+    fn resume_for_target(&mut self) {
+        let Some(target) = &self.target else {
+            return;
+        };
+        let organization = target.organization.to_string();
+        let server = target.client.base().to_string();
+        for (batch, files) in std::mem::take(&mut self.resumable) {
+            let (now, later) = resume::for_target(files, &organization, &server);
+            if !later.is_empty() {
+                self.resumable.push((batch, later));
+            }
+            if now.is_empty() {
+                continue;
+            }
+            let given = now.clone();
+            self.inspect(
+                batch,
+                AddMode::All,
+                None,
+                move || {
+                    Found::Resumed(
+                        now.into_iter()
+                            .map(|u| {
+                                let result = LocalFile::inspect(&u.file.path);
+                                (u, result)
+                            })
+                            .collect(),
+                    )
+                },
+                move |problem| {
+                    Found::Resumed(
+                        given
+                            .into_iter()
+                            .map(|u| {
+                                let shown = u.file.relative_path.clone();
+                                (u, Err(LocalFileError::Unreadable(shown, problem.clone())))
+                            })
+                            .collect(),
+                    )
+                },
+            );
+        }
     }
 
     fn new_id(&mut self) -> UploadId {
@@ -257,7 +359,14 @@ impl QueueActor {
                 )
             }
             QueueCommand::Confirm(batch, accept) => self.confirm(batch, accept),
-            QueueCommand::SetTarget(target) => self.target = *target,
+            QueueCommand::SetTarget(target) => {
+                self.target = *target;
+                self.resume_for_target();
+            }
+            QueueCommand::Resume(files) => {
+                self.resumable.push((batch, files));
+                self.resume_for_target();
+            }
             QueueCommand::Cancel(id) => {
                 self.cancel(id);
                 self.settle();
@@ -265,6 +374,12 @@ impl QueueActor {
             QueueCommand::CancelAll => {
                 let mut ids: Vec<_> = self.jobs.keys().copied().collect();
                 ids.sort_unstable();
+                for id in ids {
+                    self.cancel(id);
+                }
+                self.settle();
+            }
+            QueueCommand::CancelEach(ids) => {
                 for id in ids {
                     self.cancel(id);
                 }

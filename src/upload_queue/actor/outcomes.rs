@@ -10,7 +10,7 @@ use crate::upload_queue::planner::{FailureClass, Outcome, RequestId, Requeue};
 use crate::upload_queue::{QueueEvent, UploadError, UploadId};
 
 /// Said of a file whose earlier try may have been stored although no answer said so.
-const MAY_BE_THERE_TWICE: &str = "It may be on the server twice: an earlier try was stored without an answer. The duplicate is never used and expires on its own.";
+pub(super) const MAY_BE_THERE_TWICE: &str = "It may be on the server twice: an earlier try was stored without an answer. The duplicate is never used and expires on its own.";
 
 impl QueueActor {
     pub(super) fn answered(
@@ -130,7 +130,11 @@ impl QueueActor {
         // Written before anyone hears of it: an ID the operator saw is an ID on disk.
         if !staged.is_empty() {
             self.busy += 1;
-            let _ = self.history.send(staged);
+            let _ = self
+                .history
+                .send(crate::upload_queue::history_writer::ToWriter::Record(
+                    staged,
+                ));
         }
     }
 

@@ -20,6 +20,7 @@ impl QueueActor {
         let Some(target) = self.target.clone() else {
             return;
         };
+        self.record_pending(&target);
         while let Some(plan) = self.planner.next_request(now(), self.in_flight) {
             self.in_flight += 1;
             let mut files = Vec::with_capacity(plan.files.len());

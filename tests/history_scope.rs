@@ -22,6 +22,8 @@ async fn stage(home: &CliHome, server: &StagingServer, org: &str, files: &[&str]
 async fn history_lists_only_the_organization_and_server_it_resolves() {
     let server = StagingServer::start().await;
     let other_server = StagingServer::start().await;
+    server.add_organization(ORG_B, "Beta Labs");
+    other_server.add_organization(ORG_B, "Beta Labs");
     other_server.number_ids_from(1000);
     let home = CliHome::new();
     let a = home.file("a.pdf", 100, 1);
@@ -95,6 +97,7 @@ async fn history_lists_only_the_organization_and_server_it_resolves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_no_organization_known_history_lists_everything_under_its_organization() {
     let server = StagingServer::start().await;
+    server.add_organization(ORG_B, "Beta Labs");
     let home = CliHome::new();
     let a = home.file("a.pdf", 100, 1);
     let b = home.file("b.pdf", 200, 2);

@@ -41,8 +41,9 @@ fn painted_colors(harness: &Harness<'_, StagerApp>, text: &str) -> Vec<egui::Col
 #[test]
 fn a_file_with_less_than_five_minutes_left_stands_out() {
     let world = World::with_good_key();
-    history_seed::write(
+    history_seed::write_on(
         &world.dir.path().join("app/data/history.sqlite3"),
+        &world.server_as_recorded(),
         &[
             entry(1, "soon.txt", 10, minutes(56), None),
             entry(2, "later.txt", 10, minutes(54), None),

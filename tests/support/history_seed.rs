@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use asteroid_stager::history::{HistoryEntry, HistoryStore, StagedGroup};
+use asteroid_stager::history::{GroupSource, HistoryEntry, HistoryStore, StagedGroup};
 
 use super::ORG;
 
@@ -17,13 +17,14 @@ pub fn seeded_id(n: u64) -> String {
 pub fn group(label: &str, ago: Duration) -> StagedGroup {
     StagedGroup {
         id: uuid::Uuid::new_v4().to_string(),
-        label: label.to_owned(),
+        source: GroupSource::Labelled(label.to_owned()),
         created_at: SystemTime::now() - ago,
     }
 }
 
 /// File number `n` of `size` bytes, staged `ago` before now in `group` (at `place`), for
-/// the test organization; where it came from is unknown (it cannot be staged again).
+/// the test organization on the default server (see [`write_on`] for another one); where
+/// it came from is unknown (it cannot be staged again).
 pub fn entry(
     n: u64,
     name: &str,
@@ -36,6 +37,7 @@ pub fn entry(
         name: name.to_owned(),
         size,
         organization_id: ORG.to_owned(),
+        server: asteroid_stager::DEFAULT_BASE_URL.to_owned(),
         staged_at: SystemTime::now() - ago,
         group: group.map(|(g, _)| g.clone()),
         place_in_group: group.map(|(_, place)| place),
@@ -48,4 +50,17 @@ pub fn write(path: &Path, entries: &[HistoryEntry]) {
     std::fs::create_dir_all(path.parent().expect("a folder")).expect("history folder");
     let (history, _) = HistoryStore::open(path);
     history.record(entries).expect("history written");
+}
+
+/// As [`write`], with every entry staged on `server` (as the history records it), so the
+/// window, which lists only the server in use, shows them.
+pub fn write_on(path: &Path, server: &str, entries: &[HistoryEntry]) {
+    let on_server: Vec<HistoryEntry> = entries
+        .iter()
+        .map(|entry| HistoryEntry {
+            server: server.to_owned(),
+            ..entry.clone()
+        })
+        .collect();
+    write(path, &on_server);
 }

@@ -26,8 +26,9 @@ fn a_group_or_a_selection_over_200_mb_says_so() {
     let minute = Duration::from_secs(60);
     let (alpha, beta) = (group("Alpha", minute), group("Beta", minute));
     let (exactly, over) = (group("Exactly", minute), group("Over", minute));
-    history_seed::write(
+    history_seed::write_on(
         &world.dir.path().join("app/data/history.sqlite3"),
+        &world.server_as_recorded(),
         &[
             entry(1, "a.bin", 150 * MB, minute, Some((&alpha, 0))),
             entry(2, "b.bin", 150 * MB, minute, Some((&beta, 0))),

@@ -5,7 +5,6 @@
 //! egui_kittest panics on any character it would draw as a box, so reaching the rows proves
 //! they were drawn; the font checks say which fonts drew them.
 
-use crate::support;
 use crate::window_support;
 
 use std::time::{Duration, SystemTime};

@@ -1,7 +1,6 @@
 //! The "files staged" notification (and the taskbar's request for attention) when a group
 //! finishes while the window is in the background, and its off switch in Settings.
 
-use crate::support;
 use crate::window_support;
 
 use std::sync::Arc;

@@ -1,7 +1,6 @@
 //! The window lists and copies only the staged files of the organization and server in
 //! use (issue 16.5), and names each group by what it was made from (issue 16.9).
 
-use crate::support;
 use crate::window_support;
 
 use std::time::{Duration, SystemTime};

@@ -8,3 +8,4 @@ mod support;
 
 mod cli;
 mod unreadable_input;
+mod readme;

@@ -199,7 +199,7 @@ fn scenarios() -> Vec<Scenario> {
 }
 
 /// The figures the reliability section of the README quotes: run with
-/// `cargo test --test reliability -- --nocapture every_fault` to see the table. Each
+/// `cargo test --test retries -- --nocapture reliability::every_fault` to see the table. Each
 /// fault has its own server; "lost" counts files that never ended, IDs in the history the
 /// server never issued, and IDs issued for other bytes than the file's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

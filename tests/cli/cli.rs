@@ -6,80 +6,18 @@ use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use support::cli::text;
+use support::cli::{CliHome, arg, env_refs, server_env, text};
 use support::{Fault, KEY, ORG, StagingServer, write_pattern_file};
-
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn file(&self, name: &str, size: usize) -> PathBuf {
-        let p = self.dir.path().join(name);
-        write_pattern_file(&p, size);
-        p
-    }
-
-    fn history(&self) -> serde_json::Value {
-        let path = self.dir.path().join("data/asteroid-stager/history.sqlite3");
-        let (history, _) = asteroid_stager::history::HistoryStore::open(&path);
-        serde_json::json!({ "entries": history.entries().unwrap() })
-    }
-
-    /// Runs the binary with HOME and every XDG folder inside this temporary home, and a
-    /// D-Bus address where nothing listens (so no run can reach the desktop's keychain)
-    /// unless `env` names another.
-    async fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-        let mut cmd = support::cli::command(self.dir.path());
-        cmd.args(args)
-            .envs(env.iter().copied())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        if let Some(text) = stdin {
-            use tokio::io::AsyncWriteExt;
-            let mut input = child.stdin.take().unwrap();
-            input.write_all(text.as_bytes()).await.unwrap();
-        }
-        drop(child.stdin.take());
-        tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
-            .await
-            .expect("the binary finished within 60 s")
-            .unwrap()
-    }
-}
-
-fn with_server(server: &StagingServer) -> Vec<(&'static str, String)> {
-    vec![
-        ("ASTEROID_API_KEY", KEY.to_owned()),
-        ("ASTEROID_BASE_URL", server.base_url.clone()),
-    ]
-}
-
-fn env_refs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stage_prints_the_temp_files_envelope_in_input_order() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let a = home.file("b report.pdf", 5000);
     let b = home.file("a data.csv", 70);
-    let env = with_server(&server);
+    let env = server_env(&server);
     let out = home
-        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .run_with_input(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
         .await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
 
@@ -96,24 +34,20 @@ async fn stage_prints_the_temp_files_envelope_in_input_order() {
     // The organization came from the key, and the IDs are in the history on disk.
     assert_eq!(server.context_calls(), 1);
     let history = home.history();
-    let ids: Vec<_> = history["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].clone())
-        .collect();
-    assert!(ids.contains(&files[0]["id"]) && ids.contains(&files[1]["id"]));
-    assert_eq!(history["entries"][0]["organizationId"], ORG);
+    let ids: Vec<_> = history.iter().map(|e| e.id.as_str()).collect();
+    assert!(ids.contains(&files[0]["id"].as_str().unwrap()));
+    assert!(ids.contains(&files[1]["id"].as_str().unwrap()));
+    assert_eq!(history[0].organization_id, ORG);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_input_exits_2_and_uploads_nothing() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let good = home.file("good.pdf", 10);
     let folder = home.dir.path().join("a folder");
     std::fs::create_dir(&folder).unwrap();
-    let env = with_server(&server);
+    let env = server_env(&server);
     let env = env_refs(&env);
 
     let missing = home.dir.path().join("missing.pdf");
@@ -153,7 +87,7 @@ async fn wrong_input_exits_2_and_uploads_nothing() {
         ),
     ];
     for (args, env, expected) in cases {
-        let out = home.run(&args, &env, None).await;
+        let out = home.run_with_input(&args, &env, None).await;
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
@@ -165,7 +99,7 @@ async fn wrong_input_exits_2_and_uploads_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partial_failure_exits_1_and_still_prints_and_records_the_staged() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let a = home.file("a.txt", 10);
     let b = home.file("b.txt", 10);
     // The shared request fails, then a.txt alone is refused; b.txt gets through.
@@ -173,10 +107,10 @@ async fn a_partial_failure_exits_1_and_still_prints_and_records_the_staged() {
         Fault::Status(400, "Invalid file upload request."),
         Fault::Status(400, "Invalid file upload request."),
     ]);
-    let mut env = with_server(&server);
+    let mut env = server_env(&server);
     env.push(("ASTEROID_ORG_ID", ORG.to_owned()));
     let out = home
-        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .run_with_input(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
         .await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -190,7 +124,7 @@ async fn a_partial_failure_exits_1_and_still_prints_and_records_the_staged() {
     assert_eq!(names.len(), 1);
     assert!(stderr.contains("Invalid file upload request."), "{stderr}");
     assert!(stderr.contains("1 of 2 file(s) staged"), "{stderr}");
-    assert_eq!(home.history()["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(home.history().len(), 1);
     assert_eq!(server.context_calls(), 0, "ASTEROID_ORG_ID was used");
 }
 
@@ -201,10 +135,12 @@ async fn several_organizations_must_be_chosen() {
         (ORG, "Acme"),
         ("99999999-2222-3333-4444-555555555555", "Other"),
     ]);
-    let home = Home::new();
+    let home = CliHome::new();
     let a = home.file("a.txt", 10);
-    let env = with_server(&server);
-    let out = home.run(&["stage", arg(&a)], &env_refs(&env), None).await;
+    let env = server_env(&server);
+    let out = home
+        .run_with_input(&["stage", arg(&a)], &env_refs(&env), None)
+        .await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -217,7 +153,7 @@ async fn several_organizations_must_be_chosen() {
     );
 
     let out = home
-        .run(
+        .run_with_input(
             &["stage", "--org", &format!(" {{{ORG}}} "), arg(&a)],
             &env_refs(&env),
             None,
@@ -253,25 +189,20 @@ fn assert_no_key(home: &Path, out: &Output) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_key_never_appears_in_output_or_files() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let a = home.file("a.txt", 10);
     let b = home.file("b.bin", 300_000);
-    let mut env = with_server(&server);
+    let mut env = server_env(&server);
     env.push(("RUST_LOG", "trace".to_owned()));
     let out = home
-        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .run_with_input(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
         .await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     // The logs were on (so the check below can fail), and staging went through.
     assert!(stderr.contains("TRACE"), "RUST_LOG=trace took effect");
     assert_eq!(server.context_calls(), 1);
-    let recorded: Vec<String> = home.history()["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap().to_owned())
-        .collect();
+    let recorded = home.history_ids();
     assert_eq!(
         recorded,
         server.issued_ids(),
@@ -285,7 +216,9 @@ async fn the_key_never_appears_in_output_or_files() {
 
     // The key commands, logging too, on a machine without a keychain.
     for action in ["status", "delete"] {
-        let out = home.run(&["key", action], &env_refs(&env), None).await;
+        let out = home
+            .run_with_input(&["key", action], &env_refs(&env), None)
+            .await;
         assert_no_key(home.dir.path(), &out);
     }
 }
@@ -295,13 +228,13 @@ async fn the_key_never_appears_in_output_or_files() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_that_echoes_the_key_is_shown_without_it() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let a = home.file("a.txt", 10);
     server.push_faults([Fault::StatusEchoingKey(401)]);
-    let mut env = with_server(&server);
+    let mut env = server_env(&server);
     env.push(("RUST_LOG", "trace".to_owned()));
     let out = home
-        .run(&["stage", "--org", ORG, arg(&a)], &env_refs(&env), None)
+        .run_with_input(&["stage", "--org", ORG, arg(&a)], &env_refs(&env), None)
         .await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -328,13 +261,13 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn version_and_help_are_there() {
-    let home = Home::new();
-    let out = home.run(&["--version"], &[], None).await;
+    let home = CliHome::new();
+    let out = home.run_with_input(&["--version"], &[], None).await;
     assert_eq!(
         text(&out.stdout).trim(),
         format!("asteroid-stager {}", env!("CARGO_PKG_VERSION"))
     );
-    let out = home.run(&["stage", "--help"], &[], None).await;
+    let out = home.run_with_input(&["stage", "--help"], &[], None).await;
     assert!(text(&out.stdout).contains("--org <UUID>"));
 }
 
@@ -370,7 +303,7 @@ async fn key_set_status_delete_through_the_real_keychain() {
         return;
     };
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     // `localhost`, not 127.0.0.1: its own keychain account, apart from the other tests.
     let base = format!("http://localhost:{}/agents/v2", server.port);
     let env = [
@@ -379,10 +312,10 @@ async fn key_set_status_delete_through_the_real_keychain() {
     ];
 
     let out = home
-        .run(&["key", "set"], &env, Some(&format!("  {KEY}\n")))
+        .run_with_input(&["key", "set"], &env, Some(&format!("  {KEY}\n")))
         .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let out = home.run(&["key", "status"], &env, None).await;
+    let out = home.run_with_input(&["key", "status"], &env, None).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("is stored in Secret Service"));
 
@@ -404,19 +337,19 @@ async fn key_set_status_delete_through_the_real_keychain() {
 
     let a = home.file("a.txt", 10);
     let out = home
-        .run(&["stage", "--org", ORG, arg(&a)], &env, None)
+        .run_with_input(&["stage", "--org", ORG, arg(&a)], &env, None)
         .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     for file in walk(home.dir.path()) {
         assert!(!text(&std::fs::read(&file).unwrap()).contains(KEY));
     }
 
-    let out = home.run(&["key", "delete"], &env, None).await;
+    let out = home.run_with_input(&["key", "delete"], &env, None).await;
     assert_eq!(out.status.code(), Some(0));
-    let out = home.run(&["key", "status"], &env, None).await;
+    let out = home.run_with_input(&["key", "status"], &env, None).await;
     assert_eq!(out.status.code(), Some(1));
     let out = home
-        .run(&["stage", "--org", ORG, arg(&a)], &env, None)
+        .run_with_input(&["stage", "--org", ORG, arg(&a)], &env, None)
         .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("No API key is stored for localhost"));
@@ -427,14 +360,14 @@ async fn key_set_status_delete_through_the_real_keychain() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_keychain_the_message_is_plain_and_the_environment_key_works() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let nowhere = format!("unix:path={}", home.dir.path().join("no-bus").display());
     let env = [
         ("DBUS_SESSION_BUS_ADDRESS", nowhere.as_str()),
         ("ASTEROID_BASE_URL", server.base_url.as_str()),
     ];
     for action in ["status", "delete"] {
-        let out = home.run(&["key", action], &env, None).await;
+        let out = home.run_with_input(&["key", action], &env, None).await;
         assert_eq!(out.status.code(), Some(1), "key {action}");
         assert!(
             text(&out.stderr).contains("No keychain is available"),
@@ -442,12 +375,12 @@ async fn without_a_keychain_the_message_is_plain_and_the_environment_key_works()
             text(&out.stderr)
         );
     }
-    let out = home.run(&["key", "set"], &env, Some(KEY)).await;
+    let out = home.run_with_input(&["key", "set"], &env, Some(KEY)).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(!text(&out.stderr).contains(KEY));
 
     let a = home.file("a.txt", 10);
-    let out = home.run(&["stage", arg(&a)], &env, None).await;
+    let out = home.run_with_input(&["stage", arg(&a)], &env, None).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("ASTEROID_API_KEY"),
@@ -456,14 +389,16 @@ async fn without_a_keychain_the_message_is_plain_and_the_environment_key_works()
     );
     let mut with_key = env.to_vec();
     with_key.push(("ASTEROID_API_KEY", KEY));
-    let out = home.run(&["stage", arg(&a)], &with_key, None).await;
+    let out = home
+        .run_with_input(&["stage", arg(&a)], &with_key, None)
+        .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_folder_tree_is_staged_in_order_without_its_hidden_files() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let tree = home.dir.path().join("Client scans");
     for inside in [
         "2024/b.pdf",
@@ -478,10 +413,10 @@ async fn a_folder_tree_is_staged_in_order_without_its_hidden_files() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         write_pattern_file(&path, 100);
     }
-    let mut env = with_server(&server);
+    let mut env = server_env(&server);
     env.push(("ASTEROID_ORG_ID", ORG.to_owned()));
     let out = home
-        .run(&["stage", arg(&tree)], &env_refs(&env), None)
+        .run_with_input(&["stage", arg(&tree)], &env_refs(&env), None)
         .await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -506,24 +441,24 @@ async fn a_folder_tree_is_staged_in_order_without_its_hidden_files() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_lists_what_was_staged_for_people_and_scripts() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let a = home.file("a.txt", 10);
     let b = home.file("b.txt", 20);
-    let mut env = with_server(&server);
+    let mut env = server_env(&server);
     env.push(("ASTEROID_ORG_ID", ORG.to_owned()));
     let staged = home
-        .run(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
+        .run_with_input(&["stage", arg(&a), arg(&b)], &env_refs(&env), None)
         .await;
     assert_eq!(staged.status.code(), Some(0), "{}", text(&staged.stderr));
 
-    let out = home.run(&["history", "--json"], &[], None).await;
+    let out = home.run_with_input(&["history", "--json"], &[], None).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // The same envelope `stage` printed: the IDs the server issued, reusable as they are.
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let printed: serde_json::Value = serde_json::from_slice(&staged.stdout).unwrap();
     assert_eq!(listed, printed);
 
-    let out = home.run(&["history"], &[], None).await;
+    let out = home.run_with_input(&["history"], &[], None).await;
     let stdout = text(&out.stdout);
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(
@@ -537,10 +472,12 @@ async fn history_lists_what_was_staged_for_people_and_scripts() {
     );
 
     // Nothing staged yet anywhere: an empty envelope, and a plain word on stderr.
-    let empty = Home::new();
-    let out = empty.run(&["history", "--json"], &[], None).await;
+    let empty = CliHome::new();
+    let out = empty
+        .run_with_input(&["history", "--json"], &[], None)
+        .await;
     assert_eq!(text(&out.stdout).trim(), r#"{"tempFiles":[]}"#);
-    let out = empty.run(&["history", "--all"], &[], None).await;
+    let out = empty.run_with_input(&["history", "--all"], &[], None).await;
     assert_eq!(out.status.code(), Some(0));
     assert!(
         text(&out.stderr).contains("No file has been staged"),

@@ -7,5 +7,5 @@
 mod support;
 
 mod cli;
-mod unreadable_input;
 mod readme;
+mod unreadable_input;

@@ -42,5 +42,8 @@ fn a_moved_test_file_is_caught() {
     );
     assert_eq!(named, ["tests/guarantees.rs", "tests/", "tests/retries/"]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    assert!(!root.join(&named[0]).exists(), "tests/guarantees.rs was moved");
+    assert!(
+        !root.join(&named[0]).exists(),
+        "tests/guarantees.rs was moved"
+    );
 }

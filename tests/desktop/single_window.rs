@@ -15,7 +15,7 @@ use std::time::Duration;
 use asteroid_stager::history::HistoryStore;
 use support::{KEY, NO_DBUS, ORG, StagingServer};
 
-const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
+use support::cli::BIN;
 
 /// A process killed when the test ends, however it ends.
 struct Killed(Child);

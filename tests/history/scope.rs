@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use support::cli_home::{CliHome, arg, env_refs, printed_ids, server_env, text};
+use support::cli::{CliHome, arg, env_refs, printed_ids, server_env, text};
 use support::{ORG, StagingServer};
 
 const ORG_B: &str = "22222222-2222-3333-4444-555555555555";
@@ -24,9 +24,9 @@ async fn history_lists_only_the_organization_and_server_it_resolves() {
     let other_server = StagingServer::start().await;
     other_server.number_ids_from(1000);
     let home = CliHome::new();
-    let a = home.file("a.pdf", 100, 1);
-    let b = home.file("b.pdf", 200, 2);
-    let c = home.file("c.pdf", 300, 3);
+    let a = home.seeded_file("a.pdf", 100, 1);
+    let b = home.seeded_file("b.pdf", 200, 2);
+    let c = home.seeded_file("c.pdf", 300, 3);
     let ids_a = stage(&home, &server, ORG, &[arg(&a)]).await;
     let ids_b = stage(&home, &server, ORG_B, &[arg(&b)]).await;
     let ids_elsewhere = stage(&home, &other_server, ORG_B, &[arg(&c)]).await;
@@ -96,8 +96,8 @@ async fn history_lists_only_the_organization_and_server_it_resolves() {
 async fn with_no_organization_known_history_lists_everything_under_its_organization() {
     let server = StagingServer::start().await;
     let home = CliHome::new();
-    let a = home.file("a.pdf", 100, 1);
-    let b = home.file("b.pdf", 200, 2);
+    let a = home.seeded_file("a.pdf", 100, 1);
+    let b = home.seeded_file("b.pdf", 200, 2);
     let ids_a = stage(&home, &server, ORG, &[arg(&a)]).await;
     let ids_b = stage(&home, &server, ORG_B, &[arg(&b)]).await;
 

@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use support::cli_home::{CliHome, Stdout, arg, env_refs, printed_ids, server_env, text};
+use support::cli::{CliHome, Stdout, arg, env_refs, printed_ids, server_env, text};
 use support::{ORG, StagingServer};
 
 fn says_where_the_ids_are(stderr: &str) {
@@ -27,7 +27,7 @@ async fn stage_exits_1_when_its_json_cannot_be_written() {
         (Stdout::ClosedPipe, "the program reading it had stopped"),
     ] {
         let home = CliHome::new();
-        let file = home.file("report.pdf", 1000, 7);
+        let file = home.seeded_file("report.pdf", 1000, 7);
         let env = server_env(&server);
         let out = home
             .run_to(
@@ -59,7 +59,7 @@ async fn stage_exits_1_when_its_json_cannot_be_written() {
 async fn history_json_exits_1_when_it_cannot_be_written() {
     let server = StagingServer::start().await;
     let home = CliHome::new();
-    let file = home.file("report.pdf", 1000, 7);
+    let file = home.seeded_file("report.pdf", 1000, 7);
     let env = server_env(&server);
     let mut env = env_refs(&env);
     env.push(("ASTEROID_ORG_ID", ORG));

@@ -7,12 +7,10 @@
 use crate::support;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use support::scenario::{Meddle, Scenario, run, scenario};
 use support::{
-    Fault, KEY, NO_DBUS, Normalize, ORG, ServerFlavor, ServerOptions, StagingServer,
-    write_seeded_file,
+    Fault, Normalize, ORG, ServerFlavor, ServerOptions, StagingServer, write_seeded_file,
 };
 
 fn small_shared(name: &'static str, names: &[&str], faults: Vec<Fault>) -> Scenario {
@@ -231,32 +229,14 @@ async fn an_early_413_is_reported_as_too_large() {
     assert_eq!(o.ledger.stored, 0);
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
-
 async fn stage_with_binary(
     server: &StagingServer,
     home: &Path,
     files: &[PathBuf],
 ) -> std::process::Output {
-    let run = tokio::process::Command::new(BIN)
-        .arg("stage")
-        .arg("--org")
-        .arg(ORG)
-        .args(files)
-        .env("ASTEROID_API_KEY", KEY)
-        .env("ASTEROID_BASE_URL", &server.base_url)
-        .env_remove("ASTEROID_ORG_ID")
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
-        .stdin(std::process::Stdio::null())
-        .output();
-    tokio::time::timeout(Duration::from_secs(60), run)
-        .await
-        .expect("the binary finished within 60 s")
-        .unwrap()
+    let mut cmd = support::cli::command_for(home, server);
+    cmd.args(["stage", "--org", ORG]).args(files);
+    support::cli::output(cmd).await
 }
 
 /// The server stores the file and then drops the connection without answering: the app

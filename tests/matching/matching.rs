@@ -80,7 +80,7 @@ async fn stage_confusable_names(flavor: ServerFlavor, normalize: Normalize) {
     let folder = home.folder("Confusable");
     let names = write_confusable_files(&folder);
     let out = home
-        .run(&server.base_url, &["stage", folder.to_str().unwrap()])
+        .run_on(&server.base_url, &["stage", folder.to_str().unwrap()])
         .await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -117,7 +117,7 @@ async fn one_id_for_two_files_sends_each_again_alone_with_the_twice_note() {
     std::fs::write(folder.join("a.txt"), "the first file").unwrap();
     std::fs::write(folder.join("b.txt"), "the second file").unwrap();
     let out = home
-        .run(&server.base_url, &["stage", folder.to_str().unwrap()])
+        .run_on(&server.base_url, &["stage", folder.to_str().unwrap()])
         .await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");

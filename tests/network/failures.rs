@@ -10,7 +10,7 @@ use std::time::Duration;
 use asteroid_stager::api::{ApiClient, ClientOptions};
 use asteroid_stager::endpoint::BaseUrl;
 use asteroid_stager::key_store::ApiKey;
-use support::command_line::{Home, arg, text};
+use support::cli::{CliHome, arg, text};
 use support::proxy::ConnectProxy;
 use support::{KEY, ORG, ServerOptions, StagingServer, Transport};
 
@@ -46,7 +46,7 @@ async fn tls_server() -> StagingServer {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_untrusted_certificate_is_said_in_words_and_not_retried() {
     let server = tls_server().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 1000);
     // This computer trusts another CA than the one that made the server's certificate.
     let trusted = home.path().join("company-ca.pem");
@@ -80,7 +80,7 @@ async fn an_expired_certificate_is_said_in_words_and_not_retried() {
         ..Default::default()
     })
     .await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 1000);
     let trusted = home.path().join("ca.pem");
     std::fs::write(&trusted, server.ca_pem.clone().unwrap()).unwrap();
@@ -108,7 +108,7 @@ async fn an_expired_certificate_is_said_in_words_and_not_retried() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proxy_that_wants_a_password_is_said_in_words_and_not_retried() {
     let proxy = ConnectProxy::start(Some(("ops", "s3cret")), 9).await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 1000);
     let proxy_url = proxy.url();
     let env = [
@@ -133,7 +133,7 @@ async fn a_certificate_for_another_name_is_said_in_words() {
     // trusted but made out for 127.0.0.1, not for the name asked for.
     let server = tls_server().await;
     let proxy = ConnectProxy::start(Some(("ops", "s3cret")), server.port).await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 1000);
     let trusted = home.path().join("ca.pem");
     std::fs::write(&trusted, server.ca_pem.clone().unwrap()).unwrap();

@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use support::command_line::{Home, arg, env_refs, server_env, text};
+use support::cli::{CliHome, arg, env_refs, server_env, text};
 use support::{Fault, KEY, ORG, StagingServer};
 
 /// The key with every character written as a JSON `\uXXXX` escape.
@@ -34,7 +34,7 @@ fn traced(server: &StagingServer) -> Vec<(&'static str, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_staging_answer_that_holds_the_key_is_shown_without_it() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 100);
     let env = traced(&server);
     let bodies = [
@@ -71,7 +71,7 @@ async fn a_staging_answer_that_holds_the_key_is_shown_without_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_answer_that_holds_the_key_is_shown_without_it() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 100);
     let env = traced(&server);
     for body in [

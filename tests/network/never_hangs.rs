@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use asteroid_stager::api::{ApiError, ClientOptions};
 use asteroid_stager::endpoint::OrganizationId;
 use asteroid_stager::local_file::LocalFile;
-use support::command_line::{Home, arg, text};
+use support::cli::{CliHome, arg, text};
 use support::{ORG, StagingServer};
 
 /// The keychain's deadline, as the message says it.
@@ -43,7 +43,7 @@ fn silent_bus_telling(dir: &std::path::Path) -> (String, tokio::sync::mpsc::Unbo
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_keychain_that_never_answers_ends_with_a_plain_message() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 100);
     let bus = silent_bus(home.path());
     let started = Instant::now();
@@ -81,7 +81,7 @@ async fn a_keychain_that_never_answers_ends_with_a_plain_message() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_swapped_for_a_fifo_does_not_block_the_upload() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let path = home.file("scan.pdf", 1000);
     let file = LocalFile::inspect(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
@@ -119,7 +119,7 @@ async fn a_file_swapped_for_a_fifo_does_not_block_the_upload() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ctrl_c_while_the_keychain_does_not_answer_ends_the_command() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 100);
     let (bus, mut accepted) = silent_bus_telling(home.path());
     let child = home

@@ -4,13 +4,13 @@
 
 use crate::support;
 
-use support::command_line::{Home, arg, env_refs, server_env, text};
+use support::cli::{CliHome, arg, env_refs, server_env, text};
 use support::{Fault, ORG, StagingServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirect_that_drops_the_body_is_not_followed_by_a_second_upload() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("report.pdf", 20_000);
     let env = server_env(&server);
     for (run, status) in [301u16, 302, 303].into_iter().enumerate() {
@@ -51,7 +51,7 @@ async fn a_redirect_that_drops_the_body_is_not_followed_by_a_second_upload() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_307_after_an_upload_sends_the_body_again_and_stores_it_once() {
     let server = StagingServer::start().await;
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("report.pdf", 20_000);
     server.push_faults([Fault::RedirectSameHost("/agents/v2/moved/{org}".into())]);
     let env = server_env(&server);

@@ -13,8 +13,8 @@ use asteroid_stager::api::{ApiError, ClientOptions};
 use asteroid_stager::local_file::LocalFile;
 use asteroid_stager::upload_queue::{QueueEvent, QueueOptions, UploadId, UploadQueue};
 use support::cli::{command, output};
+use support::queue_events::{retry_delays, until_done};
 use support::{Fault, KEY, ORG, StagingServer, write_seeded_file};
-use tokio::sync::mpsc::UnboundedReceiver;
 
 fn files(dir: &std::path::Path, names: &[&str], size: usize) -> Vec<LocalFile> {
     names
@@ -24,39 +24,6 @@ fn files(dir: &std::path::Path, names: &[&str], size: usize) -> Vec<LocalFile> {
             let path = dir.join(name);
             write_seeded_file(&path, size, i as u64);
             LocalFile::inspect(&path).unwrap()
-        })
-        .collect()
-}
-
-/// Every event until each file ended (deadline 60 s).
-async fn until_done(
-    events: &mut UnboundedReceiver<QueueEvent>,
-    ids: &[UploadId],
-) -> Vec<QueueEvent> {
-    let mut open: std::collections::HashSet<UploadId> = ids.iter().copied().collect();
-    let mut seen = Vec::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while !open.is_empty() {
-        let event = tokio::time::timeout_at(deadline, events.recv())
-            .await
-            .expect("the queue finished in time")
-            .expect("the queue is alive");
-        if event.is_final()
-            && let Some(id) = event.id()
-        {
-            open.remove(&id);
-        }
-        seen.push(event);
-    }
-    seen
-}
-
-fn retry_delays(events: &[QueueEvent]) -> Vec<(u32, Duration)> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            QueueEvent::Retrying { attempt, delay, .. } => Some((*attempt, *delay)),
-            _ => None,
         })
         .collect()
 }

@@ -6,12 +6,12 @@ use crate::support;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use support::command_line::{Home, RUN_LIMIT, arg};
+use support::cli::{CliHome, RUN_LIMIT, arg};
 use support::{KEY, ServerOptions, StagingServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stage_waits_for_a_server_that_starts_late() {
-    let home = Home::new();
+    let home = CliHome::new();
     let file = home.file("a.txt", 5_000);
     // A port where nothing listens yet.
     let port = {

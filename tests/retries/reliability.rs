@@ -15,7 +15,7 @@ use asteroid_stager::history::HistoryStore;
 use asteroid_stager::local_file::LocalFile;
 use asteroid_stager::upload_queue::{QueueEvent, QueueOptions};
 use support::scenario::{Meddle, Scenario, run, scenario};
-use support::{Fault, KEY, NO_DBUS, NameChange, ORG, ServerFlavor, ServerOptions, StagingServer};
+use support::{Fault, NameChange, ORG, ServerFlavor, ServerOptions, StagingServer};
 use support::{busboy_file_name, quoted_filename, write_pattern_file};
 
 fn quick(stall: bool) -> ClientOptions {
@@ -460,25 +460,15 @@ async fn hostile_file_names_cannot_break_out_of_their_header() {
     }
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
-
 fn stage_command(
     server: &StagingServer,
     home: &Path,
     files: &[std::path::PathBuf],
 ) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(BIN);
+    let mut cmd = support::cli::command_for(home, server);
     cmd.arg("stage")
         .args(files)
-        .env("ASTEROID_API_KEY", KEY)
-        .env("ASTEROID_BASE_URL", &server.base_url)
         .env("ASTEROID_ORG_ID", ORG)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     cmd

@@ -31,7 +31,7 @@ async fn a_server_that_starts_late_gets_every_file_once() {
     }
     let port = StagingServer::free_port();
     let mut child = home
-        .command(&base_url(port), &["stage", folder.to_str().unwrap()])
+        .command_on(&base_url(port), &["stage", folder.to_str().unwrap()])
         .spawn()
         .unwrap();
     let mut stdout = child.stdout.take().unwrap();
@@ -92,7 +92,7 @@ async fn with_wait_0_an_unreachable_server_fails_as_before() {
     std::fs::write(&file, "a").unwrap();
     let port = StagingServer::free_port();
     let out = home
-        .run(
+        .run_on(
             &base_url(port),
             &["stage", "--wait", "0", file.to_str().unwrap()],
         )

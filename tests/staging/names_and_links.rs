@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use support::cli_home::{CliHome, arg, env_refs, printed_ids, server_env, text};
+use support::cli::{CliHome, arg, env_refs, printed_ids, server_env, text};
 use support::{ORG, StagingServer, seeded_bytes, sha256_hex};
 
 #[cfg(unix)]
@@ -12,7 +12,7 @@ async fn a_name_with_terminal_escapes_is_shown_escaped_and_sent_as_it_is() {
     let server = StagingServer::start().await;
     let home = CliHome::new();
     let name = "\u{1b}[2J\u{1b}]0;pwned\u{7}red.pdf";
-    let file = home.file(name, 100, 1);
+    let file = home.seeded_file(name, 100, 1);
     let env = server_env(&server);
     let mut env = env_refs(&env);
     env.push(("ASTEROID_ORG_ID", ORG));
@@ -52,9 +52,9 @@ async fn a_name_with_terminal_escapes_is_shown_escaped_and_sent_as_it_is() {
 async fn a_folder_linked_inside_the_tree_stages_each_file_once() {
     let server = StagingServer::start().await;
     let home = CliHome::new();
-    let a = home.file("Work/scans/a.pdf", 100, 1);
-    let b = home.file("Work/scans/b.pdf", 200, 2);
-    let c = home.file("Work/c.pdf", 300, 3);
+    let a = home.seeded_file("Work/scans/a.pdf", 100, 1);
+    let b = home.seeded_file("Work/scans/b.pdf", 200, 2);
+    let c = home.seeded_file("Work/c.pdf", 300, 3);
     let root = c.parent().unwrap().to_path_buf();
     std::os::unix::fs::symlink("scans", root.join("Inbox")).unwrap();
     let env = server_env(&server);

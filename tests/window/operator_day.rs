@@ -15,18 +15,9 @@ use egui_kittest::kittest::Queryable;
 use asteroid_stager::clipboard::ClipboardContent;
 use asteroid_stager::ui::StagerApp;
 use window_support::{
-    Dropped, Fault, World, copied_texts, root_viewport, viewport_commands, wait_for, wait_for_text,
-    wait_ready, wait_until,
+    Fault, World, copied_texts, drop_paths, root_viewport, viewport_commands, wait_for,
+    wait_for_text, wait_ready, wait_until,
 };
-
-fn drop_files(harness: &mut Harness<'_, StagerApp>, paths: &[std::path::PathBuf]) {
-    for path in paths {
-        harness
-            .input_mut()
-            .dropped_files
-            .push(Arc::new(Dropped(path.clone())));
-    }
-}
 
 /// Clicks and returns what the click put on the clipboard.
 fn click_and_copy(harness: &mut Harness<'_, StagerApp>, label: &str) -> String {
@@ -52,9 +43,9 @@ fn two_rows_selected_in_different_groups_are_copied_together() {
     let c = world.file("c.txt", b"gamma");
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
-    drop_files(&mut harness, &[a, b]);
+    drop_paths(&mut harness, &[a, b]);
     wait_for(&mut harness, "Copy the ID of b.txt");
-    drop_files(&mut harness, &[c]);
+    drop_paths(&mut harness, &[c]);
     wait_for(&mut harness, "Copy the ID of c.txt");
     // Two groups, the newest first, each with its own tempFiles JSON.
     // Each named by what was dropped.
@@ -103,7 +94,7 @@ fn a_group_lists_and_copies_its_files_in_the_order_they_were_dropped() {
         .with_size([1000.0, 760.0])
         .build_eframe(move |cc| StagerApp::new(&cc.egui_ctx, env));
     wait_ready(&mut harness);
-    drop_files(&mut harness, &[a, b]);
+    drop_paths(&mut harness, &[a, b]);
     wait_for(&mut harness, "Copy the ID of a.txt");
     wait_for(&mut harness, "Copy the ID of b.txt");
     // The server stored b.txt first.
@@ -140,7 +131,7 @@ fn an_expired_file_is_staged_again_and_its_new_id_takes_the_old_place() {
     let gone = world.file("gone.txt", b"soon deleted");
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
-    drop_files(&mut harness, &[kept, changed.clone(), gone.clone()]);
+    drop_paths(&mut harness, &[kept, changed.clone(), gone.clone()]);
     wait_for(&mut harness, "Copy the ID of gone.txt");
     // An hour later: all three expired.
     world.advance_clock(Duration::from_secs(61 * 60));
@@ -231,14 +222,14 @@ fn a_large_folder_asks_first_and_a_no_sends_nothing() {
     }
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
-    drop_files(&mut harness, std::slice::from_ref(&big));
+    drop_paths(&mut harness, std::slice::from_ref(&big));
     wait_for_text(&mut harness, "Big holds 101 files");
     harness.get_by_label("Don't stage them").click();
     wait_until(&mut harness, "the question to go", |h| {
         h.query_all_by_label_contains("Big holds").next().is_none()
     });
     assert!(world.server.requests().is_empty());
-    drop_files(&mut harness, &[big]);
+    drop_paths(&mut harness, &[big]);
     wait_for_text(&mut harness, "Big holds 101 files");
     harness.get_by_label("Stage them all").click();
     wait_for_text(&mut harness, "101 of 101 file(s) staged");
@@ -294,7 +285,7 @@ fn a_group_staged_in_the_background_is_announced_once() {
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
     root_viewport(&mut harness).focused = Some(false);
-    drop_files(&mut harness, &[a, b]);
+    drop_paths(&mut harness, &[a, b]);
     let mut attention = false;
     wait_until(&mut harness, "a notification", |h| {
         attention |= viewport_commands(h)
@@ -319,7 +310,7 @@ fn a_group_staged_in_the_background_is_announced_once() {
     // In the foreground, nobody is disturbed.
     root_viewport(&mut harness).focused = Some(true);
     let c = world.file("three.txt", b"3");
-    drop_files(&mut harness, &[c]);
+    drop_paths(&mut harness, &[c]);
     wait_for(&mut harness, "Copy the ID of three.txt");
     assert_eq!(world.notifications.lock().expect("notifications").len(), 1);
 }

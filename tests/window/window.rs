@@ -4,28 +4,15 @@
 use crate::support;
 use crate::window_support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use egui_kittest::kittest::Queryable;
 
 use asteroid_stager::key_store::{ApiKeyStore, KeyStoreError, MemoryKeyStore};
 use window_support::{
-    Dropped, Fault, GOOD_KEY, ORG_ID, World, copied_texts, wait_for, wait_for_text, wait_ready,
+    Fault, GOOD_KEY, ORG_ID, World, copied_texts, drop_paths, wait_for, wait_for_text, wait_ready,
     wait_until,
 };
-
-fn drop_files(
-    harness: &mut egui_kittest::Harness<'_, asteroid_stager::ui::StagerApp>,
-    paths: &[std::path::PathBuf],
-) {
-    for path in paths {
-        harness
-            .input_mut()
-            .dropped_files
-            .push(Arc::new(Dropped(path.clone())));
-    }
-}
 
 #[test]
 fn first_run_asks_for_the_key_checks_it_and_saves_it() {
@@ -69,7 +56,7 @@ fn first_run_asks_for_the_key_checks_it_and_saves_it() {
 
     // Stage a file too, then look at every file the app wrote: none holds the key.
     let file = world.file("after-key.txt", b"data");
-    drop_files(&mut harness, &[file]);
+    drop_paths(&mut harness, &[file]);
     wait_for(&mut harness, "Copy the ID of after-key.txt");
     drop(harness);
     let mut folders = vec![world.dir.path().join("app")];
@@ -101,7 +88,7 @@ fn dropped_files_are_staged_and_their_ids_can_be_copied() {
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
 
-    drop_files(&mut harness, &[a, b]);
+    drop_paths(&mut harness, &[a, b]);
     wait_for(&mut harness, "Copy the ID of report final.pdf");
     wait_for(&mut harness, "Copy the ID of a.txt");
     assert_eq!(world.server.staged_names(), ["a.txt", "report final.pdf"]);
@@ -152,13 +139,13 @@ fn a_refused_organization_is_explained_and_only_the_failed_file_is_retried() {
     let a = world.file("first.txt", b"one");
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
-    drop_files(&mut harness, &[a]);
+    drop_paths(&mut harness, &[a]);
     wait_for_text(&mut harness, "not a member of this organization");
     assert!(world.server.staged_names().is_empty());
 
     // Another file goes through; then retrying sends the failed one, and only it.
     let b = world.file("second.txt", b"two");
-    drop_files(&mut harness, &[b]);
+    drop_paths(&mut harness, &[b]);
     wait_for(&mut harness, "Copy the ID of second.txt");
     harness.get_by_label("Retry first.txt").click();
     wait_for(&mut harness, "Copy the ID of first.txt");
@@ -261,7 +248,7 @@ fn a_dropped_folder_is_staged_with_its_paths_and_an_empty_file_is_explained() {
     }
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
-    drop_files(&mut harness, &[empty, scans]);
+    drop_paths(&mut harness, &[empty, scans]);
     // Two files of the same name, told apart by their paths inside the folder.
     wait_for(&mut harness, "Copy the ID of Scans/a/page1.pdf");
     wait_for(&mut harness, "Copy the ID of Scans/b/page1.pdf");
@@ -370,7 +357,7 @@ fn idle_means_no_repaint_loop() {
     // The same measure sees a countdown: with a staged file on screen the window asks to
     // be woken when its "expires in" changes (within a minute), not in a busy loop.
     let file = world.file("counting.txt", b"tick");
-    drop_files(&mut harness, &[file]);
+    drop_paths(&mut harness, &[file]);
     wait_for(&mut harness, "Copy the ID of counting.txt");
     harness.run();
     let delay = repaint_delay(&harness);

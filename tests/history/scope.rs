@@ -23,6 +23,10 @@ async fn history_lists_only_the_organization_and_server_it_resolves() {
     let server = StagingServer::start().await;
     let other_server = StagingServer::start().await;
     other_server.number_ids_from(1000);
+    // The key belongs to both organizations on both servers (the test server refuses
+    // others, as the API does).
+    server.add_organization(ORG_B, "Beta");
+    other_server.add_organization(ORG_B, "Beta");
     let home = CliHome::new();
     let a = home.seeded_file("a.pdf", 100, 1);
     let b = home.seeded_file("b.pdf", 200, 2);
@@ -95,6 +99,7 @@ async fn history_lists_only_the_organization_and_server_it_resolves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_no_organization_known_history_lists_everything_under_its_organization() {
     let server = StagingServer::start().await;
+    server.add_organization(ORG_B, "Beta");
     let home = CliHome::new();
     let a = home.seeded_file("a.pdf", 100, 1);
     let b = home.seeded_file("b.pdf", 200, 2);

@@ -366,7 +366,7 @@ async fn ten_thousand_files_at_once_are_all_staged_and_recorded() {
 async fn hostile_file_names_cannot_break_out_of_their_header() {
     // The careful (RFC 7578) reader stores every name as sent, so all files stage here;
     // what multer- and busboy-based servers make of the same bytes is asserted below, and
-    // staging through them is in tests/ledger.rs.
+    // staging through them is in tests/matching/ledger.rs.
     let server = StagingServer::start_with(ServerOptions {
         flavor: ServerFlavor::Rfc7578,
         ..ServerOptions::default()

@@ -49,7 +49,7 @@ fn a_group_and_the_whole_list_are_copied_as_the_temp_files_envelope() {
     let id_b = &issued[&support::sha256_hex(b"beta")];
     let expected = envelope(&[(id_a, "a.txt"), (id_b, "b.txt")]);
 
-    let group = click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of Dropped")
+    let group = click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of 2 files dropped")
         .expect("the group was copied");
     assert_eq!(group, expected);
     let all = click_and_read_clipboard(&mut harness, "Copy as tempFiles JSON")
@@ -104,7 +104,7 @@ fn with_a_filter_the_buttons_copy_what_is_shown_and_stay_put() {
     // "Copied!" takes the place of the label, at the same width.
     wait_for(&mut harness, "Copied!");
     assert_eq!(harness.get_by_label("Copied!").rect(), ids_before);
-    let group = click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of Dropped")
+    let group = click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of 3 files dropped")
         .expect("the group was copied");
     assert_eq!(group, json, "the group copies its shown files");
 }
@@ -134,7 +134,7 @@ fn a_group_whose_files_share_a_name_asks_before_it_is_copied() {
         );
     }
 
-    let copied = click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of Dropped");
+    let copied = click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of Scans folder");
     assert_eq!(
         copied, None,
         "nothing is copied before the operator answers"
@@ -149,7 +149,7 @@ fn a_group_whose_files_share_a_name_asks_before_it_is_copied() {
         h.query_by_label("Copy anyway").is_none()
     });
 
-    click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of Dropped");
+    click_and_read_clipboard(&mut harness, "Copy tempFiles JSON of Scans folder");
     let json = click_and_read_clipboard(&mut harness, "Copy anyway").expect("copied anyway");
     let issued = issued_by_bytes(&world);
     let ids: Vec<&str> = [&b"page one"[..], b"page two", b"page 3"]

@@ -50,8 +50,12 @@ fn first_run_asks_for_the_key_checks_it_and_saves_it() {
     let saved = world.store.load().expect("store").expect("a key");
     assert_eq!(saved.expose(), GOOD_KEY);
     // The organization came from the key and is remembered; the key is not in the settings.
-    let settings = std::fs::read_to_string(world.dir.path().join("app/config/settings.json"))
-        .expect("settings saved");
+    // Saved by an effect that runs after the frame that shows the organization.
+    let settings_path = world.dir.path().join("app/config/settings.json");
+    wait_until(&mut harness, "the settings to be saved", |_| {
+        std::fs::read_to_string(&settings_path).is_ok_and(|s| s.contains(ORG_ID))
+    });
+    let settings = std::fs::read_to_string(&settings_path).expect("settings saved");
     assert!(settings.contains(ORG_ID), "{settings}");
 
     // Stage a file too, then look at every file the app wrote: none holds the key.

@@ -36,13 +36,14 @@ if [ ${#files[@]} -eq 0 ]; then
   for f in src/history/*.rs; do files+=("$f"); done
 fi
 
-# The integration test (tests/<name>.rs) that covers each file, beside the library's tests.
+# The integration test binary (tests/<subject>/main.rs) that covers each file, beside the
+# library's tests.
 covering_test() {
   case "$1" in
-    src/api/answer.rs) echo ledger ;;       # renamed, reordered and busboy answers
-    src/api/body.rs) echo reliability ;;    # hostile names, files changed while sent
+    src/api/answer.rs) echo matching ;;     # renamed, reordered and busboy answers
+    src/api/body.rs) echo retries ;;        # hostile names, files changed while sent
     src/upload_queue/planner.rs) echo staging ;; # shared requests split, retries, refusals
-    src/history/*) echo reliability ;;      # killed mid-write, a damaged history
+    src/history/*) echo retries ;;          # killed mid-write, a damaged history
     *) echo "" ;;
   esac
 }
@@ -62,8 +63,8 @@ for file in "${files[@]}"; do
     continue
   fi
   test=$(covering_test "$file")
-  if [ -z "$test" ] || [ ! -f "tests/$test.rs" ]; then
-    echo "Skipped $file: no integration test named for it (tests/$test.rs)."
+  if [ -z "$test" ] || [ ! -f "tests/$test/main.rs" ]; then
+    echo "Skipped $file: no integration test named for it (tests/$test/main.rs)."
     continue
   fi
   if $list; then
@@ -72,7 +73,7 @@ for file in "${files[@]}"; do
   fi
   out="target/mutants/${file#src/}"
   mkdir -p "$out"
-  echo "== $file: library tests and tests/$test.rs; results in $out/mutants.out"
+  echo "== $file: library tests and tests/$test/; results in $out/mutants.out"
   started=$(date +%s)
   cargo mutants --in-place --no-shuffle --test-tool=cargo --file "$file" --output "$out" \
     "${extra[@]}" -- --lib --test "$test"

@@ -10,7 +10,7 @@ missing=()
 command -v dbus-run-session >/dev/null || missing+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
 command -v secret-tool >/dev/null || missing+=(libsecret-tools)
-# The window on its own X server, for tests/child_processes.rs.
+# The window on its own X server, for tests/desktop/child_processes.rs.
 command -v Xvfb >/dev/null || missing+=(xvfb libgl1-mesa-dri)
 command -v xdotool >/dev/null || missing+=(xdotool)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -19,11 +19,7 @@ use asteroid_stager::history::HistoryStore;
 use asteroid_stager::local_file::LocalFile;
 use asteroid_stager::upload_queue::{QueueEvent, QueueOptions};
 use support::ledger::{self, LocalOutcome};
-use support::{
-    Fault, KEY, NO_DBUS, ORG, ServerOptions, StagingServer, Transport, write_seeded_file,
-};
-
-const BIN: &str = env!("CARGO_BIN_EXE_asteroid-stager");
+use support::{Fault, ORG, ServerOptions, StagingServer, Transport, write_seeded_file};
 
 /// One test, so that `SSL_CERT_FILE` is set before anything else in this process runs.
 #[test]
@@ -149,26 +145,9 @@ fn binary(
     home: &std::path::Path,
     files: &[std::path::PathBuf],
 ) -> tokio::process::Command {
-    let mut cmd = tokio::process::Command::new(BIN);
-    cmd.arg("stage")
-        .args(files)
-        .env("ASTEROID_API_KEY", KEY)
-        .env("ASTEROID_BASE_URL", &server.base_url)
-        .env("ASTEROID_ORG_ID", ORG)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
-        .stdin(std::process::Stdio::null());
+    let mut cmd = support::cli::command_for(home, server);
+    cmd.arg("stage").args(files).env("ASTEROID_ORG_ID", ORG);
     cmd
-}
-
-async fn output(mut cmd: tokio::process::Command) -> std::process::Output {
-    tokio::time::timeout(Duration::from_secs(60), cmd.output())
-        .await
-        .expect("the binary finished within 60 s")
-        .unwrap()
 }
 
 /// The command line, trusting the test CA through `SSL_CERT_FILE`.
@@ -191,7 +170,7 @@ async fn with_the_binary(
     let hb = write_seeded_file(&b, 2 * 1024 * 1024, 2);
     let mut cmd = binary(&server, &home, &[a, b]);
     cmd.env("SSL_CERT_FILE", ca_file);
-    let out = output(cmd).await;
+    let out = support::cli::output(cmd).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{version}: {stderr}");
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -229,7 +208,7 @@ async fn refused_without_the_ca(dir: &std::path::Path) {
     std::fs::write(&other_ca, support::tls::unrelated_ca_pem()).unwrap();
     let mut cmd = binary(&server, &home, &[a]);
     cmd.env("SSL_CERT_FILE", &other_ca);
-    let out = output(cmd).await;
+    let out = support::cli::output(cmd).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.to_lowercase().contains("certificate"), "{stderr}");

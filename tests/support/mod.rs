@@ -14,8 +14,6 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod cli;
-pub mod cli_home;
-pub mod command_line;
 pub mod fault_plan;
 pub mod faults;
 pub mod history_seed;

@@ -1,0 +1,150 @@
+//! The window from the keyboard and for screen readers (issue 18): the key field takes the
+//! keyboard on first run so Ctrl+V pastes the key; Escape closes the quit question and a
+//! confirmation, and clears the filter, which also has a ✕; the window has a name a screen
+//! reader can read.
+
+use crate::support;
+use crate::window_support;
+
+use std::time::Duration;
+
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use asteroid_stager::key_store::{ApiKeyStore, MemoryKeyStore};
+use window_support::{
+    Fault, GOOD_KEY, World, drop_paths, root_viewport, wait_for, wait_for_text, wait_ready,
+    wait_until,
+};
+
+#[test]
+fn on_first_run_the_key_field_has_the_focus_and_ctrl_v_pastes_the_key_into_it() {
+    let world = World::new(MemoryKeyStore::default());
+    let mut harness = world.harness(vec![]);
+    wait_for(&mut harness, "Check and save key");
+    harness.step();
+    assert!(
+        harness.get_by_label("API key").is_focused(),
+        "the key field has the keyboard"
+    );
+    // What Ctrl+V becomes in the window: the clipboard's text, to the focused widget.
+    harness.event(egui::Event::Paste(GOOD_KEY.to_owned()));
+    harness.step();
+    harness.get_by_label("Check and save key").click();
+    wait_ready(&mut harness);
+    assert_eq!(
+        world
+            .store
+            .load()
+            .expect("store")
+            .map(|k| k.expose().to_owned()),
+        Some(GOOD_KEY.to_owned())
+    );
+}
+
+/// A window with two staged files in its list.
+fn with_two_staged(
+    world: &World,
+) -> egui_kittest::Harness<'static, asteroid_stager::ui::StagerApp> {
+    let files = [
+        world.file("invoice.pdf", b"an invoice"),
+        world.file("receipt.pdf", b"a receipt"),
+    ];
+    let mut harness = world.harness(vec![]);
+    wait_ready(&mut harness);
+    drop_paths(&mut harness, &files);
+    wait_for(&mut harness, "Copy the ID of invoice.pdf");
+    wait_for(&mut harness, "Copy the ID of receipt.pdf");
+    harness
+}
+
+fn filter_for_invoices(
+    harness: &mut egui_kittest::Harness<'static, asteroid_stager::ui::StagerApp>,
+) {
+    harness.get_by_label("Filter").focus();
+    harness.get_by_label("Filter").type_text("invoice");
+    wait_for_text(harness, "1 of 2 shown");
+    wait_until(harness, "the receipt to be filtered out", |h| {
+        h.query_by_label("Copy the ID of receipt.pdf").is_none()
+    });
+}
+
+#[test]
+fn escape_clears_the_filter() {
+    let world = World::with_good_key();
+    let mut harness = with_two_staged(&world);
+    filter_for_invoices(&mut harness);
+    harness.key_press(egui::Key::Escape);
+    wait_for(&mut harness, "Copy the ID of receipt.pdf");
+    assert!(
+        harness
+            .query_all_by_label_contains("shown")
+            .next()
+            .is_none()
+    );
+    assert_eq!(harness.state().state().staged.filter, "");
+}
+
+#[test]
+fn the_clear_button_beside_the_filter_clears_it() {
+    let world = World::with_good_key();
+    let mut harness = with_two_staged(&world);
+    filter_for_invoices(&mut harness);
+    harness.get_by_label("Clear the filter").click();
+    wait_for(&mut harness, "Copy the ID of receipt.pdf");
+    assert_eq!(harness.state().state().staged.filter, "");
+}
+
+#[test]
+fn escape_closes_the_clear_all_confirmation_and_keeps_the_list() {
+    let world = World::with_good_key();
+    let mut harness = with_two_staged(&world);
+    harness.get_by_label("Clear all…").click();
+    wait_for(&mut harness, "Yes, clear the list");
+    harness.key_press(egui::Key::Escape);
+    wait_until(&mut harness, "the confirmation to close", |h| {
+        h.query_by_label("Yes, clear the list").is_none()
+    });
+    assert!(
+        harness
+            .query_by_label("Copy the ID of invoice.pdf")
+            .is_some()
+    );
+    assert_eq!(harness.state().staged_entries().len(), 2);
+}
+
+#[test]
+fn the_window_has_a_name_a_screen_reader_reads() {
+    let world = World::with_good_key();
+    let mut harness = world.harness(vec![]);
+    wait_ready(&mut harness);
+    assert_eq!(
+        harness.root().accesskit_node().label().as_deref(),
+        Some("Asteroid Stager")
+    );
+}
+
+#[test]
+fn escape_closes_the_quit_question_and_the_upload_goes_on() {
+    let world = World::with_good_key();
+    world
+        .server
+        .push_faults([Fault::SlowAnswer(Duration::from_secs(30))]);
+    let slow = world.file("slow.bin", b"slow data");
+    let mut harness = world.harness(vec![slow]);
+    wait_for(&mut harness, "Cancel slow.bin");
+    root_viewport(&mut harness)
+        .events
+        .push(egui::ViewportEvent::Close);
+    wait_for_text(&mut harness, "still running");
+    harness.key_press(egui::Key::Escape);
+    wait_until(&mut harness, "the question to go", |h| {
+        h.query_all_by_label_contains("still running")
+            .next()
+            .is_none()
+    });
+    assert!(
+        harness.query_by_label("Cancel slow.bin").is_some(),
+        "still uploading"
+    );
+    assert!(!harness.state().state().view.quitting);
+}

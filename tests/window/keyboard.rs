@@ -3,7 +3,6 @@
 //! confirmation, and clears the filter, which also has a ✕; the window has a name a screen
 //! reader can read.
 
-use crate::support;
 use crate::window_support;
 
 use std::time::Duration;

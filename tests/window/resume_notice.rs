@@ -2,7 +2,6 @@
 //! notice and its Cancel, "Quit and cancel" leaving nothing to resume, and files a running
 //! process owns left alone.
 
-use crate::support;
 use crate::window_support;
 
 use std::path::{Path, PathBuf};

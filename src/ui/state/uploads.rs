@@ -166,6 +166,12 @@ impl UploadsState {
             .into_iter()
             .collect();
         effects.extend(self.say(event));
+        // Once nothing is on its way, the staged rows leave: they are in the staged list,
+        // and the next files start a new count ("Staging 1 of 3", not "8 of 10").
+        if !self.table.rows().iter().any(|row| row.status.is_active()) {
+            self.table
+                .retain(|row| !matches!(row.status, UploadStatus::Staged { .. }));
+        }
         effects
     }
 

@@ -222,6 +222,10 @@ pub enum ViewCommand {
     ToggleSettings,
     /// Open or close About.
     ToggleAbout,
+    /// Sign out was clicked: ask first.
+    AskSignOut,
+    /// The sign-out question is answered (either way: the sign-out itself is its own command).
+    KeepKey,
     /// Quit although uploads are running: cancel them.
     QuitAndCancel,
     /// Do not quit after all.

@@ -16,9 +16,6 @@ use super::state::{Phase, State};
 /// The whole window, in drawing order.
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     top_bar::show(ui, state, commands);
-    if state.view.settings_open {
-        settings::show(ui, state, commands);
-    }
     egui::CentralPanel::default().show(ui, |ui| match state.connection.phase {
         Phase::Ready if !uploads::has_anything(state) && state.staged.entries.is_empty() => {
             uploads::drop_zone(ui, commands);
@@ -32,6 +29,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     uploads::question(ui, state, commands);
     if state.view.confirm_quit {
         quit_question(ui, state, commands);
+    }
+    if state.view.settings_open {
+        settings::show(ui, state, commands);
     }
     if state.view.about_open {
         about::show(ui, state, commands);

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use asteroid_stager::history::{HistoryEntry, HistoryStore, StagedGroup};
+use asteroid_stager::history::{GroupSource, HistoryEntry, HistoryStore, StagedGroup};
 
 use super::ORG;
 
@@ -13,17 +13,18 @@ pub fn seeded_id(n: u64) -> String {
     format!("00000000-0000-4000-9000-{n:012}")
 }
 
-/// A group as a drop makes it, `ago` before now.
+/// A group named `label` (as an older version stored names), `ago` before now.
 pub fn group(label: &str, ago: Duration) -> StagedGroup {
     StagedGroup {
         id: uuid::Uuid::new_v4().to_string(),
-        label: label.to_owned(),
+        source: GroupSource::Labelled(label.to_owned()),
         created_at: SystemTime::now() - ago,
     }
 }
 
 /// File number `n` of `size` bytes, staged `ago` before now in `group` (at `place`), for
-/// the test organization; where it came from is unknown (it cannot be staged again).
+/// the test organization on the default server (see [`write`]); where it came from is
+/// unknown (it cannot be staged again).
 pub fn entry(
     n: u64,
     name: &str,
@@ -36,6 +37,7 @@ pub fn entry(
         name: name.to_owned(),
         size,
         organization_id: ORG.to_owned(),
+        server: asteroid_stager::DEFAULT_BASE_URL.to_owned(),
         staged_at: SystemTime::now() - ago,
         group: group.map(|(g, _)| g.clone()),
         place_in_group: group.map(|(_, place)| place),
@@ -43,9 +45,19 @@ pub fn entry(
     }
 }
 
-/// Writes `entries` into the history database at `path` (made if missing).
-pub fn write(path: &Path, entries: &[HistoryEntry]) {
+/// Writes `entries` into the history database at `path` (made if missing), as staged on
+/// `server` (the window lists only its own server's files: pass the test server's address
+/// as the app records it).
+pub fn write(path: &Path, server: &str, entries: &[HistoryEntry]) {
     std::fs::create_dir_all(path.parent().expect("a folder")).expect("history folder");
+    let entries: Vec<HistoryEntry> = entries
+        .iter()
+        .cloned()
+        .map(|e| HistoryEntry {
+            server: server.to_owned(),
+            ..e
+        })
+        .collect();
     let (history, _) = HistoryStore::open(path);
-    history.record(entries).expect("history written");
+    history.record(&entries).expect("history written");
 }

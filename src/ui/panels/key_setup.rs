@@ -29,15 +29,20 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                 if let Some(problem) = &connection.base_url_problem {
                     ui.colored_label(ui.visuals().error_fg_color, problem);
                 }
-                ui.label("Correct it in Settings (on the right), or use the default address.");
+                ui.label("Correct it in Settings, or use the default address.");
             }
             Phase::Ready => {}
         }
         let waiting = state.uploads.waiting();
         if waiting > 0 {
             ui.add_space(12.0);
+            let files = if waiting == 1 {
+                "1 file is waiting; it is sent".to_owned()
+            } else {
+                format!("{waiting} files are waiting; they are sent")
+            };
             ui.label(format!(
-                "{waiting} file(s) are waiting; they are sent as soon as the key and organization are set."
+                "{files} as soon as the key and organization are set."
             ));
         }
     });

@@ -118,6 +118,8 @@ fn toolbar(
 ) {
     let staged = &state.staged;
     let filtering = !staged.filter.trim().is_empty();
+    // One line from about 760 px; narrower, it wraps rather than pushing the rows' Copy
+    // buttons out of the window.
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Filter");
         let (changed, _, _) = text_field(ui, label.id, &staged.filter, |edit| {
@@ -176,27 +178,38 @@ fn toolbar(
                 enabled: any,
             },
         );
-        ui.separator();
-        if ui
-            .add_enabled(
-                expired > staged.restaging(),
-                egui::Button::new("Stage expired again"),
-            )
-            .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
-            .clicked()
-        {
-            send(commands, StagedCommand::StageAgain(StageAgain::AllExpired));
-        }
-        if ui
-            .add_enabled(expired > 0, egui::Button::new("Clear expired"))
-            .on_hover_text("Remove the files Asteroid has already deleted from this list")
-            .clicked()
-        {
-            send(commands, StagedCommand::ClearExpired);
-        }
-        if !staged.confirm_clear_all && ui.button("Clear all…").clicked() {
-            send(commands, StagedCommand::AskClearAll);
-        }
+        // The rarer actions in a menu: the toolbar stays on one line at 800 px.
+        let more = ui.menu_button("⋯", |ui| {
+            if ui
+                .add_enabled(
+                    expired > staged.restaging(),
+                    egui::Button::new("Stage expired again"),
+                )
+                .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
+                .clicked()
+            {
+                send(commands, StagedCommand::StageAgain(StageAgain::AllExpired));
+                ui.close();
+            }
+            if ui
+                .add_enabled(expired > 0, egui::Button::new("Clear expired"))
+                .on_hover_text("Remove the files Asteroid has already deleted from this list")
+                .clicked()
+            {
+                send(commands, StagedCommand::ClearExpired);
+                ui.close();
+            }
+            if ui
+                .add_enabled(!staged.confirm_clear_all, egui::Button::new("Clear all…"))
+                .clicked()
+            {
+                send(commands, StagedCommand::AskClearAll);
+                ui.close();
+            }
+        });
+        more.response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "More list actions"));
+        more.response.on_hover_text("Stage expired again, clear expired, clear all");
     });
 }
 
@@ -207,7 +220,7 @@ fn selection_bar(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) 
     });
     let any = count > 0;
     egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if any {
                 ui.label(format!(
                     "{} selected · {}",
@@ -280,46 +293,54 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
             format::count(group.members.len(), "file", "files"),
             format::human_bytes(group.bytes)
         );
-        ui.label(RichText::new(&title).strong());
-        limit_warning(ui, group.bytes);
-        let key = group.key.clone();
-        let copy = CopyWhat::Group(key.clone());
-        let label = "Copy tempFiles JSON";
-        let button = ui
-            .add_enabled(live > 0, egui::Button::new(label).small())
-            .on_hover_text(format!(
-                "This group's files not yet expired, as {TEMP_FILES_FORM}"
-            ));
-        let spoken = format!("{label} of {title}");
-        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
-        if button.clicked() {
-            send(commands, StagedCommand::Copy(copy));
-        }
-        let select = ui.add_enabled(live > 0, egui::Button::new("Select").small());
-        select.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, live > 0, format!("Select {title}"))
-        });
-        if select.clicked() {
-            send(commands, StagedCommand::SelectGroup(key.clone()));
-        }
-        if expired > 0 {
-            let idle = members().any(|e| e.is_expired(now) && !state.staged.is_restaging(&e.id));
-            let again = ui
-                .add_enabled(idle, egui::Button::new("Stage expired again").small())
-                .on_hover_text(
-                    "Stage this group's expired files again; the new IDs take their places",
-                );
-            again.widget_info(|| {
-                egui::WidgetInfo::labeled(
-                    egui::Role::Button,
-                    idle,
-                    format!("Stage expired again in {title}"),
-                )
-            });
-            if again.clicked() {
-                send(commands, StagedCommand::StageAgain(StageAgain::Group(key)));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if expired > 0 {
+                let idle =
+                    members().any(|e| e.is_expired(now) && !state.staged.is_restaging(&e.id));
+                let again = ui
+                    .add_enabled(idle, egui::Button::new("Stage expired again").small())
+                    .on_hover_text(
+                        "Stage this group's expired files again; the new IDs take their places",
+                    );
+                again.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Button,
+                        idle,
+                        format!("Stage expired again in {title}"),
+                    )
+                });
+                if again.clicked() {
+                    send(
+                        commands,
+                        StagedCommand::StageAgain(StageAgain::Group(group.key.clone())),
+                    );
+                }
             }
-        }
+            let key = group.key.clone();
+            let select = ui.add_enabled(live > 0, egui::Button::new("Select").small());
+            select.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, live > 0, format!("Select {title}"))
+            });
+            if select.clicked() {
+                send(commands, StagedCommand::SelectGroup(key.clone()));
+            }
+            let label = "Copy tempFiles JSON";
+            let button = ui
+                .add_enabled(live > 0, egui::Button::new(label).small())
+                .on_hover_text(format!(
+                    "This group's files not yet expired, as {TEMP_FILES_FORM}"
+                ));
+            let spoken = format!("{label} of {title}");
+            button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
+            if button.clicked() {
+                send(commands, StagedCommand::Copy(CopyWhat::Group(key)));
+            }
+            limit_warning(ui, group.bytes);
+            // The title takes what is left, cut at its end (the full title on hover).
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(RichText::new(&title).strong()).truncate());
+            });
+        });
     });
 }
 
@@ -541,7 +562,10 @@ pub fn copy_toast(ctx: &egui::Context, state: &State) {
         .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0))
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.label(format!("✔ {text}"));
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new("✔").color(Color32::from_rgb(0x3a, 0xa5, 0x5d)));
+                    ui.label(text);
+                });
             });
         });
 }

@@ -312,7 +312,7 @@ fn history_json_is_imported_once_and_kept_aside() {
     };
     let text = notice.to_string();
     assert!(
-        text.starts_with("Imported 2 staged file(s) from "),
+        text.starts_with("Imported 2 staged files from "),
         "{text}"
     );
     assert!(text.contains("history.json.imported-"), "{text}");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of the window's main screens under Xvfb, against scripts/fake_api.py.
 # Usage: scripts/screenshots.sh [OUT_DIR] [BINARY]
-# Needs Xvfb, ImageMagick (import, convert) and python3. Each screen is taken at
+# Needs Xvfb, ImageMagick (import, convert), xdotool and python3. Each screen is taken at
 # 1280x900 and 640x480; PNGs are reduced to 64 colours to stay small.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,8 +44,14 @@ shot() {
   ) >"$work/$name.log" 2>&1 &
   local app=$!
   sleep "$wait"
+  if [ -n "${OPEN_SETTINGS:-}" ]; then
+    # The Settings button is the rightmost of the top bar.
+    eval "$(DISPLAY="$display" xdotool search --name "Asteroid Stager" getwindowgeometry --shell | tail -5)"
+    DISPLAY="$display" xdotool mousemove $((X + WIDTH - 35)) $((Y + 16)) click 1
+    sleep 2
+  fi
   DISPLAY="$display" import -window root "$out/$name-$size.png"
-  convert "$out/$name-$size.png" -colors 64 "PNG8:$out/$name-$size.png"
+  convert "$out/$name-$size.png" -trim +repage -colors 64 "PNG8:$out/$name-$size.png"
   kill "$app" 2>/dev/null || true
   wait "$app" 2>/dev/null || true
   kill "$xvfb" 2>/dev/null || true
@@ -57,5 +63,6 @@ for size in 1280x900 640x480; do
   shot empty "$size" 6 "demo-key"
   shot uploading "$size" 8 "demo-key" "$work/files/big-scan.tiff" "$work/files"/report-*.pdf
   shot staged "$size" 14 "demo-key" "$work/files"/report-*.pdf "$work/files/Batch250-invoices-from-the-northern-region"
+  OPEN_SETTINGS=1 shot settings "$size" 10 "demo-key" "$work/files"/report-*.pdf
 done
 echo "screenshots in $out"

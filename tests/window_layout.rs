@@ -177,3 +177,32 @@ fn at_640_by_480_a_rows_copy_button_is_inside_the_window_with_settings_open() {
         "the Copy button is at {rect:?}, outside the 640×480 window"
     );
 }
+
+#[test]
+fn choosing_another_organization_can_be_cancelled_back_to_the_list() {
+    let world = World::with_good_key();
+    world.server.set_organizations(&[
+        (window_support::ORG_ID, "Accounting"),
+        ("99999999-2222-3333-4444-555555555555", "Sales"),
+    ]);
+    let file = world.file("kept.txt", b"kept");
+    let mut harness = world.harness(vec![]);
+    let choice = format!("Accounting ({})", window_support::ORG_ID);
+    wait_for(&mut harness, &choice);
+    harness.get_by_label(&choice).click();
+    wait_until(&mut harness, "the list", |h| {
+        h.query_by_label("Drop files or folders here").is_some()
+    });
+    drop_paths(&mut harness, &[file]);
+    wait_for(&mut harness, "Copy the ID of kept.txt");
+
+    harness.get_by_label("Settings").click();
+    wait_for(&mut harness, "Choose another organization");
+    harness.get_by_label("Choose another organization").click();
+    wait_for(&mut harness, "Choose the organization");
+    harness.get_by_label("Close").click();
+    wait_for(&mut harness, "Cancel");
+    harness.get_by_label("Cancel").click();
+    wait_for(&mut harness, "Copy the ID of kept.txt");
+    wait_for_text(&mut harness, "Organization: Accounting");
+}

@@ -155,7 +155,17 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
 
 fn organization_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let form = &state.connection.organization_form;
-    ui.heading("Choose the organization");
+    ui.horizontal(|ui| {
+        ui.heading("Choose the organization");
+        if state.connection.organization_before_change.is_some()
+            && ui
+                .button("Cancel")
+                .on_hover_text("Keep the organization in use and go back to the list")
+                .clicked()
+        {
+            send(commands, ConnectionCommand::KeepOrganization);
+        }
+    });
     if let Some(message) = &form.message {
         ui.label(message);
     }
@@ -177,8 +187,7 @@ fn organization_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Comman
     let label = ui.label("Or enter an organization ID");
     ui.horizontal(|ui| {
         let (changed, entered, _) = text_field(ui, label.id, &form.input, |edit| {
-            edit.hint_text("11111111-2222-3333-4444-555555555555")
-                .desired_width(340.0)
+            edit.hint_text("the organization's ID").desired_width(340.0)
         });
         if let Some(text) = changed {
             send(commands, ConnectionCommand::EditOrganization(text));

@@ -448,8 +448,8 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
             }
             // The ID takes what is left between the name and the buttons, never more.
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                ui.add(egui::Label::new(id).truncate())
-                    .on_hover_text(&entry.id);
+                // A cut ID shows itself whole on hover (egui's own tooltip): one, not two.
+                ui.add(egui::Label::new(id).truncate());
             });
         });
     });

@@ -49,9 +49,9 @@ pub fn match_answer(
 ) -> Result<Vec<StagedAnswer>, ApiError> {
     if answer.len() != sent.len() {
         return Err(ApiError::MalformedAnswer(format!(
-            "it confirmed {} file(s) of the {} sent",
+            "it confirmed {} of the {} sent",
             answer.len(),
-            sent.len()
+            crate::format::count(sent.len(), "file", "files")
         )));
     }
     let mut ids = HashSet::with_capacity(answer.len());

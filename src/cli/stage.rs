@@ -202,10 +202,18 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     let count = staged.len();
     let staged_files: Vec<TempFile> = files.iter().filter_map(|id| staged.remove(id)).collect();
     if count < files.len() {
-        eprintln!("{count} of {} file(s) staged.", files.len());
+        eprintln!(
+            "{count} of {} staged.",
+            format::count(files.len(), "file", "files")
+        );
     } else {
         eprintln!(
-            "All {count} file(s) staged. They expire in {}; pass the JSON below as \"tempFiles\" of an execute call.",
+            "{} staged. They expire in {}; pass the JSON below as \"tempFiles\" when you start an agent execution.",
+            if count == 1 {
+                "The file is".to_owned()
+            } else {
+                format!("All {count} files are")
+            },
             format::lifetime()
         );
     }

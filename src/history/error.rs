@@ -182,7 +182,8 @@ impl std::fmt::Display for HistoryNotice {
                 } => {
                     write!(
                         f,
-                        "Imported {imported} staged file(s) from {} into the history {db}",
+                        "Imported {} from {} into the history {db}",
+                        crate::format::count(*imported, "staged file", "staged files"),
                         from.display()
                     )?;
                     if *already_present > 0 {

@@ -56,6 +56,8 @@ pub enum ConnectionCommand {
     SubmitManualOrganization,
     /// Ask the key's account again which organization.
     ChangeOrganization,
+    /// Cancel choosing another organization: back to the one in use before.
+    KeepOrganization,
     /// The server address field's text changed.
     EditBaseUrl(String),
     /// Use the typed server address.
@@ -86,6 +88,7 @@ impl std::fmt::Debug for ConnectionCommand {
             ConnectionCommand::EditOrganization(t) => write!(f, "EditOrganization({t:?})"),
             ConnectionCommand::SubmitManualOrganization => f.write_str("SubmitManualOrganization"),
             ConnectionCommand::ChangeOrganization => f.write_str("ChangeOrganization"),
+            ConnectionCommand::KeepOrganization => f.write_str("KeepOrganization"),
             ConnectionCommand::EditBaseUrl(t) => write!(f, "EditBaseUrl({t:?})"),
             ConnectionCommand::SaveBaseUrl => f.write_str("SaveBaseUrl"),
             ConnectionCommand::ResetBaseUrl => f.write_str("ResetBaseUrl"),
@@ -228,6 +231,10 @@ pub enum ViewCommand {
     ToggleSettings,
     /// Open or close About.
     ToggleAbout,
+    /// Sign out was clicked: ask first.
+    AskSignOut,
+    /// The sign-out question is answered (either way: the sign-out itself is its own command).
+    KeepKey,
     /// Quit although uploads are running: cancel them.
     QuitAndCancel,
     /// The action a notice offers (its ID): Cancel the files it is about.

@@ -123,7 +123,7 @@ async fn a_partial_failure_exits_1_and_still_prints_and_records_the_staged() {
         .collect();
     assert_eq!(names.len(), 1);
     assert!(stderr.contains("Invalid file upload request."), "{stderr}");
-    assert!(stderr.contains("1 of 2 file(s) staged"), "{stderr}");
+    assert!(stderr.contains("1 of 2 files staged"), "{stderr}");
     assert_eq!(home.history().len(), 1);
     assert_eq!(server.context_calls(), 0, "ASTEROID_ORG_ID was used");
 }

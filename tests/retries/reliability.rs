@@ -75,7 +75,7 @@ fn scenarios() -> Vec<Scenario> {
             )
         },
         Scenario {
-            failure_contains: Some("confirmed 0 file(s) of the 1 sent"),
+            failure_contains: Some("confirmed 0 of the 1 file sent"),
             ..scenario(
                 "200 listing no files",
                 vec![Fault::Body200(r#"{"tempFiles":[]}"#.into())],

@@ -14,6 +14,7 @@ mod copy;
 mod execution_limit;
 mod fonts;
 mod keyboard;
+mod layout;
 mod notifications;
 mod operator_day;
 mod restage;

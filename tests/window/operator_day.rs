@@ -232,7 +232,9 @@ fn a_large_folder_asks_first_and_a_no_sends_nothing() {
     drop_paths(&mut harness, &[big]);
     wait_for_text(&mut harness, "Big holds 101 files");
     harness.get_by_label("Stage them all").click();
-    wait_for_text(&mut harness, "101 of 101 file(s) staged");
+    wait_until(&mut harness, "the 101 files to be staged", |h| {
+        h.state().staged_entries().len() == 101
+    });
     assert_eq!(world.server.staged_names().len(), 101);
 }
 

@@ -99,7 +99,7 @@ fn dropped_files_are_staged_and_their_ids_can_be_copied() {
     // The IDs are on screen.
     let first_id = "00000000-0000-4000-8000-000000000001";
     assert!(harness.query_all_by_label(first_id).next().is_some());
-    wait_for_text(&mut harness, "2 of 2 file(s) staged");
+    wait_for_text(&mut harness, "2 files");
 
     harness.get_by_label("Copy the ID of a.txt").click();
     harness.step();
@@ -322,8 +322,10 @@ fn signing_out_removes_the_key() {
     let mut harness = world.harness(vec![]);
     wait_ready(&mut harness);
     harness.get_by_label("Settings").click();
-    wait_for(&mut harness, "Sign out");
-    harness.get_by_label("Sign out").click();
+    wait_for(&mut harness, "Sign out…");
+    harness.get_by_label("Sign out…").click();
+    wait_for(&mut harness, "Sign out and remove the key");
+    harness.get_by_label("Sign out and remove the key").click();
     wait_for_text(&mut harness, "Signed out");
     wait_for(&mut harness, "API key");
     assert_eq!(world.store.load(), Ok(None));
@@ -411,6 +413,8 @@ fn a_thousand_staged_files_are_listed_without_slowing_the_window() {
     // frame benchmark, not asserted here).
     assert!(harness.query_all_by_label("file-0000.pdf").next().is_none());
     // Expired ones can be cleared; the others stay.
+    harness.get_by_label("More list actions").click();
+    wait_for(&mut harness, "Clear expired");
     harness.get_by_label("Clear expired").click();
     wait_until(&mut harness, "expired entries to be cleared", |h| {
         h.state().staged_entries().len() == 500

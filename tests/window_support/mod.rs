@@ -143,8 +143,8 @@ pub fn wait_for(harness: &mut Harness<'_, StagerApp>, label: &str) {
     });
 }
 
-/// Steps the app until it is ready to stage: the drop zone (nothing added yet) or the
-/// uploads.
+/// Steps the app until it is ready to stage: the drop zone (nothing added yet), the
+/// uploads or the staged list (Uploads is hidden when nothing is on its way).
 #[track_caller]
 pub fn wait_ready(harness: &mut Harness<'_, StagerApp>) {
     wait_until(harness, "the window to be ready to stage", |h| {
@@ -152,6 +152,7 @@ pub fn wait_ready(harness: &mut Harness<'_, StagerApp>) {
             .next()
             .is_some()
             || h.query_all_by_label("Uploads").next().is_some()
+            || h.query_all_by_label("Staged files").next().is_some()
     });
 }
 

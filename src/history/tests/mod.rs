@@ -311,10 +311,7 @@ fn history_json_is_imported_once_and_kept_aside() {
         panic!("{notice:?}");
     };
     let text = notice.to_string();
-    assert!(
-        text.starts_with("Imported 2 staged file(s) from "),
-        "{text}"
-    );
+    assert!(text.starts_with("Imported 2 staged files from "), "{text}");
     assert!(text.contains("history.json.imported-"), "{text}");
     assert!(!dir.path().join("history.json").exists());
     assert_eq!(std::fs::read(kept).unwrap(), json);

@@ -32,7 +32,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                 if let Some(problem) = &connection.base_url_problem {
                     ui.colored_label(ui.visuals().error_fg_color, problem);
                 }
-                ui.label("Correct it in Settings (on the right), or use the default address.");
+                ui.label("Correct it in Settings, or use the default address.");
             }
             Phase::Ready => {}
         }
@@ -206,7 +206,17 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
 
 fn organization_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let form = &state.connection.organization_form;
-    ui.heading("Choose the organization");
+    ui.horizontal(|ui| {
+        ui.heading("Choose the organization");
+        if state.connection.organization_before_change.is_some()
+            && ui
+                .button("Cancel")
+                .on_hover_text("Keep the organization in use and go back to the list")
+                .clicked()
+        {
+            send(commands, ConnectionCommand::KeepOrganization);
+        }
+    });
     if let Some(message) = &form.message {
         ui.label(message);
     }
@@ -228,8 +238,7 @@ fn organization_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Comman
     let label = ui.label("Or enter an organization ID");
     ui.horizontal(|ui| {
         let (changed, entered, _) = text_field(ui, label.id, &form.input, |edit| {
-            edit.hint_text("11111111-2222-3333-4444-555555555555")
-                .desired_width(340.0)
+            edit.hint_text("the organization's ID").desired_width(340.0)
         });
         if let Some(text) = changed {
             send(commands, ConnectionCommand::EditOrganization(text));

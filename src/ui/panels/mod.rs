@@ -16,15 +16,8 @@ use super::state::{Phase, State};
 /// The whole window, in drawing order.
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     top_bar::show(ui, state, commands);
-    if state.view.settings_open {
-        settings::show(ui, state, commands);
-    }
     egui::CentralPanel::default().show(ui, |ui| match state.connection.phase {
-        Phase::Ready
-            if state.uploads.table.rows().is_empty()
-                && state.staged.entries.is_empty()
-                && state.uploads.inspecting == 0 =>
-        {
+        Phase::Ready if !uploads::has_anything(state) && state.staged.entries.is_empty() => {
             uploads::drop_zone(ui, commands);
         }
         Phase::Ready => {
@@ -37,9 +30,13 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     if state.view.confirm_quit {
         quit_question(ui, state, commands);
     }
+    if state.view.settings_open {
+        settings::show(ui, state, commands);
+    }
     if state.view.about_open {
         about::show(ui, state, commands);
     }
+    staged::copy_toast(ui.ctx(), state);
     uploads::drop_overlay(ui.ctx());
 }
 
@@ -105,4 +102,52 @@ pub(crate) fn text_field(
     let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     let changed = response.changed().then(|| copy.to_string());
     (changed, entered, response)
+}
+
+/// `text` cut in the middle to fit `width` in the body font: a path keeps its first folder
+/// and its file name (`Batch250/…/invoice-0923.pdf`), since the start and the end tell
+/// files apart; the full text is in the row's tooltip.
+pub(crate) fn middle_cut(ui: &egui::Ui, text: &str, width: f32) -> String {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let fits = |candidate: &str| {
+        ui.fonts_mut(|fonts| {
+            fonts
+                .layout_no_wrap(
+                    candidate.to_owned(),
+                    font.clone(),
+                    egui::Color32::PLACEHOLDER,
+                )
+                .size()
+                .x
+        }) <= width
+    };
+    if fits(text) {
+        return text.to_owned();
+    }
+    if let (Some((first, _)), Some((_, last))) = (text.split_once('/'), text.rsplit_once('/')) {
+        let short = format!("{first}/…/{last}");
+        if short.len() < text.len() && fits(&short) {
+            return short;
+        }
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |keep: usize| {
+        let head = keep / 3;
+        let tail = keep - head;
+        let mut out: String = chars[..head].iter().collect();
+        out.push('…');
+        out.extend(&chars[chars.len() - tail..]);
+        out
+    };
+    // The most characters that fit, found by halving.
+    let (mut low, mut high) = (0, chars.len().saturating_sub(1));
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if fits(&cut(mid)) {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    cut(low)
 }

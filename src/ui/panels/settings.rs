@@ -5,22 +5,34 @@ use egui::RichText;
 
 use super::text_field;
 use crate::session::{self, KeySource};
-use crate::ui::command::{Command, ConnectionCommand};
+use crate::ui::command::{Command, ConnectionCommand, ViewCommand};
 use crate::ui::state::{Phase, State};
 
 fn send(commands: &mut Vec<Command>, command: ConnectionCommand) {
     commands.push(Command::Connection(command));
 }
 
-/// The settings panel, on the right.
+/// Settings, in a dialog over the window: the list keeps its whole width underneath.
+/// Escape, a click beside it or Close closes it.
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
-    egui::Panel::right("settings")
-        .resizable(true)
-        .default_size(320.0)
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                ui.heading("Settings");
-                ui.add_space(6.0);
+    let ctx = ui.ctx().clone();
+    let screen = ctx.content_rect();
+    let width = (screen.width() - 48.0).clamp(240.0, 520.0);
+    let height = (screen.height() - 96.0).max(160.0);
+    let modal = egui::Modal::new(egui::Id::unique("settings")).show(&ctx, |ui| {
+        ui.set_width(width);
+        ui.horizontal(|ui| {
+            ui.heading("Settings");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Close").clicked() {
+                    commands.push(Command::View(ViewCommand::ToggleSettings));
+                }
+            });
+        });
+        ui.add_space(6.0);
+        egui::ScrollArea::vertical()
+            .max_height(height)
+            .show(ui, |ui| {
                 key_section(ui, state, commands);
                 ui.separator();
                 organization_section(ui, state, commands);
@@ -49,7 +61,39 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                     state.settings_path.display()
                 ));
             });
+    });
+    if modal.should_close() && !state.view.confirm_sign_out {
+        commands.push(Command::View(ViewCommand::ToggleSettings));
+    }
+    if state.view.confirm_sign_out {
+        sign_out_question(&ctx, state, commands);
+    }
+}
+
+/// Signing out forgets the key: asked first, with the safe answer as the default place.
+fn sign_out_question(ctx: &egui::Context, state: &State, commands: &mut Vec<Command>) {
+    let answer = egui::Modal::new(egui::Id::unique("sign_out_question")).show(ctx, |ui| {
+        ui.set_max_width(420.0);
+        ui.heading("Sign out?");
+        ui.label(format!(
+            "The API key is removed from {}. To stage files again you will need to paste a key.",
+            state.connection.key_store.describe()
+        ));
+        ui.label(RichText::new("Files already staged keep their IDs and stay in the list.").weak());
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui.button("Cancel").clicked() {
+                commands.push(Command::View(ViewCommand::KeepKey));
+            }
+            if ui.button("Sign out and remove the key").clicked() {
+                commands.push(Command::View(ViewCommand::KeepKey));
+                send(commands, ConnectionCommand::SignOut);
+            }
         });
+    });
+    if answer.should_close() {
+        commands.push(Command::View(ViewCommand::KeepKey));
+    }
 }
 
 fn key_section(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
@@ -96,18 +140,22 @@ fn key_section(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         {
             send(commands, ConnectionCommand::ReplaceKey);
         }
+    });
+    // Apart from Replace key…, so that it never takes that button's place, and asked first.
+    if connection.key_source().is_some() {
+        ui.add_space(6.0);
         if ui
-            .add_enabled(!from_env, egui::Button::new("Sign out"))
-            .on_hover_text("Remove the saved key from this computer")
+            .add_enabled(!from_env, egui::Button::new("Sign out…"))
+            .on_hover_text("Remove the saved key from this computer (asks first)")
             .on_disabled_hover_text(format!(
                 "The key comes from {}; unset it to sign out",
                 session::ENV_API_KEY
             ))
             .clicked()
         {
-            send(commands, ConnectionCommand::SignOut);
+            commands.push(Command::View(ViewCommand::AskSignOut));
         }
-    });
+    }
 }
 
 fn organization_section(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {

@@ -10,8 +10,8 @@ use crate::history::HistoryEntry;
 use crate::ui::command::{Command, CopyWhat, StageAgain, StagedCommand};
 use crate::ui::state::{EXPIRING_SOON, GroupView, ListRow, SameNames, State};
 
-/// What a copy button says for a moment after its click.
-const COPIED: &str = "Copied!";
+/// What the toast says after a copy of several IDs (a single ID names its file).
+const COPIED: &str = "Copied to the clipboard";
 
 /// The form "tempFiles JSON" stands for, shown in the copy buttons' tooltips.
 const TEMP_FILES_FORM: &str = r#"{"tempFiles":[{"id":"…","name":"…"}]}: valid JSON on its own, and the start of an agent execution's request body"#;
@@ -63,9 +63,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     if let Some(question) = &staged.confirm_copy {
         same_names_question(ui, question, commands);
     }
-    if !staged.selected.is_empty() {
-        selection_bar(ui, state, commands);
-    }
+    // Always drawn, greyed out while nothing is ticked: ticking a box never shifts the
+    // list under the cursor.
+    selection_bar(ui, state, commands);
     if staged.confirm_clear_all {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(format!(
@@ -118,6 +118,8 @@ fn toolbar(
 ) {
     let staged = &state.staged;
     let filtering = !staged.filter.trim().is_empty();
+    // One line from about 760 px; narrower, it wraps rather than pushing the rows' Copy
+    // buttons out of the window.
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Filter");
         let (changed, _, _) = text_field(ui, label.id, &staged.filter, |edit| {
@@ -167,7 +169,6 @@ fn toolbar(
         };
         copy_button(
             ui,
-            state,
             commands,
             CopyButton {
                 what: CopyWhat::AllIds,
@@ -179,7 +180,6 @@ fn toolbar(
         );
         copy_button(
             ui,
-            state,
             commands,
             CopyButton {
                 what: CopyWhat::Json,
@@ -189,27 +189,38 @@ fn toolbar(
                 enabled: any,
             },
         );
-        ui.separator();
-        if ui
-            .add_enabled(
-                expired > staged.restaging(),
-                egui::Button::new("Stage expired again"),
-            )
-            .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
-            .clicked()
-        {
-            send(commands, StagedCommand::StageAgain(StageAgain::AllExpired));
-        }
-        if ui
-            .add_enabled(expired > 0, egui::Button::new("Clear expired"))
-            .on_hover_text("Remove the files Asteroid has already deleted from this list")
-            .clicked()
-        {
-            send(commands, StagedCommand::ClearExpired);
-        }
-        if !staged.confirm_clear_all && ui.button("Clear all…").clicked() {
-            send(commands, StagedCommand::AskClearAll);
-        }
+        // The rarer actions in a menu: the toolbar stays on one line at 800 px.
+        let more = ui.menu_button("⋯", |ui| {
+            if ui
+                .add_enabled(
+                    expired > staged.restaging(),
+                    egui::Button::new("Stage expired again"),
+                )
+                .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
+                .clicked()
+            {
+                send(commands, StagedCommand::StageAgain(StageAgain::AllExpired));
+                ui.close();
+            }
+            if ui
+                .add_enabled(expired > 0, egui::Button::new("Clear expired"))
+                .on_hover_text("Remove the files Asteroid has already deleted from this list")
+                .clicked()
+            {
+                send(commands, StagedCommand::ClearExpired);
+                ui.close();
+            }
+            if ui
+                .add_enabled(!staged.confirm_clear_all, egui::Button::new("Clear all…"))
+                .clicked()
+            {
+                send(commands, StagedCommand::AskClearAll);
+                ui.close();
+            }
+        });
+        more.response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "More list actions"));
+        more.response.on_hover_text("Stage expired again, clear expired, clear all");
     });
 }
 
@@ -218,39 +229,45 @@ fn selection_bar(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) 
     let (count, bytes) = staged.selection().fold((0usize, 0u64), |(n, b), e| {
         (n + 1, b.saturating_add(e.size))
     });
+    let any = count > 0;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!(
-                "{} selected · {}",
-                format::count(count, "file", "files"),
-                format::human_bytes(bytes)
-            ));
+            if any {
+                ui.label(format!(
+                    "{} selected · {}",
+                    format::count(count, "file", "files"),
+                    format::human_bytes(bytes)
+                ));
+            } else {
+                ui.label(RichText::new("Tick files to copy several at once").weak());
+            }
             limit_warning(ui, bytes);
             copy_button(
                 ui,
-                state,
                 commands,
                 CopyButton {
                     what: CopyWhat::SelectedJson,
                     label: "Copy selected as tempFiles JSON",
                     other_labels: &[],
                     hover: &format!("The selected files not yet expired, as {TEMP_FILES_FORM}"),
-                    enabled: true,
+                    enabled: any,
                 },
             );
             copy_button(
                 ui,
-                state,
                 commands,
                 CopyButton {
                     what: CopyWhat::SelectedIds,
                     label: "Copy selected IDs",
                     other_labels: &[],
                     hover: "The IDs of the selected files not yet expired, one per line",
-                    enabled: true,
+                    enabled: any,
                 },
             );
-            if ui.button("Clear selection").clicked() {
+            if ui
+                .add_enabled(any, egui::Button::new("Clear selection"))
+                .clicked()
+            {
                 send(commands, StagedCommand::ClearSelection);
             }
         });
@@ -287,54 +304,54 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
             format::count(group.members.len(), "file", "files"),
             format::human_bytes(group.bytes)
         );
-        ui.label(RichText::new(&title).strong());
-        limit_warning(ui, group.bytes);
-        let key = group.key.clone();
-        let copy = CopyWhat::Group(key.clone());
-        let copied = state.staged.is_copied(&copy, state.instant);
-        let idle = "Copy tempFiles JSON";
-        let label = if copied { COPIED } else { idle };
-        let width = steady_width(ui, &[idle, COPIED]);
-        let button = ui
-            .add_enabled(
-                live > 0,
-                egui::Button::new(label)
-                    .small()
-                    .min_size(egui::vec2(width, 0.0)),
-            )
-            .on_hover_text(format!(
-                "This group's files not yet expired, as {TEMP_FILES_FORM}"
-            ));
-        let spoken = format!("{label} of {title}");
-        button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
-        if button.clicked() {
-            send(commands, StagedCommand::Copy(copy));
-        }
-        let select = ui.add_enabled(live > 0, egui::Button::new("Select").small());
-        select.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, live > 0, format!("Select {title}"))
-        });
-        if select.clicked() {
-            send(commands, StagedCommand::SelectGroup(key.clone()));
-        }
-        if expired > 0 {
-            let idle = members().any(|e| e.is_expired(now) && !state.staged.is_restaging(&e.id));
-            let again = ui
-                .add_enabled(idle, egui::Button::new("Stage expired again").small())
-                .on_hover_text(
-                    "Stage this group's expired files again; the new IDs take their places",
-                );
-            again.widget_info(|| {
-                egui::WidgetInfo::labeled(
-                    egui::Role::Button,
-                    idle,
-                    format!("Stage expired again in {title}"),
-                )
-            });
-            if again.clicked() {
-                send(commands, StagedCommand::StageAgain(StageAgain::Group(key)));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if expired > 0 {
+                let idle =
+                    members().any(|e| e.is_expired(now) && !state.staged.is_restaging(&e.id));
+                let again = ui
+                    .add_enabled(idle, egui::Button::new("Stage expired again").small())
+                    .on_hover_text(
+                        "Stage this group's expired files again; the new IDs take their places",
+                    );
+                again.widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::Button,
+                        idle,
+                        format!("Stage expired again in {title}"),
+                    )
+                });
+                if again.clicked() {
+                    send(
+                        commands,
+                        StagedCommand::StageAgain(StageAgain::Group(group.key.clone())),
+                    );
+                }
             }
-        }
+            let key = group.key.clone();
+            let select = ui.add_enabled(live > 0, egui::Button::new("Select").small());
+            select.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, live > 0, format!("Select {title}"))
+            });
+            if select.clicked() {
+                send(commands, StagedCommand::SelectGroup(key.clone()));
+            }
+            let label = "Copy tempFiles JSON";
+            let button = ui
+                .add_enabled(live > 0, egui::Button::new(label).small())
+                .on_hover_text(format!(
+                    "This group's files not yet expired, as {TEMP_FILES_FORM}"
+                ));
+            let spoken = format!("{label} of {title}");
+            button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
+            if button.clicked() {
+                send(commands, StagedCommand::Copy(CopyWhat::Group(key)));
+            }
+            limit_warning(ui, group.bytes);
+            // The title takes what is left, cut at its end (the full title on hover).
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                ui.add(egui::Label::new(RichText::new(&title).strong()).truncate());
+            });
+        });
     });
 }
 
@@ -352,9 +369,6 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
             .map_or(entry.name.as_str(), |s| s.relative_path.as_str()),
     );
     let shown = shown.as_ref();
-    let is_copied = state
-        .staged
-        .is_copied(&CopyWhat::Id(entry.id.clone()), state.instant);
     ui.horizontal(|ui| {
         ui.add_space(12.0);
         let mut selected = state.staged.selected.contains(&entry.id);
@@ -376,6 +390,14 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
             RichText::new(shown).weak().strikethrough()
         } else {
             RichText::new(shown).strong()
+        };
+        let cut = super::middle_cut(ui, shown, name_width);
+        let name = if cut == shown {
+            name
+        } else if expired {
+            RichText::new(cut).weak().strikethrough()
+        } else {
+            RichText::new(cut).strong()
         };
         fixed_cell(ui, name_width, name).on_hover_text(format!(
             "Staged as \"{}\" · {}",
@@ -414,17 +436,11 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                 }
                 ui.label(RichText::new("expired").weak().italics());
             } else {
-                let label = if is_copied { COPIED } else { "Copy" };
-                let width = steady_width(ui, &["Copy", COPIED]);
                 let button = ui
-                    .add(egui::Button::new(label).min_size(egui::vec2(width, 0.0)))
+                    .button("Copy")
                     .on_hover_text(format!("Copy the ID of {shown}"));
                 // Every row has a "Copy" button: the accessible name says whose ID it copies.
-                let spoken = if is_copied {
-                    format!("Copied the ID of {shown}")
-                } else {
-                    format!("Copy the ID of {shown}")
-                };
+                let spoken = format!("Copy the ID of {shown}");
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
                 if button.clicked() {
                     send(
@@ -443,8 +459,8 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
             }
             // The ID takes what is left between the name and the buttons, never more.
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                ui.add(egui::Label::new(id).truncate())
-                    .on_hover_text(&entry.id);
+                // A cut ID shows itself whole on hover (egui's own tooltip): one, not two.
+                ui.add(egui::Label::new(id).truncate());
             });
         });
     });
@@ -456,27 +472,17 @@ struct CopyButton<'a> {
     /// Its label now.
     label: &'a str,
     /// The labels it has at other times (with or without a filter): it is as wide as the
-    /// widest of them and "Copied!", so that nothing beside it moves.
+    /// widest of them, so that nothing beside it moves.
     other_labels: &'a [&'a str],
     hover: &'a str,
     enabled: bool,
 }
 
-/// A button that copies (the text is built by the state on the click) and says "Copied!"
-/// for a moment, under the same name for screen readers as on screen, without changing
-/// its width.
-fn copy_button(
-    ui: &mut egui::Ui,
-    state: &State,
-    commands: &mut Vec<Command>,
-    button: CopyButton<'_>,
-) {
-    let label = if state.staged.is_copied(&button.what, state.instant) {
-        COPIED
-    } else {
-        button.label
-    };
-    let mut labels = vec![button.label, COPIED];
+/// A button that copies (the text is built by the state on the click); the toast says it
+/// was copied, so the button keeps its label and width.
+fn copy_button(ui: &mut egui::Ui, commands: &mut Vec<Command>, button: CopyButton<'_>) {
+    let label = button.label;
+    let mut labels = vec![button.label];
     labels.extend_from_slice(button.other_labels);
     let width = steady_width(ui, &labels);
     let response = ui
@@ -540,4 +546,49 @@ fn same_names_question(ui: &egui::Ui, question: &SameNames, commands: &mut Vec<C
                 }
             });
         });
+}
+
+/// A small notice at the bottom of the window for a moment after a copy: it covers
+/// nothing one clicks and changes no label's width.
+pub fn copy_toast(ctx: &egui::Context, state: &State) {
+    let Some((what, _)) = &state.staged.copied else {
+        return;
+    };
+    if !state.staged.is_copied(what, state.instant) {
+        return;
+    }
+    let text = match what {
+        CopyWhat::Id(id) => state
+            .staged
+            .entries
+            .iter()
+            .find(|e| &e.id == id)
+            .map(|entry| format!("Copied the ID of {}", row_name(entry)))
+            .unwrap_or_else(|| COPIED.to_owned()),
+        _ => COPIED.to_owned(),
+    };
+    egui::Area::new(egui::Id::unique("copy_toast"))
+        .order(egui::Order::Tooltip)
+        .interactable(false)
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0))
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new("✔").color(Color32::from_rgb(0x3a, 0xa5, 0x5d)));
+                    ui.label(text);
+                });
+            });
+        });
+}
+
+/// The name a row shows: the path inside its folder tells two `page1.pdf` apart.
+/// Control characters in a name are shown escaped, never acted on.
+fn row_name(entry: &HistoryEntry) -> String {
+    format::display_name(
+        entry
+            .source
+            .as_ref()
+            .map_or(entry.name.as_str(), |s| s.relative_path.as_str()),
+    )
+    .into_owned()
 }

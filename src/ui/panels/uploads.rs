@@ -12,12 +12,51 @@ use crate::ui::command::{Command, UploadsCommand};
 use crate::ui::state::State;
 use crate::upload_queue::{UploadRecord, UploadStatus};
 
+/// The colour of "staged".
+const STAGED_GREEN: Color32 = Color32::from_rgb(0x3a, 0xa5, 0x5d);
+
 fn send(commands: &mut Vec<Command>, command: UploadsCommand) {
     commands.push(Command::Uploads(command));
 }
 
-/// The uploads section, with its overall progress and buttons.
+/// The rows Uploads lists: staged files have left for the staged list; the running ones
+/// come first, then those waiting, then the failed and cancelled ones.
+pub fn shown_rows(rows: &[UploadRecord]) -> Vec<&UploadRecord> {
+    let rank = |row: &UploadRecord| match row.status {
+        UploadStatus::Sending
+        | UploadStatus::WaitingForServer { .. }
+        | UploadStatus::Retrying { .. } => 0,
+        UploadStatus::Waiting | UploadStatus::WaitingForNetwork => 1,
+        UploadStatus::Failed(_) | UploadStatus::Refused(_) => 2,
+        UploadStatus::Cancelled => 3,
+        UploadStatus::Staged { .. } => 4,
+    };
+    let mut shown: Vec<&UploadRecord> = rows
+        .iter()
+        .filter(|row| !matches!(row.status, UploadStatus::Staged { .. }))
+        .collect();
+    // Stable: within a rank, the order the files were added in.
+    shown.sort_by_key(|row| rank(row));
+    shown
+}
+
+/// Whether Uploads has anything to show: files being looked at, or rows not yet staged.
+pub fn has_anything(state: &State) -> bool {
+    state.uploads.inspecting > 0
+        || state
+            .uploads
+            .table
+            .rows()
+            .iter()
+            .any(|row| !matches!(row.status, UploadStatus::Staged { .. }))
+}
+
+/// The uploads section: a one-line summary and the rows not yet staged. Nothing at all
+/// once every file is staged (they are in the staged list below).
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    if !has_anything(state) {
+        return;
+    }
     let uploads = &state.uploads;
     ui.horizontal(|ui| {
         ui.heading("Uploads");
@@ -26,12 +65,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             ui.label("Looking at the files…");
         }
     });
-    let rows = uploads.table.rows();
+    let rows = shown_rows(uploads.table.rows());
     if rows.is_empty() {
-        ui.label(
-            "Drop files anywhere on this window, or click \"Add files…\" at the top. They are uploaded right away.",
-        );
-        ui.add_space(8.0);
+        ui.add_space(4.0);
         ui.separator();
         return;
     }
@@ -62,52 +98,114 @@ fn row_height(ui: &egui::Ui) -> f32 {
     line + ui.spacing().item_spacing.y + status + 6.0
 }
 
-/// The overall bar and buttons.
-fn overall(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
-    let totals = state.uploads.table.totals();
-    let fraction = if totals.bytes == 0 {
-        0.0
-    } else {
-        totals.sent as f32 / totals.bytes as f32
-    };
-    let mut summary = format!(
-        "{} of {} file(s) staged · {} of {}",
-        totals.staged,
-        totals.files,
-        format::human_bytes(totals.sent),
-        format::human_bytes(totals.bytes)
-    );
-    if totals.failed > 0 {
-        summary.push_str(&format!(" · {} failed", totals.failed));
+/// What the summary line says: "Staging 3 of 7 · about 2 min left", then what failed or
+/// was cancelled. Files that failed or were cancelled are not part of the bar's fraction:
+/// a bar is never full for files that did not arrive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// The sentence.
+    pub text: String,
+    /// The bar's fraction, when something is still on its way.
+    pub fraction: Option<f32>,
+}
+
+/// The summary of the table's rows.
+pub fn summary(rows: &[UploadRecord]) -> Summary {
+    let (mut files, mut staged, mut failed, mut cancelled, mut active) = (0, 0, 0, 0, 0);
+    let (mut bytes, mut sent, mut speed) = (0u64, 0u64, 0.0f64);
+    for row in rows {
+        match &row.status {
+            UploadStatus::Refused(_) | UploadStatus::Failed(_) => {
+                failed += 1;
+                continue;
+            }
+            UploadStatus::Cancelled => {
+                cancelled += 1;
+                continue;
+            }
+            UploadStatus::Staged { .. } => staged += 1,
+            UploadStatus::Sending => speed += row.speed.max(0.0),
+            _ => {}
+        }
+        if row.status.is_active() {
+            active += 1;
+        }
+        files += 1;
+        bytes = bytes.saturating_add(row.size);
+        sent = sent.saturating_add(row.sent.min(row.size));
     }
-    ui.add(egui::ProgressBar::new(fraction).text(summary.clone()))
-        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &summary));
+    let mut parts = Vec::new();
+    if active > 0 {
+        parts.push(format!("Staging {} of {files}", (staged + 1).min(files)));
+        let left = bytes.saturating_sub(sent);
+        if speed > 0.0 && left > 0 {
+            parts.push(format::time_left(Duration::from_secs_f64(
+                (left as f64 / speed).min(1e7),
+            )));
+        }
+    }
+    if failed > 0 {
+        parts.push(format!("{failed} failed"));
+    }
+    if cancelled > 0 {
+        parts.push(format!("{cancelled} cancelled"));
+    }
+    let fraction = (active > 0).then(|| {
+        if bytes == 0 {
+            0.0
+        } else {
+            sent as f32 / bytes as f32
+        }
+    });
+    Summary {
+        text: parts.join(" · "),
+        fraction,
+    }
+}
+
+/// The summary line and the buttons for all rows, each always in its place (greyed out
+/// when there is nothing to do) so that none takes another's place under the cursor.
+fn overall(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    let rows = state.uploads.table.rows();
+    let summary = summary(rows);
+    let text = summary.text.clone();
+    match summary.fraction {
+        Some(fraction) => {
+            ui.add(egui::ProgressBar::new(fraction).text(text.clone()))
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ProgressIndicator, true, &text)
+                });
+        }
+        None => {
+            ui.label(RichText::new(text).strong());
+        }
+    }
+    let active = rows.iter().any(|r| r.status.is_active());
+    let failed = rows
+        .iter()
+        .any(|r| matches!(r.status, UploadStatus::Failed(_)));
+    let finished = rows
+        .iter()
+        .any(|r| r.status.is_finished() && !matches!(r.status, UploadStatus::Staged { .. }));
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(totals.active > 0, egui::Button::new("Cancel all"))
+            .add_enabled(active, egui::Button::new("Cancel all"))
             .on_hover_text("Stop every upload that has not finished")
             .clicked()
         {
             send(commands, UploadsCommand::CancelAll);
         }
-        if totals.failed > 0
-            && ui
-                .button("Retry failed")
-                .on_hover_text("Send the failed files again (only them)")
-                .clicked()
+        if ui
+            .add_enabled(failed, egui::Button::new("Retry failed"))
+            .on_hover_text("Send the failed files again (only them)")
+            .clicked()
         {
             send(commands, UploadsCommand::RetryAllFailed);
         }
-        if state
-            .uploads
-            .table
-            .rows()
-            .iter()
-            .any(|r| r.status.is_finished())
-            && ui
-                .button("Clear finished")
-                .on_hover_text("Remove staged, cancelled and refused files from this list (staged IDs stay below)")
-                .clicked()
+        if ui
+            .add_enabled(finished, egui::Button::new("Clear finished"))
+            .on_hover_text("Remove the failed, cancelled and refused files from this list")
+            .clicked()
         {
             send(commands, UploadsCommand::ClearFinished);
         }
@@ -168,7 +266,11 @@ fn upload_row(
                     format::human_bytes(row.size)
                 };
                 fixed_cell(ui, 72.0, RichText::new(size));
-                if !refused {
+                // A bar only for a file on its way: never a full bar for one that failed
+                // or was cancelled; a check for one that is staged.
+                if matches!(row.status, UploadStatus::Staged { .. }) {
+                    ui.label(RichText::new("✔").color(STAGED_GREEN));
+                } else if row.status.is_active() {
                     let fraction = if row.size == 0 {
                         0.0
                     } else {
@@ -204,6 +306,9 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     };
     let can_retry = row.status.can_retry();
     let can_remove = can_retry || matches!(row.status, UploadStatus::Refused(_));
+    // The rightmost place holds Cancel while the file is on its way and Retry once it was
+    // cancelled or failed: a second click there undoes the first instead of removing the
+    // row. Remove sits apart, to the left.
     if row.status.is_active()
         && !row.held
         && named(
@@ -214,15 +319,6 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     {
         send(commands, UploadsCommand::Cancel(row.id));
     }
-    if can_remove
-        && named(
-            ui.button("Remove"),
-            format!("Remove {}", format::display_name(&row.shown)),
-        )
-        .clicked()
-    {
-        send(commands, UploadsCommand::Remove(row.id));
-    }
     if can_retry
         && named(
             ui.button("Retry"),
@@ -231,6 +327,15 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
         .clicked()
     {
         send(commands, UploadsCommand::Retry(row.id));
+    }
+    if can_remove
+        && named(
+            ui.button("Remove"),
+            format!("Remove {}", format::display_name(&row.shown)),
+        )
+        .clicked()
+    {
+        send(commands, UploadsCommand::Remove(row.id));
     }
 }
 
@@ -253,6 +358,12 @@ fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
             }
             (text, visuals.text_color())
         }
+        // The queue is in fact waiting for the network (and will send again): say that.
+        UploadStatus::WaitingForServer { .. } if state.uploads.table.network().is_some() => (
+            "Waiting for the network; it is sent again on its own when the server can be reached"
+                .to_owned(),
+            visuals.warn_fg_color,
+        ),
         UploadStatus::WaitingForServer { since } => {
             let waited = state.instant.saturating_duration_since(*since);
             let text = if waited < Duration::from_secs(2) {
@@ -281,10 +392,7 @@ fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
                 visuals.warn_fg_color,
             )
         }
-        UploadStatus::Staged { entry } => (
-            format!("Staged. ID {}", entry.id),
-            Color32::from_rgb(0x3a, 0xa5, 0x5d),
-        ),
+        UploadStatus::Staged { entry } => (format!("Staged. ID {}", entry.id), STAGED_GREEN),
         UploadStatus::Failed(reason) => (format!("Failed: {reason}"), visuals.error_fg_color),
         UploadStatus::Cancelled => (
             "Cancelled. Click Retry to send it again.".to_owned(),
@@ -316,7 +424,7 @@ pub fn drop_zone(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
                 ui.label(RichText::new("Drop files or folders here").size(28.0).strong());
                 ui.add_space(8.0);
                 ui.label(
-                    "They are uploaded right away, and their IDs appear here, ready to copy into an execute call.",
+                    "They are uploaded right away, and their IDs appear here, ready to copy into an agent execution.",
                 );
                 ui.add_space(16.0);
                 ui.horizontal(|ui| {

@@ -28,6 +28,8 @@ pub struct ViewState {
     pub settings_open: bool,
     /// About, in the middle.
     pub about_open: bool,
+    /// Sign out was clicked: asking whether to remove the key.
+    pub confirm_sign_out: bool,
     /// The window was asked to close while uploads run: ask first.
     pub confirm_quit: bool,
     /// The operator said to quit: let the window close.
@@ -83,6 +85,14 @@ impl State {
             }
             Command::View(ViewCommand::ToggleSettings) => {
                 self.view.settings_open = !self.view.settings_open;
+                Vec::new()
+            }
+            Command::View(ViewCommand::AskSignOut) => {
+                self.view.confirm_sign_out = true;
+                Vec::new()
+            }
+            Command::View(ViewCommand::KeepKey) => {
+                self.view.confirm_sign_out = false;
                 Vec::new()
             }
             Command::View(ViewCommand::ToggleAbout) => {

@@ -166,6 +166,23 @@ impl UploadsState {
             .into_iter()
             .collect();
         effects.extend(self.say(event));
+        // A staged file leaves Uploads: what its row noted (it changed since it was first
+        // staged) is said once, as a notice.
+        if let QueueEvent::Staged { id, .. } = event
+            && let Some(row) = self.table.get(*id)
+            && let Some(note) = &row.note
+        {
+            effects.push(Effect::Notice(
+                NoticeLevel::Info,
+                format!("{}: {note}", crate::format::display_name(&row.shown)),
+            ));
+        }
+        // Once nothing is on its way, the staged rows leave: they are in the staged list,
+        // and the next files start a new count ("Staging 1 of 3", not "8 of 10").
+        if !self.table.rows().iter().any(|row| row.status.is_active()) {
+            self.table
+                .retain(|row| !matches!(row.status, UploadStatus::Staged { .. }));
+        }
         effects
     }
 

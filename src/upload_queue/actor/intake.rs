@@ -95,9 +95,15 @@ impl QueueActor {
                     match result {
                         Ok(mut file) => {
                             file.relative_path = item.source.relative_path.clone();
+                            // The history keeps modification times to the millisecond:
+                            // compared finer, every file would look changed.
+                            let millis = |at: Option<std::time::SystemTime>| {
+                                at.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                                    .map(|d| d.as_millis())
+                            };
                             let changed = file.size != item.source.size
                                 || (item.source.modified.is_some()
-                                    && file.modified != item.source.modified);
+                                    && millis(file.modified) != millis(item.source.modified));
                             let note = changed.then(|| {
                                 "It changed since it was first staged: the new ID is for the file as it is now.".to_owned()
                             });

@@ -77,6 +77,9 @@ pub struct OrganizationForm {
 pub struct ConnectionState {
     /// The step the window is at.
     pub phase: Phase,
+    /// The organization in use when "Choose another organization" was clicked: Cancel
+    /// goes back to it.
+    pub organization_before_change: Option<String>,
     /// The server in use.
     pub base_url: BaseUrl,
     /// Why the configured server address is not usable.
@@ -130,6 +133,7 @@ impl ConnectionState {
         let flow = KeyFlow::new(base_url.clone(), None, &overrides, &settings);
         Self {
             phase: Phase::LoadingKey,
+            organization_before_change: None,
             base_url_input: base_url.to_string(),
             base_url_error: base_url_problem.clone(),
             base_url,
@@ -260,8 +264,13 @@ impl ConnectionState {
                 ]
             }
             ConnectionCommand::ChooseOrganization(organization) => {
+                self.organization_before_change = None;
                 self.organization_chosen(&organization.id)
             }
+            ConnectionCommand::KeepOrganization => match self.organization_before_change.take() {
+                Some(id) => self.organization_chosen(&id),
+                None => Vec::new(),
+            },
             ConnectionCommand::EditOrganization(text) => {
                 self.organization_form.input = text;
                 Vec::new()
@@ -275,6 +284,7 @@ impl ConnectionState {
                     return Vec::new();
                 }
                 // Forget the remembered one so the key's list is offered again.
+                self.organization_before_change = self.settings.organization_id.clone();
                 self.settings.organization_id = None;
                 self.settings.organization_name = None;
                 self.new_attempt();

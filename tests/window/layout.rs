@@ -3,7 +3,6 @@
 //! what is not yet staged, a failed file has no progress bar, and at 640×480 a row's Copy
 //! button is inside the window even with Settings open.
 
-use crate::support;
 use crate::window_support;
 
 use std::time::Duration;

@@ -59,15 +59,16 @@ impl fmt::Debug for ApiKey {
 /// Why the keychain could not be used, in words an operator can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyStoreError {
-    /// No keychain on this computer (no Secret Service, no session bus…).
+    /// No keychain on this computer (no Secret Service, no session bus…). The field is the
+    /// library's detail, for the log: the operator reads the sentence only.
     #[error(
-        "No keychain is available on this computer ({0}). The key can still be used for this session only, or set in the {env} environment variable.",
+        "No keychain is available on this computer. The key can still be used for this session only, or set in the {env} environment variable.",
         env = crate::session::ENV_API_KEY
     )]
     Unavailable(String),
     /// The keychain is locked and nobody unlocked it.
     #[error(
-        "The keychain is locked ({0}). Unlock it (log in to your desktop keyring) and try again, or use the key for this session only."
+        "The keychain is locked. Unlock it (log in to your desktop keyring) and try again, or use the key for this session only."
     )]
     Locked(String),
     /// The keychain service took the call and never answered (a locked keyring over SSH,
@@ -78,9 +79,7 @@ pub enum KeyStoreError {
     )]
     NoAnswer(u64),
     /// Any other refusal.
-    #[error(
-        "The keychain refused the request ({0}). Try again, or use the key for this session only."
-    )]
+    #[error("The keychain refused the request. Try again, or use the key for this session only.")]
     Refused(String),
 }
 
@@ -151,13 +150,16 @@ fn entry(account: &str) -> Result<keyring::Entry, KeyStoreError> {
                 Err(inner) => inner.to_string(),
                 Ok(()) => "no store was set up".to_owned(),
             };
+            tracing::debug!("no keychain: {cause}");
             KeyStoreError::Unavailable(cause)
         }
         other => map_error(other),
     })
 }
 
+/// The keychain's refusal in the operator's words; the library's detail goes to the log.
 fn map_error(e: keyring::Error) -> KeyStoreError {
+    tracing::debug!("keychain: {e}");
     match e {
         keyring::Error::NoStorageAccess(inner) => KeyStoreError::Locked(inner.to_string()),
         keyring::Error::PlatformFailure(inner) => KeyStoreError::Unavailable(inner.to_string()),

@@ -151,3 +151,23 @@ pub(crate) fn middle_cut(ui: &egui::Ui, text: &str, width: f32) -> String {
     }
     cut(low)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Symbols drawn alone on buttons, where a missing glyph leaves an empty box and no
+    /// word to read: they must be in the fonts egui bundles, since a computer may have no
+    /// system font with them (Windows under Wine had none for "✕"): the filter's clear button and the list's menu.
+    #[test]
+    fn symbol_buttons_are_in_the_bundled_fonts() {
+        let ctx = egui::Context::default();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+        let font = egui::FontId::proportional(14.0);
+        for symbol in ["×", "…"] {
+            assert!(
+                ctx.fonts_mut(|f| f.has_glyphs(&font, symbol)),
+                "{symbol} is not in egui's own fonts"
+            );
+        }
+    }
+}

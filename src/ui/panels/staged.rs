@@ -130,10 +130,11 @@ fn toolbar(
         if let Some(text) = changed {
             send(commands, StagedCommand::EditFilter(text));
         }
-        // Always there (greyed out without a filter), so nothing beside it moves.
+        // Always there (greyed out without a filter), so nothing beside it moves. "×" is in
+        // the bundled font; "✕" is not, and drew as a box where no system font has it.
         let any_filter = !staged.filter.is_empty();
         let clear = ui
-            .add_enabled(any_filter, egui::Button::new("✕").small())
+            .add_enabled(any_filter, egui::Button::new("×").small())
             .on_hover_text("Clear the filter (Esc)");
         clear.widget_info(|| {
             egui::WidgetInfo::labeled(egui::Role::Button, any_filter, "Clear the filter")
@@ -190,7 +191,7 @@ fn toolbar(
             },
         );
         // The rarer actions in a menu: the toolbar stays on one line at 800 px.
-        let more = ui.menu_button("⋯", |ui| {
+        let more = ui.menu_button("…", |ui| {
             if ui
                 .add_enabled(
                     expired > staged.restaging(),

@@ -760,7 +760,8 @@ async fn stage_request(
 
     let mut multipart = match Multipart::from_request(request, &()).await {
         Ok(m) => m,
-        Err(_) => {
+        Err(e) => {
+            eprintln!("test server: request {index}: not multipart ({e})");
             shared.signals.emit(ServerEvent::BodyEnded {
                 request: index,
                 complete: false,
@@ -785,7 +786,10 @@ async fn stage_request(
                 complete = true;
                 break;
             }
-            Err(_) => break,
+            Err(e) => {
+                eprintln!("test server: request {index}: multipart error ({e})");
+                break;
+            }
         };
         let raw = field
             .headers()
@@ -840,7 +844,8 @@ async fn stage_request(
                     }
                 }
                 Ok(None) => break,
-                Err(_) => {
+                Err(e) => {
+                    eprintln!("test server: request {index}: body error ({e})");
                     broken = true;
                     break;
                 }
@@ -895,6 +900,7 @@ async fn stage_request(
         );
     }
     if parts.is_empty() || !parts.iter().all(is_file_part) {
+        eprintln!("test server: request {index}: refused parts {parts:?}");
         return answer(
             &shared,
             index,

@@ -6,52 +6,16 @@
 
 use crate::support;
 use crate::window_support;
+use support::window_process::{Killed, start_xvfb};
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use asteroid_stager::history::HistoryStore;
 use support::{KEY, NO_DBUS, ORG, StagingServer};
 
 use support::cli::BIN;
-
-/// A process killed when the test ends, however it ends.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Xvfb on a display number it picks itself (`-displayfd`), so tests never collide.
-fn start_xvfb() -> (Killed, String) {
-    let mut xvfb = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1024x768x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb runs (package xvfb)");
-    let mut line = String::new();
-    let stdout = xvfb.stdout.take().expect("Xvfb's stdout");
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("Xvfb says its display");
-    let display = format!(":{}", line.trim());
-    assert!(display.len() > 1, "Xvfb gave no display number");
-    (Killed(xvfb), display)
-}
 
 /// The environment both launches share: the same user folders (so the same data folder),
 /// the test server, and no `XDG_RUNTIME_DIR` (as under root in CI).

@@ -205,3 +205,37 @@ fn choosing_another_organization_can_be_cancelled_back_to_the_list() {
     wait_for(&mut harness, "Copy the ID of kept.txt");
     wait_for_text(&mut harness, "Organization: Accounting");
 }
+
+/// A long organization name at 640 px is cut short before the buttons, never drawn under
+/// them (an organization known only by its ID did run under "Add files…").
+#[test]
+fn a_long_organization_name_stops_before_the_top_bar_buttons() {
+    let world = World::with_good_key();
+    let long = "The Northern Region Accounts Payable and Receivables Department";
+    world.server.set_context_body(Some(
+        serde_json::json!({
+            "userId": "u1",
+            "email": "operator@example.com",
+            "organizations": [{"id": window_support::ORG_ID, "name": long}],
+        })
+        .to_string(),
+    ));
+    let env = world.environment(vec![]);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([640.0, 480.0])
+        .build_eframe(move |cc| asteroid_stager::ui::StagerApp::new(&cc.egui_ctx, env));
+    wait_ready(&mut harness);
+    let organization = harness
+        .get_by_label_contains("Organization: The Northern")
+        .rect();
+    // The top bar's (the empty window's drop zone has one too, lower down).
+    let add_files = harness
+        .query_all_by_label("Add files…")
+        .map(|node| node.rect())
+        .min_by(|a, b| a.min.y.total_cmp(&b.min.y))
+        .expect("Add files… in the top bar");
+    assert!(
+        organization.max.x <= add_files.min.x,
+        "the organization ({organization:?}) runs under Add files… ({add_files:?})"
+    );
+}

@@ -11,15 +11,6 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.heading("Asteroid Stager");
-            if let Some((id, name)) = state.connection.organization() {
-                let shown = if name.is_empty() {
-                    id.to_string()
-                } else {
-                    name.to_owned()
-                };
-                ui.label(RichText::new(format!("Organization: {shown}")).weak())
-                    .on_hover_text(format!("Organization ID {id}"));
-            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let label = if state.view.settings_open {
                     "Close settings"
@@ -41,6 +32,24 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                     commands.push(Command::View(ViewCommand::ToggleAbout));
                 }
                 add_buttons(ui, commands);
+                // The buttons first, then the organization in what is left, cut short
+                // (full on hover): a long name or a bare ID never runs under the buttons.
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    if let Some((id, name)) = state.connection.organization() {
+                        let shown = if name.is_empty() {
+                            id.to_string()
+                        } else {
+                            name.to_owned()
+                        };
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!("Organization: {shown}")).weak(),
+                            )
+                            .truncate(),
+                        )
+                        .on_hover_text(format!("Organization ID {id}"));
+                    }
+                });
             });
         });
         notices(ui, state, commands);

@@ -81,20 +81,22 @@ pub struct QueueOptions {
 }
 
 impl Default for QueueOptions {
+    /// The planner's defaults, written once in [`PlanLimits`]: the two cannot drift apart.
     fn default() -> Self {
+        let limits = planner::PlanLimits::default();
         Self {
-            concurrency: crate::settings::DEFAULT_CONCURRENCY,
-            max_attempts: 4,
-            backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(60),
-            small_file_limit: 1024 * 1024,
-            batch_max_files: 32,
-            batch_max_bytes: 8 * 1024 * 1024,
-            spread_max_files: 500,
-            spread_max_bytes: 64 * 1024 * 1024,
-            network_backoff: Duration::from_secs(2),
-            network_max_backoff: Duration::from_secs(20),
-            network_wait: None,
+            concurrency: limits.concurrency,
+            max_attempts: limits.max_attempts,
+            backoff: limits.backoff,
+            max_backoff: limits.max_backoff,
+            small_file_limit: limits.small_file_limit,
+            batch_max_files: limits.batch_max_files,
+            batch_max_bytes: limits.batch_max_bytes,
+            spread_max_files: limits.spread_max_files,
+            spread_max_bytes: limits.spread_max_bytes,
+            network_backoff: limits.network_backoff,
+            network_max_backoff: limits.network_max_backoff,
+            network_wait: limits.network_wait,
             history_retry: Duration::from_secs(30),
             clock: crate::clock::Clock::system(),
         }

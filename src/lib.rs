@@ -19,6 +19,7 @@ pub mod format;
 pub mod history;
 pub mod key_store;
 pub mod local_file;
+pub mod messages;
 pub mod paths;
 pub mod session;
 pub mod settings;

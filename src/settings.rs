@@ -31,6 +31,9 @@ pub struct Settings {
     /// Say when a group is staged while the window is in the background (taskbar and a
     /// desktop notification).
     pub notify_when_staged: bool,
+    /// The language texts are worded in (`en`, `de`, `fr`, `es`, `ja`); `None` follows
+    /// the system's (see [`crate::messages::Language::choose`]).
+    pub language: Option<String>,
 }
 
 impl Default for Settings {
@@ -42,6 +45,7 @@ impl Default for Settings {
             organization_name: None,
             concurrency: DEFAULT_CONCURRENCY,
             notify_when_staged: true,
+            language: None,
         }
     }
 }

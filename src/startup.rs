@@ -31,6 +31,10 @@ impl Startup {
     pub fn load(paths: &AppPaths) -> Self {
         let mut notices = Vec::new();
         let (settings, problem) = Settings::load(&paths.settings_file());
+        // Before anything is worded: the notices below are in the operator's language.
+        crate::messages::set_language(crate::messages::Language::choose(
+            settings.language.as_deref(),
+        ));
         if let Some(problem) = problem {
             notices.push(StartupNotice {
                 problem: true,

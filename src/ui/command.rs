@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::api::{ApiError, ClientOptions, Organization, UserContext};
 use crate::endpoint::BaseUrl;
 use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError};
+use crate::messages::Language;
 use crate::settings::Settings;
 use crate::upload_queue::{BatchId, QueueCommand, QueueEvent, UploadId};
 
@@ -66,6 +67,8 @@ pub enum ConnectionCommand {
     ResetBaseUrl,
     /// Turn the "files staged" notification on or off.
     ToggleNotifications,
+    /// Word every text in this language from now on; `None` follows the system's.
+    ChooseLanguage(Option<Language>),
     /// The server could not be reached: ask it again now rather than at the set time.
     RetryConnectionNow,
     /// Stop waiting for the network and show the key form (to enter another key).
@@ -93,6 +96,7 @@ impl std::fmt::Debug for ConnectionCommand {
             ConnectionCommand::SaveBaseUrl => f.write_str("SaveBaseUrl"),
             ConnectionCommand::ResetBaseUrl => f.write_str("ResetBaseUrl"),
             ConnectionCommand::ToggleNotifications => f.write_str("ToggleNotifications"),
+            ConnectionCommand::ChooseLanguage(l) => write!(f, "ChooseLanguage({l:?})"),
             ConnectionCommand::RetryConnectionNow => f.write_str("RetryConnectionNow"),
             ConnectionCommand::StopWaitingForNetwork => f.write_str("StopWaitingForNetwork"),
         }
@@ -300,6 +304,8 @@ pub enum Effect {
     },
     /// Write the settings file.
     SaveSettings(Settings),
+    /// Word every text in this language from the next frame on.
+    UseLanguage(Language),
     /// What the queue is asked to do (add, confirm, cancel, retry, where to send).
     Queue(QueueCommand),
     /// Open the file dialog.

@@ -82,6 +82,10 @@ impl StagerApp {
                     |result| Event::SettingsSaved(result.and_then(|saved| saved)),
                 );
             }
+            Effect::UseLanguage(language) => {
+                crate::messages::set_language(language);
+                self.inbox.ctx.request_repaint();
+            }
             Effect::Queue(command) => {
                 self.queue.send(command);
             }

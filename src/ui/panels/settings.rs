@@ -4,7 +4,9 @@
 use egui::RichText;
 
 use super::text_field;
+use crate::messages::Language;
 use crate::session::{self, KeySource};
+use crate::t;
 use crate::ui::command::{Command, ConnectionCommand, ViewCommand};
 use crate::ui::state::{Phase, State};
 
@@ -51,6 +53,8 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                     send(commands, ConnectionCommand::ToggleNotifications);
                 }
                 ui.separator();
+                language_section(ui, state, commands);
+                ui.separator();
                 ui.label(RichText::new("Files").strong());
                 ui.label(format!(
                     "Staged files are listed in {}",
@@ -68,6 +72,39 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     if state.view.confirm_sign_out {
         sign_out_question(&ctx, state, commands);
     }
+}
+
+/// The language every text is worded in: the system's unless the operator picks one.
+fn language_section(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
+    ui.label(RichText::new(t!("settings-language")).strong());
+    let chosen = state
+        .connection
+        .settings
+        .language
+        .as_deref()
+        .and_then(Language::from_code);
+    let system = t!(
+        "language-system",
+        language = Language::from_system().native_name()
+    );
+    let shown = chosen.map_or(system.clone(), |l| l.native_name().to_string());
+    egui::ComboBox::from_id_salt("language")
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            if ui.selectable_label(chosen.is_none(), system).clicked() && chosen.is_some() {
+                send(commands, ConnectionCommand::ChooseLanguage(None));
+            }
+            for language in Language::ALL {
+                let picked = chosen == Some(language);
+                if ui
+                    .selectable_label(picked, language.native_name())
+                    .clicked()
+                    && !picked
+                {
+                    send(commands, ConnectionCommand::ChooseLanguage(Some(language)));
+                }
+            }
+        });
 }
 
 /// Signing out forgets the key: asked first, with the safe answer as the default place.

@@ -14,6 +14,7 @@ use super::NoticeLevel;
 use crate::api::{ClientOptions, Organization};
 use crate::endpoint::{BaseUrl, OrganizationId};
 use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError, MemoryKeyStore};
+use crate::messages::Language;
 use crate::session::{self, Connection, KeyFlow, KeyProblem, KeySource, Overrides, Step};
 use crate::settings::Settings;
 use crate::ui::command::{ConnectionCommand, Effect};
@@ -309,6 +310,13 @@ impl ConnectionState {
             ConnectionCommand::ToggleNotifications => {
                 self.settings.notify_when_staged = !self.settings.notify_when_staged;
                 vec![Effect::SaveSettings(self.settings.clone())]
+            }
+            ConnectionCommand::ChooseLanguage(language) => {
+                self.settings.language = language.map(|l| l.code().to_string());
+                vec![
+                    Effect::UseLanguage(Language::choose(self.settings.language.as_deref())),
+                    Effect::SaveSettings(self.settings.clone()),
+                ]
             }
             ConnectionCommand::RetryConnectionNow => self.retry_now(),
             ConnectionCommand::StopWaitingForNetwork => self.stop_waiting(),

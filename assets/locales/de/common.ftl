@@ -1,0 +1,6 @@
+count-files = { $count ->
+    [one] { $count } Datei
+   *[other] { $count } Dateien
+}
+language-system = System ({ $language })
+settings-language = Sprache

@@ -1,0 +1,252 @@
+//! The message catalogue: every text an operator reads, in their language.
+//!
+//! The texts live in Fluent files, one folder per language under `assets/locales/`
+//! (`en`, `de`, `fr`, `es`, `ja`), compiled into the binary so that the `.deb`, the MSI and
+//! a bare `cargo run` all carry every language. Fluent does the plurals (`one`/`other` in
+//! the European languages, a single form in Japanese), so no text says "file(s)".
+//!
+//! The language is chosen once at start ([`Language::choose`]: the Settings' override, else
+//! the system's locale, else English) and held process-wide, the way a desktop program's
+//! locale is: both faces and the core's worded errors read it through [`t!`](crate::t).
+//! Changing it in Settings takes effect at the next frame; texts already shown (a notice)
+//! stay as they were worded.
+//!
+//! A missing text is a bug the catalogue test catches (`tests/languages/`); at run time it
+//! falls back to English, then to the message's id, and is logged.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+pub use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+
+fluent_templates::static_loader! {
+    static CATALOGUE = {
+        locales: "./assets/locales",
+        fallback_language: "en",
+        // Fluent wraps each argument in Unicode isolation marks for mixed-direction text;
+        // egui draws them as boxes, and names are already shown as they are.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// A language the catalogue has every message in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// English, the fallback.
+    English,
+    /// German (the longest texts: layouts are checked with it).
+    German,
+    /// French.
+    French,
+    /// Spanish.
+    Spanish,
+    /// Japanese.
+    Japanese,
+}
+
+impl Language {
+    /// Every language, in the order Settings lists them.
+    pub const ALL: [Language; 5] = [
+        Language::English,
+        Language::German,
+        Language::French,
+        Language::Spanish,
+        Language::Japanese,
+    ];
+
+    /// The code the Settings file keeps and the catalogue's folder is named by.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::German => "de",
+            Language::French => "fr",
+            Language::Spanish => "es",
+            Language::Japanese => "ja",
+        }
+    }
+
+    /// The language's own name for itself, as a language menu shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::English => "English",
+            Language::German => "Deutsch",
+            Language::French => "Français",
+            Language::Spanish => "Español",
+            Language::Japanese => "日本語",
+        }
+    }
+
+    /// The language of a code or locale (`de`, `de-AT`, `de_DE.UTF-8`, `ja-JP`); `None`
+    /// for one the catalogue does not have (and for `C` or `POSIX`).
+    pub fn from_code(code: &str) -> Option<Self> {
+        let primary = code
+            .split(['-', '_', '.', '@'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        Language::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The first of the system's preferred languages the catalogue has: `LANGUAGE`,
+    /// `LC_ALL`, `LC_MESSAGES`, `LANG` on Linux, the user's language list on Windows
+    /// and macOS. English when none is.
+    pub fn from_system() -> Self {
+        Self::first_known(sys_locale::get_locales())
+    }
+
+    /// The first known language among `locales`, in order; English when none is.
+    pub fn first_known(locales: impl IntoIterator<Item = String>) -> Self {
+        locales
+            .into_iter()
+            .find_map(|l| Self::from_code(&l))
+            .unwrap_or(Language::English)
+    }
+
+    /// The language to speak: the Settings' choice when it names one, else the system's.
+    pub fn choose(setting: Option<&str>) -> Self {
+        setting
+            .and_then(Self::from_code)
+            .unwrap_or_else(Self::from_system)
+    }
+
+    fn identifier(self) -> LanguageIdentifier {
+        match self {
+            Language::English => langid!("en"),
+            Language::German => langid!("de"),
+            Language::French => langid!("fr"),
+            Language::Spanish => langid!("es"),
+            Language::Japanese => langid!("ja"),
+        }
+    }
+
+    fn index(self) -> u8 {
+        match self {
+            Language::English => 0,
+            Language::German => 1,
+            Language::French => 2,
+            Language::Spanish => 3,
+            Language::Japanese => 4,
+        }
+    }
+}
+
+static CURRENT: AtomicU8 = AtomicU8::new(0);
+
+/// Makes `language` the one every text is worded in from now on.
+pub fn set_language(language: Language) {
+    CURRENT.store(language.index(), Ordering::Relaxed);
+}
+
+/// The language texts are worded in now.
+pub fn language() -> Language {
+    let i = CURRENT.load(Ordering::Relaxed);
+    Language::ALL
+        .into_iter()
+        .find(|l| l.index() == i)
+        .unwrap_or(Language::English)
+}
+
+/// The text `id` in the current language.
+pub fn text(id: &str) -> String {
+    text_in(language(), id, &[])
+}
+
+/// The text `id` in the current language, with its arguments.
+pub fn text_with(id: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
+    text_in(language(), id, args)
+}
+
+/// The text `id` in `language` (falling back to English), with its arguments.
+pub fn text_in(language: Language, id: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
+    let args: Option<HashMap<Cow<'static, str>, FluentValue<'_>>> = (!args.is_empty()).then(|| {
+        args.iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), value.clone()))
+            .collect()
+    });
+    match CATALOGUE.try_lookup_complete(&language.identifier(), id, args.as_ref()) {
+        Some(text) => text,
+        None => {
+            tracing::error!("the message catalogue has no text {id:?}");
+            id.to_string()
+        }
+    }
+}
+
+/// Whether the catalogue has `id` in `language` itself (no fallback): for the catalogue test.
+pub fn has_text(language: Language, id: &str) -> bool {
+    CATALOGUE
+        .lookup_no_default_fallback::<&str>(&language.identifier(), id, None)
+        .is_some()
+}
+
+/// The text of a message in the operator's language:
+/// `t!("settings-language")`, `t!("count-files", count = n)`.
+///
+/// Arguments are anything Fluent takes: numbers (for plurals) and strings.
+#[macro_export]
+macro_rules! t {
+    ($id:expr $(,)?) => {
+        $crate::messages::text($id)
+    };
+    ($id:expr, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::messages::text_with(
+            $id,
+            &[$((stringify!($name), $crate::messages::FluentValue::from($value))),+],
+        )
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_name_their_language() {
+        assert_eq!(Language::from_code("de_DE.UTF-8"), Some(Language::German));
+        assert_eq!(Language::from_code("fr-CA"), Some(Language::French));
+        assert_eq!(Language::from_code("es_MX@euro"), Some(Language::Spanish));
+        assert_eq!(Language::from_code("ja-JP"), Some(Language::Japanese));
+        assert_eq!(Language::from_code("EN"), Some(Language::English));
+        assert_eq!(Language::from_code("C"), None);
+        assert_eq!(Language::from_code("POSIX"), None);
+        assert_eq!(Language::from_code("pt-BR"), None);
+        assert_eq!(Language::from_code(""), None);
+    }
+
+    #[test]
+    fn the_first_known_language_wins_and_english_is_the_fallback() {
+        let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            Language::first_known(list(&["pt-BR", "ja-JP", "de-DE"])),
+            Language::Japanese
+        );
+        assert_eq!(Language::first_known(list(&["C"])), Language::English);
+        assert_eq!(Language::first_known(list(&[])), Language::English);
+        // The Settings' choice wins over the system's; an unknown choice is ignored.
+        assert_eq!(Language::choose(Some("es")), Language::Spanish);
+    }
+
+    #[test]
+    fn plurals_follow_each_language() {
+        let one = [("count", FluentValue::from(1))];
+        let many = [("count", FluentValue::from(3))];
+        assert_eq!(text_in(Language::English, "count-files", &one), "1 file");
+        assert_eq!(text_in(Language::English, "count-files", &many), "3 files");
+        assert_eq!(text_in(Language::German, "count-files", &one), "1 Datei");
+        assert_eq!(text_in(Language::German, "count-files", &many), "3 Dateien");
+        assert_eq!(
+            text_in(Language::Japanese, "count-files", &many),
+            "3 個のファイル"
+        );
+    }
+
+    #[test]
+    fn a_missing_text_falls_back_to_its_id() {
+        assert_eq!(
+            text_in(Language::German, "no-such-message", &[]),
+            "no-such-message"
+        );
+    }
+}

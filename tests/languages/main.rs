@@ -1,0 +1,7 @@
+//! The operator's language: the catalogue is whole in English, German, French, Spanish and
+//! Japanese, the window's layout holds with the longest (German) texts, and the command
+//! line speaks the system's language.
+//!
+//! Its own binary: the language is process-wide, and these tests change it.
+
+mod catalogue;

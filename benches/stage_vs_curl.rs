@@ -2,7 +2,7 @@
 //! it best, on the same server, in one run.
 //!
 //! `cargo bench --bench stage_vs_curl` (several minutes; `STAGE_BENCH_QUICK=1` for a
-//! smaller run). The cases:
+//! smaller run, `STAGE_BENCH_ONLY=small` or `large` for one half of the cases). The cases:
 //! - one large file (100 MiB, 1 GiB): ours vs `curl -F files=@file`;
 //! - 1,000 and 10,000 files of 2 KiB through a server that takes 50 ms per request, and
 //!   0 ms: ours vs the fair peers, curl with every file in ONE request (`-F files=@a -F
@@ -168,7 +168,13 @@ mod bench {
 
     pub fn run() {
         let quick = std::env::var("STAGE_BENCH_QUICK").is_ok_and(|v| v == "1");
-        let plan = Plan::new(quick);
+        let mut plan = Plan::new(quick);
+        // `STAGE_BENCH_ONLY=small` or `=large`: one half of the cases.
+        match std::env::var("STAGE_BENCH_ONLY").as_deref() {
+            Ok("small") => plan.large.clear(),
+            Ok("large") => plan.small_files.clear(),
+            _ => {}
+        }
         check_curl();
         let started = Instant::now();
 
@@ -233,10 +239,13 @@ mod bench {
                     SMALL_FILE_SIZE / 1024,
                     delay.as_millis()
                 );
+                // One transfer per file takes two minutes a run at 10,000 files and 50 ms:
+                // full runs at the first size, one run of context after that.
+                let parallel_runs = if nth == 0 { plan.runs } else { plan.per_file_runs };
                 let mut tools = vec![
                     (Tool::Ours, plan.runs),
                     (Tool::CurlOneRequest, plan.runs),
-                    (Tool::CurlParallel, plan.runs),
+                    (Tool::CurlParallel, parallel_runs),
                 ];
                 // One curl per file takes minutes at 10,000 files: context for the first only.
                 if nth == 0 {

@@ -4,4 +4,10 @@
 //!
 //! Its own binary: the language is process-wide, and these tests change it.
 
+#[path = "../support/mod.rs"]
+mod support;
+#[path = "../window_support/mod.rs"]
+mod window_support;
+
 mod catalogue;
+mod layout;

@@ -11,17 +11,23 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.heading(t!("window-title"));
             // Everything left to right, so that Tab goes the way the eye reads: the
             // organization takes the width the buttons leave and is cut short (full on
             // hover), so a long name or a bare ID never runs under them. The buttons'
             // width is the one they took last time (a pass is redone when it changed).
-            let width_id = egui::Id::new("top_bar_buttons_width");
+            let width_id = egui::Id::unique("top_bar_buttons_width");
             let labels = labels(state);
             let buttons_width = ui
                 .data(|d| d.get_temp::<f32>(width_id))
                 .unwrap_or_else(|| estimated_width(ui, &labels));
             let spacing = ui.spacing().item_spacing.x;
+            // The title gives way to the buttons in a narrow window (the window's own
+            // title bar still says it): long German or French labels stay inside at 640 px.
+            let title = t!("window-title");
+            let title_width = text_width(ui, &title, egui::TextStyle::Heading);
+            if ui.available_width() >= title_width + spacing + buttons_width {
+                ui.heading(title);
+            }
             let organization_width = (ui.available_width() - buttons_width - spacing).max(0.0);
             let height = ui.spacing().interact_size.y;
             ui.allocate_ui_with_layout(
@@ -64,20 +70,23 @@ fn labels(state: &State) -> [String; 4] {
 
 /// The buttons' width before they were ever drawn: their texts, padding and spacing.
 fn estimated_width(ui: &egui::Ui, labels: &[String]) -> f32 {
-    let font = egui::TextStyle::Button.resolve(ui.style());
     let padding = 2.0 * ui.spacing().button_padding.x;
     let texts: f32 = labels
         .iter()
-        .map(|label| {
-            ui.fonts_mut(|fonts| {
-                fonts
-                    .layout_no_wrap(label.clone(), font.clone(), egui::Color32::PLACEHOLDER)
-                    .size()
-                    .x
-            }) + padding
-        })
+        .map(|label| text_width(ui, label, egui::TextStyle::Button) + padding)
         .sum();
     texts + ui.spacing().item_spacing.x * labels.len().saturating_sub(1) as f32
+}
+
+/// How wide `text` is on one line in `style`.
+fn text_width(ui: &egui::Ui, text: &str, style: egui::TextStyle) -> f32 {
+    let font = style.resolve(ui.style());
+    ui.fonts_mut(|fonts| {
+        fonts
+            .layout_no_wrap(text.to_owned(), font, egui::Color32::PLACEHOLDER)
+            .size()
+            .x
+    })
 }
 
 /// The organization in use, cut short to the width it is given.

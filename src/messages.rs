@@ -176,9 +176,12 @@ pub fn text_in(language: Language, id: &str, args: &[(&'static str, FluentValue<
 
 /// Whether the catalogue has `id` in `language` itself (no fallback): for the catalogue test.
 pub fn has_text(language: Language, id: &str) -> bool {
-    CATALOGUE
-        .lookup_no_default_fallback::<&str>(&language.identifier(), id, None)
-        .is_some()
+    match CATALOGUE.lookup_single_language::<&str>(&language.identifier(), id, None) {
+        Ok(_) => true,
+        // Found, and worded without its arguments: only its `{ $name }`s are unresolved
+        // (a message or language that is not there is a different error).
+        Err(e) => e.to_string().starts_with("Fluent errors"),
+    }
 }
 
 /// The text of a message in the operator's language:
@@ -240,6 +243,13 @@ mod tests {
             text_in(Language::Japanese, "count-files", &many),
             "3 個のファイル"
         );
+    }
+
+    #[test]
+    fn a_text_with_arguments_is_found_in_its_language() {
+        assert!(has_text(Language::German, "count-files"));
+        assert!(has_text(Language::Japanese, "settings-language"));
+        assert!(!has_text(Language::German, "no-such-message"));
     }
 
     #[test]

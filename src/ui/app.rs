@@ -23,6 +23,7 @@ use crate::paths::AppPaths;
 use crate::session::Overrides;
 use crate::settings::Settings;
 use crate::startup::Startup;
+use crate::t;
 use crate::upload_queue::{QueueOptions, UploadQueue};
 
 /// Reads the system clipboard (blocking); tests give their own.
@@ -101,7 +102,7 @@ impl AppEnvironment {
         let staged = history.entries().unwrap_or_else(|e| {
             startup_notices.push((
                 NoticeLevel::Warning,
-                format!("The list of staged files could not be read ({e})."),
+                t!("window-history-unreadable", reason = e.to_string()),
             ));
             Vec::new()
         });
@@ -314,7 +315,7 @@ impl eframe::App for StagerApp {
         // The window's name for screen readers (else they read an empty "frame").
         ui.ctx()
             .accesskit_node_builder(egui::accesskit_root_id(), |root| {
-                root.set_label(super::WINDOW_TITLE)
+                root.set_label(t!("window-title"))
             });
         panels::show(ui, &self.state, &mut self.commands);
         if !self.commands.is_empty() {

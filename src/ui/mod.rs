@@ -21,6 +21,7 @@ pub use state::KeyStoreFactory;
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::paths::AppPaths;
 use crate::session::Overrides;
+use crate::t;
 
 /// The window's icon, drawn by the packaging work in `assets/`.
 const ICON_PNG: &[u8] = include_bytes!("../../assets/asteroid-stager.png");
@@ -28,9 +29,6 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/asteroid-stager.png");
 /// The app ID: the Wayland/X11 class the desktop entry matches, and the folder eframe keeps
 /// the window's size and position in.
 pub const APP_ID: &str = "asteroid-stager";
-
-/// The window's title, and its name for screen readers.
-pub const WINDOW_TITLE: &str = "Asteroid Stager";
 
 /// Draws the whole window from `state`, pushing what the operator asked for into
 /// `commands`: what a frame does, for the frame benchmark.
@@ -52,7 +50,7 @@ pub fn run_window(
         .thread_name("stager-worker")
         .enable_all()
         .build()
-        .map_err(|e| format!("could not start the background workers ({e})"))?;
+        .map_err(|e| t!("window-no-workers", reason = e.to_string()))?;
 
     // The keychain account is the API host: a key for a test server never replaces the
     // key for the real one, and changing the server in Settings switches to its key.
@@ -63,7 +61,7 @@ pub fn run_window(
     environment.other_launches = other_launches;
 
     let mut viewport = egui::ViewportBuilder::default()
-        .with_title(WINDOW_TITLE)
+        .with_title(t!("window-title"))
         .with_app_id(APP_ID)
         .with_inner_size([820.0, 600.0])
         .with_min_inner_size([520.0, 380.0]);

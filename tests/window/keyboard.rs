@@ -150,3 +150,43 @@ fn escape_closes_the_quit_question_and_the_upload_goes_on() {
     );
     assert!(!harness.state().state().view.quitting);
 }
+
+/// Tab goes left to right: from the first widget that takes the keyboard, the top bar's
+/// buttons come in the order they stand in, leftmost first (they ran right to left).
+#[test]
+fn tab_goes_through_the_top_bar_from_left_to_right() {
+    let world = World::with_good_key();
+    let mut harness = world.harness(vec![]);
+    wait_ready(&mut harness);
+    let buttons = ["Add files…", "Add folder…", "About", "Settings"];
+    // The top bar's: the empty window's drop zone has an "Add files…" of its own, lower down.
+    let settings = harness.get_by_label("Settings").rect();
+    let top_bar_bottom = settings.max.y;
+    // Still at the right-hand edge, where they were.
+    assert!(
+        settings.max.x > 1000.0 - 24.0,
+        "Settings is at {settings:?}"
+    );
+    let mut visited: Vec<(String, f32)> = Vec::new();
+    for _ in 0..buttons.len() {
+        harness.key_press(egui::Key::Tab);
+        harness.step();
+        harness.step();
+        let focused = harness
+            .query_by(|node| node.is_focused())
+            .expect("Tab gives a widget the keyboard");
+        let rect = focused.rect();
+        assert!(
+            rect.max.y <= top_bar_bottom + 1.0,
+            "Tab left the top bar after {visited:?} for {rect:?}"
+        );
+        let label = focused.accesskit_node().label().unwrap_or_default();
+        visited.push((label, rect.left()));
+    }
+    let labels: Vec<&str> = visited.iter().map(|(label, _)| label.as_str()).collect();
+    assert!(
+        visited.windows(2).all(|pair| pair[0].1 < pair[1].1),
+        "Tab visits the top bar's buttons right to left: {visited:?}"
+    );
+    assert_eq!(labels, buttons, "every top bar button, in order");
+}

@@ -20,4 +20,5 @@ mod operator_day;
 mod restage;
 mod resume_notice;
 mod scope;
+mod settings_view;
 mod window;

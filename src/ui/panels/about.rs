@@ -3,6 +3,7 @@
 
 use egui::RichText;
 
+use crate::t;
 use crate::ui::command::{Command, ViewCommand};
 use crate::ui::state::State;
 
@@ -12,7 +13,7 @@ pub const DOCS_URL: &str = "https://docs.asteroid.ai";
 /// The About window.
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let mut open = true;
-    egui::Window::new("About Asteroid Stager")
+    egui::Window::new(t!("about-title"))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -20,31 +21,31 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ui.ctx(), |ui| {
             ui.label(
-                RichText::new(format!("Asteroid Stager {}", env!("CARGO_PKG_VERSION"))).strong(),
+                RichText::new(t!("about-version", version = env!("CARGO_PKG_VERSION"))).strong(),
             );
-            ui.label("Stages files on the Asteroid Agents API and lists their IDs to copy.");
+            ui.label(t!("about-what"));
             ui.add_space(6.0);
             egui::Grid::new("about_facts")
                 .num_columns(2)
                 .spacing([12.0, 4.0])
                 .show(ui, |ui| {
-                    ui.label("Server");
+                    ui.label(t!("about-server"));
                     ui.label(RichText::new(state.connection.base_url.to_string()).monospace());
                     ui.end_row();
-                    ui.label("API key kept in");
+                    ui.label(t!("about-key-kept-in"));
                     ui.label(state.connection.key_store.describe());
                     ui.end_row();
-                    ui.label("History");
+                    ui.label(t!("about-history"));
                     ui.label(state.staged.history_path.display().to_string());
                     ui.end_row();
-                    ui.label("Settings");
+                    ui.label(t!("about-settings"));
                     ui.label(state.settings_path.display().to_string());
                     ui.end_row();
                 });
             ui.add_space(6.0);
-            ui.hyperlink_to("Asteroid documentation", DOCS_URL);
+            ui.hyperlink_to(t!("about-documentation"), DOCS_URL);
             ui.add_space(4.0);
-            if ui.button("Close").clicked() {
+            if ui.button(t!("about-close")).clicked() {
                 commands.push(Command::View(ViewCommand::ToggleAbout));
             }
         });

@@ -3,6 +3,7 @@
 use egui::RichText;
 
 use super::text_field;
+use crate::t;
 use crate::ui::command::{Command, ConnectionCommand};
 use crate::ui::state::{ConnectionWait, Phase, State};
 
@@ -16,37 +17,30 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.set_max_width(620.0);
         match connection.phase {
-            Phase::LoadingKey => busy(ui, "Looking for your API key in the keychain…".into()),
+            Phase::LoadingKey => busy(ui, t!("key-setup-loading")),
             Phase::CheckingKey => match &connection.network_wait {
                 Some(wait) => network_wait(ui, wait, state.instant, commands),
                 None => busy(
                     ui,
-                    format!("Checking the API key with {}…", connection.base_url.host()),
+                    t!("key-setup-checking", host = connection.base_url.host()),
                 ),
             },
-            Phase::SavingKey => busy(ui, "The key works. Saving it in the keychain…".into()),
+            Phase::SavingKey => busy(ui, t!("key-setup-saving")),
             Phase::NeedKey => key_form(ui, state, commands),
             Phase::ChooseOrganization => organization_form(ui, state, commands),
             Phase::BadServer => {
-                ui.heading("The server address is not valid");
+                ui.heading(t!("key-setup-bad-server"));
                 if let Some(problem) = &connection.base_url_problem {
                     ui.colored_label(ui.visuals().error_fg_color, problem);
                 }
-                ui.label("Correct it in Settings, or use the default address.");
+                ui.label(t!("key-setup-bad-server-hint"));
             }
             Phase::Ready => {}
         }
         let waiting = state.uploads.waiting();
         if waiting > 0 {
             ui.add_space(12.0);
-            ui.label(if waiting == 1 {
-                "1 file is waiting; it is sent as soon as the key and organization are set."
-                    .to_owned()
-            } else {
-                format!(
-                    "{waiting} files are waiting; they are sent as soon as the key and organization are set."
-                )
-            });
+            ui.label(t!("key-setup-files-waiting", count = waiting));
         }
     });
 }
@@ -60,29 +54,33 @@ fn network_wait(
 ) {
     let left = wait.retry_at.saturating_duration_since(now);
     let when = if left.is_zero() {
-        "trying again now".to_owned()
+        t!("key-setup-trying-again-now")
     } else {
-        format!("trying again in {} s", left.as_secs() + 1)
+        t!("key-setup-trying-again-in", seconds = left.as_secs() + 1)
     };
     ui.horizontal(|ui| {
         ui.spinner();
         ui.label(
-            RichText::new(format!("Waiting for the network ({})… {when}", wait.reason))
-                .color(ui.visuals().warn_fg_color),
+            RichText::new(t!(
+                "key-setup-network-wait",
+                reason = wait.reason.to_string(),
+                when = when
+            ))
+            .color(ui.visuals().warn_fg_color),
         );
     });
-    ui.label("The key is checked as soon as the server answers; files you add meanwhile wait.");
+    ui.label(t!("key-setup-network-wait-hint"));
     ui.horizontal(|ui| {
         if ui
-            .button("Retry now")
-            .on_hover_text("Try to reach the server again at once")
+            .button(t!("key-setup-retry-now"))
+            .on_hover_text(t!("key-setup-retry-now-hover"))
             .clicked()
         {
             send(commands, ConnectionCommand::RetryConnectionNow);
         }
         if ui
-            .button("Stop waiting")
-            .on_hover_text("Stop trying, to enter another key or change the server in Settings")
+            .button(t!("key-setup-stop-waiting"))
+            .on_hover_text(t!("key-setup-stop-waiting-hover"))
             .clicked()
         {
             send(commands, ConnectionCommand::StopWaitingForNetwork);
@@ -100,15 +98,16 @@ fn busy(ui: &mut egui::Ui, text: String) {
 fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let form = &state.connection.key_form;
     ui.heading(if form.replacing {
-        "Replace the API key"
+        t!("key-setup-replace-heading")
     } else {
-        "Connect to Asteroid"
+        t!("key-setup-connect-heading")
     });
     ui.add_space(6.0);
-    ui.label(
-        "To stage files, this app needs your Asteroid API key. You find it at platform.asteroid.ai → your profile (top right) → API Keys. Copy the key there and paste it below.",
+    ui.label(t!("key-setup-where-to-find"));
+    ui.hyperlink_to(
+        t!("key-setup-open-platform"),
+        "https://platform.asteroid.ai",
     );
-    ui.hyperlink_to("Open platform.asteroid.ai", "https://platform.asteroid.ai");
     ui.add_space(8.0);
 
     if let Some(problem) = &form.keychain_problem {
@@ -116,15 +115,13 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             ui.colored_label(ui.visuals().warn_fg_color, problem.to_string());
             ui.horizontal(|ui| {
                 if ui
-                    .button("Use the key for this session only")
-                    .on_hover_text(
-                        "The key is kept in memory until you close the window, never on disk",
-                    )
+                    .button(t!("key-setup-session-only"))
+                    .on_hover_text(t!("key-setup-session-only-hover"))
                     .clicked()
                 {
                     send(commands, ConnectionCommand::UseKeyForSessionOnly);
                 }
-                if ui.button("Try the keychain again").clicked() {
+                if ui.button(t!("key-setup-retry-keychain")).clicked() {
                     send(commands, ConnectionCommand::RetryKeychain);
                 }
             });
@@ -136,12 +133,12 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         }
     }
 
-    let label = ui.label("API key");
+    let label = ui.label(t!("key-setup-key"));
     let mut submit = false;
     ui.horizontal(|ui| {
         let (changed, entered, field) = text_field(ui, label.id, &form.input, |edit| {
             edit.password(!form.show)
-                .hint_text("Paste your API key here")
+                .hint_text(t!("key-setup-key-hint"))
                 .desired_width(360.0)
         });
         if let Some(text) = changed {
@@ -159,17 +156,21 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             }
         }
         if ui
-            .button("Paste")
-            .on_hover_text("Paste the key from the clipboard")
+            .button(t!("key-setup-paste"))
+            .on_hover_text(t!("key-setup-paste-hover"))
             .clicked()
         {
             ui.memory_mut(|m| m.request_focus(field_id));
             ui.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
         }
-        let toggle = if form.show { "Hide" } else { "Show" };
+        let toggle = if form.show {
+            t!("key-setup-hide")
+        } else {
+            t!("key-setup-show")
+        };
         if ui
             .button(toggle)
-            .on_hover_text("Show or hide the key's characters")
+            .on_hover_text(t!("key-setup-show-hover"))
             .clicked()
         {
             send(commands, ConnectionCommand::ToggleShowKey);
@@ -177,10 +178,10 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     });
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        if ui.button("Check and save key").clicked() {
+        if ui.button(t!("key-setup-check-and-save")).clicked() {
             submit = true;
         }
-        if form.replacing && ui.button("Keep the current key").clicked() {
+        if form.replacing && ui.button(t!("key-setup-keep-current")).clicked() {
             send(commands, ConnectionCommand::CancelReplaceKey);
         }
     });
@@ -196,9 +197,9 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         return;
     }
     ui.label(
-        RichText::new(format!(
-            "The key is checked with the server, then kept in {} — never in a file.",
-            state.connection.key_store.describe()
+        RichText::new(t!(
+            "key-setup-kept-in",
+            store = state.connection.key_store.describe()
         ))
         .weak(),
     );
@@ -207,11 +208,11 @@ fn key_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
 fn organization_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let form = &state.connection.organization_form;
     ui.horizontal(|ui| {
-        ui.heading("Choose the organization");
+        ui.heading(t!("key-setup-choose-organization"));
         if state.connection.organization_before_change.is_some()
             && ui
-                .button("Cancel")
-                .on_hover_text("Keep the organization in use and go back to the list")
+                .button(t!("key-setup-cancel"))
+                .on_hover_text(t!("key-setup-cancel-hover"))
                 .clicked()
         {
             send(commands, ConnectionCommand::KeepOrganization);
@@ -225,7 +226,11 @@ fn organization_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Comman
         let text = if organization.name.is_empty() {
             organization.id.clone()
         } else {
-            format!("{} ({})", organization.name, organization.id)
+            t!(
+                "key-setup-organization-choice",
+                name = organization.name.as_str(),
+                id = organization.id.as_str()
+            )
         };
         if ui.button(text).clicked() {
             send(
@@ -235,15 +240,16 @@ fn organization_form(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Comman
         }
     }
     ui.add_space(10.0);
-    let label = ui.label("Or enter an organization ID");
+    let label = ui.label(t!("key-setup-organization-id"));
     ui.horizontal(|ui| {
         let (changed, entered, _) = text_field(ui, label.id, &form.input, |edit| {
-            edit.hint_text("the organization's ID").desired_width(340.0)
+            edit.hint_text(t!("key-setup-organization-id-hint"))
+                .desired_width(340.0)
         });
         if let Some(text) = changed {
             send(commands, ConnectionCommand::EditOrganization(text));
         }
-        if ui.button("Use this organization").clicked() || entered {
+        if ui.button(t!("key-setup-use-organization")).clicked() || entered {
             send(commands, ConnectionCommand::SubmitManualOrganization);
         }
     });

@@ -12,6 +12,7 @@ use egui::RichText;
 
 use super::command::Command;
 use super::state::{Phase, State};
+use crate::t;
 
 /// The whole window, in drawing order.
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
@@ -43,29 +44,19 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
 /// Closing the window while uploads run: ask first.
 fn quit_question(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let running = state.uploads.waiting();
-    egui::Window::new("Quit Asteroid Stager?")
+    egui::Window::new(t!("window-quit-title"))
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ui.ctx(), |ui| {
-            let text = if running == 1 {
-                "1 upload is still running: quit and cancel it?".to_owned()
-            } else {
-                format!("{running} uploads are still running: quit and cancel them?")
-            };
-            ui.label(text);
-            ui.label(
-                RichText::new(
-                    "Files already staged keep their IDs; they are in the list when you come back.",
-                )
-                .weak(),
-            );
+            ui.label(t!("window-quit-running", count = running));
+            ui.label(RichText::new(t!("window-quit-staged-kept")).weak());
             ui.add_space(6.0);
             ui.horizontal(|ui| {
-                if ui.button("Quit and cancel them").clicked() {
+                if ui.button(t!("window-quit-and-cancel")).clicked() {
                     commands.push(Command::View(super::command::ViewCommand::QuitAndCancel));
                 }
-                if ui.button("Keep uploading").clicked() {
+                if ui.button(t!("window-keep-uploading")).clicked() {
                     commands.push(Command::View(super::command::ViewCommand::KeepRunning));
                 }
             });

@@ -23,7 +23,15 @@ fn step_until(
 ) {
     let deadline = Instant::now() + Duration::from_secs(15);
     while !done(harness) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() >= deadline {
+            let state = harness.state().state();
+            panic!(
+                "timed out waiting for {what}: {:?}, key form says {:?}, notices {:?}",
+                state.connection.phase,
+                state.connection.key_form.error,
+                state.notices.list()
+            );
+        }
         harness.step();
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -46,12 +54,19 @@ fn the_signed_out_banner_goes_once_a_new_key_is_accepted() {
     step_until(&mut harness, "the Signed out banner", |h| {
         h.query_all_by_label_contains("Signed out").next().is_some()
     });
+    // Settings closed (Escape closes a dialog): the key form is what is left.
+    harness.key_press(egui::Key::Escape);
     step_until(&mut harness, "the key form", |h| {
-        h.query_by_label("Check and save key").is_some()
+        !h.state().state().view.settings_open && h.query_by_label("Check and save key").is_some()
     });
 
+    for _ in 0..3 {
+        harness.step();
+    }
     harness.get_by_label("API key").focus();
+    harness.step();
     harness.get_by_label("API key").type_text(GOOD_KEY);
+    harness.step();
     harness.get_by_label("Check and save key").click();
     step_until(&mut harness, "the key to be accepted", |h| {
         h.state().state().connection.phase == Phase::Ready

@@ -14,6 +14,7 @@ notice-not-resumed = { $count ->
     [one] { $count } Datei, die beim Schließen von Asteroid Stager nicht fertig war, wurde nicht erneut bereitgestellt: sie wurde seitdem geändert oder ist nicht mehr vorhanden ({ $names }). Fügen Sie sie erneut hinzu, wenn Sie sie noch brauchen.
    *[other] { $count } Dateien, die beim Schließen von Asteroid Stager nicht fertig waren, wurden nicht erneut bereitgestellt: sie wurden seitdem geändert oder sind nicht mehr vorhanden ({ $names }). Fügen Sie sie erneut hinzu, wenn Sie sie noch brauchen.
 }
+notice-two-sentences = { $first } { $second }
 notice-internal-error = ein interner Fehler hat den Vorgang unterbrochen ({ $reason })
 
 ## The desktop notification when a group is staged while the window is in the background

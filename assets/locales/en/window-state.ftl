@@ -1,4 +1,5 @@
 # Texts the window's state words: notices, form errors, the desktop notification.
+# notice-two-sentences joins two sentences of one notice (Japanese writes no space between them).
 
 ## Notices under the top bar
 notice-cancel = Cancel
@@ -14,6 +15,7 @@ notice-not-resumed = { $count ->
     [one] { $count } file that was not finished when Asteroid Stager closed was not staged again: it changed or is gone since ({ $names }). Add it again if you still need it.
    *[other] { $count } files that were not finished when Asteroid Stager closed were not staged again: they changed or are gone since ({ $names }). Add them again if you still need them.
 }
+notice-two-sentences = { $first } { $second }
 notice-internal-error = an internal error interrupted it ({ $reason })
 
 ## The desktop notification when a group is staged while the window is in the background

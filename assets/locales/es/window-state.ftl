@@ -14,6 +14,7 @@ notice-not-resumed = { $count ->
     [one] { $count } archivo que no había terminado cuando se cerró Asteroid Stager no se ha vuelto a subir: ha cambiado o ya no está ({ $names }). Vuelve a añadirlo si aún lo necesitas.
    *[other] { $count } archivos que no habían terminado cuando se cerró Asteroid Stager no se han vuelto a subir: han cambiado o ya no están ({ $names }). Vuelve a añadirlos si aún los necesitas.
 }
+notice-two-sentences = { $first } { $second }
 notice-internal-error = un error interno lo interrumpió ({ $reason })
 
 ## The desktop notification when a group is staged while the window is in the background

@@ -14,6 +14,7 @@ notice-not-resumed = { $count ->
     [one] { $count } fichier qui n'était pas terminé à la fermeture d'Asteroid Stager n'a pas été redéposé : il a été modifié ou n'existe plus ({ $names }). Ajoutez-le à nouveau si vous en avez encore besoin.
    *[other] { $count } fichiers qui n'étaient pas terminés à la fermeture d'Asteroid Stager n'ont pas été redéposés : ils ont été modifiés ou n'existent plus ({ $names }). Ajoutez-les à nouveau si vous en avez encore besoin.
 }
+notice-two-sentences = { $first } { $second }
 notice-internal-error = une erreur interne l'a interrompu ({ $reason })
 
 ## The desktop notification when a group is staged while the window is in the background

@@ -5,6 +5,7 @@ notice-cancel = キャンセル
 notice-resumed = Asteroid Stager の終了時に完了していなかった { $count } 個のファイルを、今アップロードしています。
 notice-resumed-maybe-twice = そのうち { $count } 個はサーバー上に重複している可能性があります（Asteroid Stager の終了時に送信中でした）。余分なコピーは使われず、自動的に期限切れになります。
 notice-not-resumed = Asteroid Stager の終了時に完了していなかった { $count } 個のファイルは、その後変更または削除されたため、再アップロードしませんでした（{ $names }）。まだ必要な場合は、もう一度追加してください。
+notice-two-sentences = { $first }{ $second }
 notice-internal-error = 内部エラーにより中断されました（{ $reason }）
 
 ## The desktop notification when a group is staged while the window is in the background

@@ -67,7 +67,11 @@ pub fn resumed_text(count: usize, maybe_stored: usize) -> String {
     let text = t!("notice-resumed", count = count);
     match maybe_stored {
         0 => text,
-        n => format!("{text} {}", t!("notice-resumed-maybe-twice", count = n)),
+        n => t!(
+            "notice-two-sentences",
+            first = text,
+            second = t!("notice-resumed-maybe-twice", count = n)
+        ),
     }
 }
 

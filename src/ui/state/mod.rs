@@ -175,6 +175,12 @@ impl State {
                 }
                 let mut effects = self.uploads.on_event(&event, self.instant);
                 effects.extend(self.staged.on_event(&event));
+                if event.is_final() {
+                    let table = &self.uploads.table;
+                    self.notices.uploads_ended(|id| {
+                        table.get(id).is_some_and(|row| row.status.is_active())
+                    });
+                }
                 effects
             }
         };

@@ -151,6 +151,15 @@ impl Notices {
         }
     }
 
+    /// Files end (staged, failed, cancelled): a notice that offers to cancel files goes once
+    /// none of them is on its way ("…are being staged now" is over).
+    pub fn uploads_ended(&mut self, on_its_way: impl Fn(UploadId) -> bool) {
+        self.list.retain(|n| match &n.action {
+            Some(NoticeAction::CancelUploads(ids)) => ids.iter().any(|&id| on_its_way(id)),
+            None => true,
+        });
+    }
+
     /// Takes the action of notice `id` and removes the notice (its action is done).
     pub fn take_action(&mut self, id: u64) -> Option<NoticeAction> {
         let index = self.list.iter().position(|n| n.id == id)?;

@@ -245,3 +245,46 @@ fn several_gone_files_are_said_once_and_other_refusals_keep_their_rows() {
     );
     assert_eq!(state.uploads.table.rows().len(), 1);
 }
+
+fn added(id: u64) -> Event {
+    let name = format!("{id}.pdf");
+    Event::Queue(Box::new(QueueEvent::Added {
+        id,
+        batch: 9,
+        file: crate::local_file::LocalFile {
+            path: format!("/a/{name}").into(),
+            name: name.clone(),
+            size: 10,
+            relative_path: name,
+            modified: None,
+        },
+        group: None,
+        replaces: None,
+    }))
+}
+
+#[test]
+fn the_resumed_notice_goes_once_none_of_its_files_is_on_its_way() {
+    let mut state = state();
+    state.on_event(added(1));
+    state.on_event(added(2));
+    state.on_event(Event::Queue(Box::new(QueueEvent::Resumed {
+        batch: 9,
+        ids: vec![1, 2],
+        maybe_stored: 0,
+        not_resumed: vec!["gone.pdf".into()],
+    })));
+    assert_eq!(texts(&state).len(), 2);
+    state.on_event(Event::Queue(Box::new(QueueEvent::Cancelled { id: 1 })));
+    assert!(
+        texts(&state)[0].contains("are being staged now"),
+        "one is still on its way"
+    );
+    state.on_event(Event::Queue(Box::new(QueueEvent::Cancelled { id: 2 })));
+    let left = texts(&state);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(
+        left[0].contains("(gone.pdf)"),
+        "what was not resumed stays: {left:?}"
+    );
+}

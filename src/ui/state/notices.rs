@@ -241,3 +241,83 @@ mod tests {
         assert_eq!(left, ["other", "history"]);
     }
 }
+
+#[cfg(test)]
+mod languages {
+    use crate::messages::{FluentValue, Language, text_in};
+
+    /// Every sentence of the window's state reads in each language with its arguments,
+    /// never as the English fallback or as its id (the plurals chosen by the language).
+    #[test]
+    fn the_state_texts_read_in_every_language() {
+        let args: [(&'static str, FluentValue<'static>); 12] = [
+            ("count", FluentValue::from(3)),
+            ("failed", FluentValue::from(1)),
+            ("names", FluentValue::from("a.pdf, b.pdf")),
+            ("path", FluentValue::from("/home/op/a.pdf")),
+            ("paths", FluentValue::from("/a, /b")),
+            ("reason", FluentValue::from("disk full")),
+            ("problem", FluentValue::from("bad address")),
+            ("variable", FluentValue::from("ASTEROID_API_KEY")),
+            ("host", FluentValue::from("example.com")),
+            ("first", FluentValue::from("A.")),
+            ("second", FluentValue::from("B.")),
+            ("name", FluentValue::from("a.pdf")),
+        ];
+        let ids = [
+            "notice-cancel",
+            "notice-resumed",
+            "notice-resumed-maybe-twice",
+            "notice-not-resumed",
+            "notice-internal-error",
+            "notice-notification-staged",
+            "notice-notification-staged-failed",
+            "connection-signed-out",
+            "connection-key-not-removed",
+            "connection-env-key-still-set",
+            "connection-settings-not-saved",
+            "connection-unreachable",
+            "connection-base-url-from-env",
+            "staged-state-earlier",
+            "staged-state-history-not-saved",
+            "staged-state-history-saved-again",
+            "staged-state-history-change-not-saved",
+            "restage-source-unknown",
+            "restage-gone",
+            "restage-gone-several",
+            "uploads-state-clipboard-empty",
+            "uploads-state-image-not-saved",
+            "uploads-state-no-file-chosen",
+            "uploads-state-refused",
+            "uploads-state-dialog-files",
+            "uploads-state-dialog-folders",
+        ];
+        for language in Language::ALL.into_iter().skip(1) {
+            for id in ids {
+                let english = text_in(Language::English, id, &args);
+                let theirs = text_in(language, id, &args);
+                assert_ne!(theirs, id, "{}: {id}", language.code());
+                assert!(!theirs.contains('{'), "{}: {theirs}", language.code());
+                // "connection-base-url-from-env" is mostly its arguments in any language.
+                if id != "connection-base-url-from-env" {
+                    assert_ne!(theirs, english, "{}: {id} is English", language.code());
+                }
+            }
+        }
+        let de = |count: i64| {
+            text_in(
+                Language::German,
+                "notice-notification-staged",
+                &[("count", FluentValue::from(count))],
+            )
+        };
+        assert_eq!(
+            de(1),
+            "1 Datei bereitgestellt; die IDs können kopiert werden."
+        );
+        assert_eq!(
+            de(2),
+            "2 Dateien bereitgestellt; die IDs können kopiert werden."
+        );
+    }
+}

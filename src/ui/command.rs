@@ -353,6 +353,14 @@ pub enum Effect {
     ChangeHistory(HistoryChange),
     /// Say something to the operator.
     Notice(crate::ui::state::NoticeLevel, String),
+    /// Say something about a condition that can be resolved: the notice goes once it is.
+    NoticeAbout(
+        crate::ui::state::NoticeTopic,
+        crate::ui::state::NoticeLevel,
+        String,
+    ),
+    /// What the notices about this topic reported is resolved: they go.
+    Resolved(crate::ui::state::NoticeTopic),
     /// Open the settings panel.
     ShowSettings,
 }

@@ -12,6 +12,7 @@ use super::command::{Effect, Event, HistoryChange};
 use crate::api::ApiClient;
 use crate::clipboard::ClipboardContent;
 use crate::key_store::KeyStoreError;
+use crate::t;
 
 impl StagerApp {
     pub(super) fn run_effects(&mut self, effects: Vec<Effect>, frame: Option<&eframe::Frame>) {
@@ -165,7 +166,11 @@ impl StagerApp {
                 );
             }
             // Kept by the state itself; never reach here.
-            Effect::Notice(..) | Effect::ShowSettings | Effect::GroupStaged { .. } => {}
+            Effect::Notice(..)
+            | Effect::NoticeAbout(..)
+            | Effect::Resolved(_)
+            | Effect::ShowSettings
+            | Effect::GroupStaged { .. } => {}
         }
     }
 
@@ -181,7 +186,7 @@ impl StagerApp {
         self.runtime.spawn(async move {
             let result = tokio::task::spawn_blocking(work)
                 .await
-                .map_err(|e| format!("an internal error interrupted it ({e})"));
+                .map_err(|e| t!("notice-internal-error", reason = e.to_string()));
             inbox.send(report(result));
         });
     }
@@ -190,9 +195,9 @@ impl StagerApp {
         // Built here (it needs the window as parent), awaited on tokio: the window keeps
         // painting while the dialog is open.
         let title = if folders {
-            "Add folders to stage"
+            t!("uploads-state-dialog-folders")
         } else {
-            "Add files to stage"
+            t!("uploads-state-dialog-files")
         };
         let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
         if let Some(frame) = frame {

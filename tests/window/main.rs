@@ -9,6 +9,7 @@ mod support;
 #[path = "../window_support/mod.rs"]
 mod window_support;
 
+mod banners;
 mod connect_wait;
 mod copy;
 mod execution_limit;

@@ -147,7 +147,17 @@ fn an_expired_file_is_staged_again_and_its_new_id_takes_the_old_place() {
     assert!(harness.query_all_by_label(&id(4)).next().is_some());
     assert!(harness.query_all_by_label(&id(1)).next().is_none());
     wait_for_text(&mut harness, "changed since it was first staged");
-    wait_for_text(&mut harness, "gone.txt: there is no such file");
+    // The deleted one: where it was, and what to do (not "there is no such file").
+    wait_for_text(
+        &mut harness,
+        &format!("The original file is no longer at {}.", gone.display()),
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("there is no such file")
+            .next()
+            .is_none()
+    );
     assert_eq!(
         world.server.staged_names(),
         [

@@ -10,7 +10,7 @@ use std::time::Duration;
 use egui_kittest::kittest::Queryable;
 
 use asteroid_stager::history::HistoryStore;
-use window_support::{Fault, World, drop_paths, wait_for, wait_ready, wait_until};
+use window_support::{Fault, World, drop_paths, wait_for, wait_for_text, wait_ready, wait_until};
 
 #[test]
 fn stage_again_pressed_twice_stores_the_file_once_and_the_group_holds_it_once() {
@@ -81,5 +81,39 @@ fn stage_again_pressed_twice_stores_the_file_once_and_the_group_holds_it_once() 
                 .entries()
                 .is_ok_and(|entries| entries.iter().map(|e| e.id.as_str()).eq([new_id.as_str()]))
         },
+    );
+}
+
+#[test]
+fn stage_again_for_a_file_that_is_gone_says_it_is_no_longer_there() {
+    let world = World::with_good_key();
+    let file = world.file("moved.txt", b"bytes that will move");
+    let mut harness = world.harness(vec![]);
+    wait_ready(&mut harness);
+    drop_paths(&mut harness, std::slice::from_ref(&file));
+    wait_for(&mut harness, "Copy the ID of moved.txt");
+    world.advance_clock(Duration::from_secs(61 * 60));
+    wait_for(&mut harness, "Stage moved.txt again");
+    std::fs::remove_file(&file).expect("remove the file");
+    harness.get_by_label("Stage moved.txt again").click();
+    wait_for_text(&mut harness, "no longer at");
+    let said: Vec<String> = harness
+        .state()
+        .state()
+        .notices
+        .list()
+        .iter()
+        .map(|n| n.text.clone())
+        .collect();
+    assert!(
+        said.iter().any(|t| t.contains(&file.display().to_string())),
+        "the notice names where the file was: {said:#?}"
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("there is no such file")
+            .next()
+            .is_none(),
+        "nothing says \"there is no such file\""
     );
 }

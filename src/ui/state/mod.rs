@@ -14,11 +14,12 @@ pub use connection::{
     ConnectionState, ConnectionWait, KeyForm, KeyStoreFactory, NetworkBackoff, OrganizationForm,
     Phase,
 };
-pub use notices::{Notice, NoticeAction, NoticeLevel, Notices};
+pub use notices::{Notice, NoticeAction, NoticeLevel, NoticeTopic, Notices};
 pub use staged::{COPIED_FEEDBACK, EXPIRING_SOON, GroupView, ListRow, SameNames, StagedState};
 pub use uploads::{DIALOG_TOO_FAST, Question, UploadsState};
 
 use super::command::{Command, Effect, Event, Origin, UploadsCommand, ViewCommand};
+use crate::t;
 use crate::upload_queue::QueueCommand;
 
 /// Which panels are open, and what the window itself is doing.
@@ -174,6 +175,12 @@ impl State {
                 }
                 let mut effects = self.uploads.on_event(&event, self.instant);
                 effects.extend(self.staged.on_event(&event));
+                if event.is_final() {
+                    let table = &self.uploads.table;
+                    self.notices.uploads_ended(|id| {
+                        table.get(id).is_some_and(|row| row.status.is_active())
+                    });
+                }
                 effects
             }
         };
@@ -188,6 +195,14 @@ impl State {
             .filter_map(|effect| match effect {
                 Effect::Notice(level, text) => {
                     self.notices.push(level, text);
+                    None
+                }
+                Effect::NoticeAbout(topic, level, text) => {
+                    self.notices.push_about(Some(topic), level, text);
+                    None
+                }
+                Effect::Resolved(topic) => {
+                    self.notices.resolved(topic);
                     None
                 }
                 Effect::ShowSettings => {
@@ -212,17 +227,15 @@ impl State {
         if self.view.focused || !self.connection.settings.notify_when_staged {
             return;
         }
-        let mut body = format!(
-            "{} staged; the IDs are ready to copy.",
-            crate::format::count(staged, "file", "files")
-        );
-        if failed > 0 {
-            body = format!(
-                "{} staged, {} failed: open the window to see why.",
-                crate::format::count(staged, "file", "files"),
-                failed
-            );
-        }
+        let body = if failed > 0 {
+            t!(
+                "notice-notification-staged-failed",
+                count = staged,
+                failed = failed
+            )
+        } else {
+            t!("notice-notification-staged", count = staged)
+        };
         effects.push(Effect::RequestAttention);
         effects.push(Effect::DesktopNotification {
             summary: "Asteroid Stager".into(),
@@ -280,3 +293,6 @@ impl State {
         next
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,11 +1,14 @@
 //! The files being added and sent: the core's [`UploadTable`], plus what only the window
 //! needs (batches being looked at, questions waiting for an answer, the file dialog).
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::NoticeLevel;
+use super::staged::{gone_from, gone_text};
 use crate::clipboard::{ClipboardContent, paths_in_text};
 use crate::history::{GroupSource, StagedGroup};
+use crate::t;
 use crate::ui::command::{Effect, Origin, UploadsCommand};
 use crate::upload_queue::{AddMode, BatchId, QueueCommand, QueueEvent, UploadStatus, UploadTable};
 
@@ -33,6 +36,9 @@ pub struct UploadsState {
     pub questions: Vec<Question>,
     /// The file dialog is open.
     pub dialog_open: bool,
+    /// Re-staged files no longer where they were, by batch: said together once the batch
+    /// was looked at.
+    gone: HashMap<BatchId, Vec<String>>,
 }
 
 impl UploadsState {
@@ -115,7 +121,7 @@ impl UploadsState {
             } => save_image(width, height, std::sync::Arc::new(rgba), now),
             ClipboardContent::Text | ClipboardContent::Empty => vec![Effect::Notice(
                 NoticeLevel::Info,
-                "The clipboard holds no image and no files. Copy a screenshot, or files in your file manager, then press Ctrl+V here.".into(),
+                t!("uploads-state-clipboard-empty"),
             )],
         }
     }
@@ -130,7 +136,7 @@ impl UploadsState {
             Ok(path) => self.add(vec![path], Origin::Pasted, now),
             Err(reason) => vec![Effect::Notice(
                 NoticeLevel::Warning,
-                format!("The pasted image could not be saved to stage it ({reason})."),
+                t!("uploads-state-image-not-saved", reason = reason),
             )],
         }
     }
@@ -147,7 +153,7 @@ impl UploadsState {
             Some(paths) => self.add(paths, Origin::Picked, now),
             None if took < DIALOG_TOO_FAST => vec![Effect::Notice(
                 NoticeLevel::Info,
-                "No file was chosen. If no file dialog appeared, drop the files on this window instead.".into(),
+                t!("uploads-state-no-file-chosen"),
             )],
             // A cancel is normal: nothing to say.
             None => Vec::new(),
@@ -156,6 +162,11 @@ impl UploadsState {
 
     /// Folds a queue event in; says what the operator should hear of it.
     pub fn on_event(&mut self, event: &QueueEvent, now: Instant) -> Vec<Effect> {
+        // A re-staged file that is gone gets no row: the batch says it with what to do.
+        if let (Some(path), QueueEvent::Refused { batch, .. }) = (gone_from(event), event) {
+            self.gone.entry(*batch).or_default().push(path.to_owned());
+            return Vec::new();
+        }
         let change = self.table.apply(event, now);
         let mut effects: Vec<Effect> = change
             .batch_done
@@ -174,7 +185,11 @@ impl UploadsState {
         {
             effects.push(Effect::Notice(
                 NoticeLevel::Info,
-                format!("{}: {note}", crate::format::display_name(&row.shown)),
+                t!(
+                    "uploads-state-file-note",
+                    name = crate::format::display_name(&row.shown),
+                    note = note.as_str()
+                ),
             ));
         }
         // Once nothing is on its way, the staged rows leave: they are in the staged list,
@@ -196,16 +211,16 @@ impl UploadsState {
                     .iter()
                     .map(|folder| Effect::Notice(NoticeLevel::Info, folder.describe()))
                     .collect();
-                if summary.refused > 0 {
-                    let text = if summary.refused == 1 {
-                        "1 item could not be added; the list below says why.".to_owned()
-                    } else {
-                        format!(
-                            "{} items could not be added; the list below says why.",
-                            summary.refused
-                        )
-                    };
-                    effects.push(Effect::Notice(NoticeLevel::Warning, text));
+                let gone = self.gone.remove(batch).unwrap_or_default();
+                if !gone.is_empty() {
+                    effects.push(Effect::Notice(NoticeLevel::Warning, gone_text(&gone)));
+                }
+                let listed = summary.refused.saturating_sub(gone.len());
+                if listed > 0 {
+                    effects.push(Effect::Notice(
+                        NoticeLevel::Warning,
+                        t!("uploads-state-refused", count = listed),
+                    ));
                 }
                 if let Some(text) = &summary.question {
                     self.table.hold_batch(*batch, true);

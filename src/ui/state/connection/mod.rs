@@ -10,13 +10,14 @@ mod network;
 
 pub use network::{ConnectionWait, NetworkBackoff};
 
-use super::NoticeLevel;
+use super::{NoticeLevel, NoticeTopic};
 use crate::api::{ClientOptions, Organization};
 use crate::endpoint::{BaseUrl, OrganizationId};
 use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError, MemoryKeyStore};
 use crate::messages::Language;
 use crate::session::{self, Connection, KeyFlow, KeyProblem, KeySource, Overrides, Step};
 use crate::settings::Settings;
+use crate::t;
 use crate::ui::command::{ConnectionCommand, Effect};
 use crate::upload_queue::{QueueCommand, Target};
 
@@ -126,7 +127,11 @@ impl ConnectionState {
                 Ok(url) => (url, None),
                 Err(e) if overrides.base_url.is_some() => (
                     BaseUrl::default(),
-                    Some(format!("{e} (from {})", session::ENV_BASE_URL)),
+                    Some(t!(
+                        "connection-base-url-from-env",
+                        problem = e.to_string(),
+                        variable = session::ENV_BASE_URL
+                    )),
                 ),
                 Err(e) => (BaseUrl::default(), Some(e.to_string())),
             };
@@ -381,22 +386,26 @@ impl ConnectionState {
             &Overrides::default(),
             &self.settings,
         );
+        // All of it is about being signed out: it goes once a key is accepted.
         let mut effects = vec![match result {
-            Ok(_) => Effect::Notice(
+            Ok(_) => Effect::NoticeAbout(
+                NoticeTopic::SignedOut,
                 NoticeLevel::Info,
-                "Signed out: the API key was removed from this computer. Enter a key to stage files again.".into(),
+                t!("connection-signed-out"),
             ),
-            Err(e) => Effect::Notice(
+            Err(e) => Effect::NoticeAbout(
+                NoticeTopic::SignedOut,
                 NoticeLevel::Warning,
-                format!("The key could not be removed from the keychain. {e}"),
+                t!("connection-key-not-removed", reason = e.to_string()),
             ),
         }];
         if self.overrides.api_key.is_some() {
-            effects.push(Effect::Notice(
+            effects.push(Effect::NoticeAbout(
+                NoticeTopic::SignedOut,
                 NoticeLevel::Info,
-                format!(
-                    "{} is still set in the environment; unset it to stop using that key.",
-                    session::ENV_API_KEY
+                t!(
+                    "connection-env-key-still-set",
+                    variable = session::ENV_API_KEY
                 ),
             ));
         }
@@ -410,12 +419,14 @@ impl ConnectionState {
         path: &std::path::Path,
     ) -> Vec<Effect> {
         match result {
-            Ok(()) => Vec::new(),
-            Err(reason) => vec![Effect::Notice(
+            Ok(()) => vec![Effect::Resolved(NoticeTopic::SettingsNotSaved)],
+            Err(reason) => vec![Effect::NoticeAbout(
+                NoticeTopic::SettingsNotSaved,
                 NoticeLevel::Warning,
-                format!(
-                    "Settings could not be saved to {} ({reason}); they apply until the window closes.",
-                    path.display()
+                t!(
+                    "connection-settings-not-saved",
+                    path = path.display().to_string(),
+                    reason = reason
                 ),
             )],
         }
@@ -493,12 +504,14 @@ impl ConnectionState {
                 return Vec::new();
             }
         };
-        let mut effects = vec![Effect::Queue(QueueCommand::SetTarget(Box::new(Some(
-            Target {
+        let mut effects = vec![
+            Effect::Queue(QueueCommand::SetTarget(Box::new(Some(Target {
                 client,
                 organization: connection.organization,
-            },
-        ))))];
+            })))),
+            // A key works again: what was said about signing out is over.
+            Effect::Resolved(NoticeTopic::SignedOut),
+        ];
         if connection.organization_is_new && self.overrides.organization.is_none() {
             self.settings.organization_id = Some(connection.organization.to_string());
             self.settings.organization_name =

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::{ConnectionState, Phase};
 use crate::api::{ApiError, UserContext};
+use crate::t;
 use crate::ui::command::Effect;
 
 /// The server could not be reached: what the window says, and when it tries again.
@@ -115,7 +116,7 @@ impl ConnectionState {
         let delay = self.network_backoff.pause_after(self.unreachable_tries);
         let reason = error
             .unreachable_reason()
-            .unwrap_or_else(|| format!("{} could not be reached", self.base_url.host()));
+            .unwrap_or_else(|| t!("connection-unreachable", host = self.base_url.host()));
         tracing::info!("key check: server unreachable ({error}); trying again in {delay:?}");
         self.phase = Phase::CheckingKey;
         self.network_wait = Some(ConnectionWait {

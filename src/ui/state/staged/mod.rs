@@ -16,10 +16,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 pub use copy::SameNames;
+pub(super) use restage::{gone_from, gone_text};
 pub use view::{GroupView, ListRow};
 
-use super::NoticeLevel;
+use super::{NoticeLevel, NoticeTopic};
 use crate::history::{HistoryEntry, Scope};
+use crate::t;
 use crate::ui::command::{CopyWhat, Effect, HistoryChange, StagedCommand};
 use crate::upload_queue::{QueueCommand, QueueEvent, Restage};
 
@@ -66,6 +68,8 @@ pub struct StagedState {
     counted_at: Option<SystemTime>,
     /// Expired files being staged again: one re-stage each at a time.
     restages: restage::Restages,
+    /// The language the group labels were worded in: another one words them again.
+    labels_in: Option<crate::messages::Language>,
     dirty: bool,
 }
 
@@ -89,6 +93,7 @@ impl StagedState {
             next_label_change: None,
             counted_at: None,
             restages: restage::Restages::default(),
+            labels_in: None,
             dirty: true,
         };
         state.prepare(SystemTime::now());
@@ -118,6 +123,11 @@ impl StagedState {
     /// one rebuild), the counts when a countdown label changed. A frame in between costs
     /// nothing here, however long the list.
     pub fn prepare(&mut self, now: SystemTime) {
+        let language = crate::messages::language();
+        if self.labels_in != Some(language) {
+            self.labels_in = Some(language);
+            self.dirty = true;
+        }
         let recount = self.dirty
             || self.counted_at.is_none_or(|at| now < at)
             || self.next_label_change.is_some_and(|next| now >= next);
@@ -298,20 +308,26 @@ impl StagedState {
                 }
                 Vec::new()
             }
-            QueueEvent::HistoryNotSaved { reason } => vec![Effect::Notice(
+            QueueEvent::HistoryNotSaved { reason } => vec![Effect::NoticeAbout(
+                NoticeTopic::HistoryNotSaved,
                 NoticeLevel::Warning,
-                format!(
-                    "The list of staged files could not be saved to {} ({reason}). The IDs are shown below; copy them before closing the window. Saving is tried again by itself.",
-                    self.history_path.display()
+                t!(
+                    "staged-state-history-not-saved",
+                    path = self.history_path.display().to_string(),
+                    reason = reason.as_str()
                 ),
             )],
-            QueueEvent::HistorySaved { recovered } => vec![Effect::Notice(
-                NoticeLevel::Info,
-                format!(
-                    "The list of staged files is saved again ({recovered} waiting record(s) written to {}).",
-                    self.history_path.display()
+            QueueEvent::HistorySaved { recovered } => vec![
+                Effect::Resolved(NoticeTopic::HistoryNotSaved),
+                Effect::Notice(
+                    NoticeLevel::Info,
+                    t!(
+                        "staged-state-history-saved-again",
+                        count = *recovered,
+                        path = self.history_path.display().to_string()
+                    ),
                 ),
-            )],
+            ],
             _ => Vec::new(),
         }
     }
@@ -319,12 +335,14 @@ impl StagedState {
     /// Whether the history change was written.
     pub fn history_changed(&self, result: Result<usize, String>) -> Vec<Effect> {
         match result {
-            Ok(_) => Vec::new(),
-            Err(reason) => vec![Effect::Notice(
+            Ok(_) => vec![Effect::Resolved(NoticeTopic::HistoryChangeNotSaved)],
+            Err(reason) => vec![Effect::NoticeAbout(
+                NoticeTopic::HistoryChangeNotSaved,
                 NoticeLevel::Warning,
-                format!(
-                    "The list of staged files could not be saved ({reason}). Check that {} is writable.",
-                    self.history_path.display()
+                t!(
+                    "staged-state-history-change-not-saved",
+                    reason = reason,
+                    path = self.history_path.display().to_string()
                 ),
             )],
         }
@@ -416,9 +434,10 @@ impl StagedState {
         if !unknown.is_empty() {
             effects.push(Effect::Notice(
                 NoticeLevel::Warning,
-                format!(
-                    "{} cannot be staged again from here: where the file was is not known (it was staged by an older version). Add it again instead.",
-                    unknown.join(", ")
+                t!(
+                    "restage-source-unknown",
+                    count = unknown.len(),
+                    names = unknown.join(", ")
                 ),
             ));
         }

@@ -6,7 +6,35 @@
 
 use std::collections::HashMap;
 
+use crate::local_file::LocalFileError;
+use crate::t;
 use crate::upload_queue::{QueueEvent, UploadId};
+
+/// Where the file of a re-stage was, when the re-stage was refused because nothing is
+/// there any more (moved, renamed, deleted): that is said as a notice with what to do, not
+/// as an uploads row that reads "there is no such file".
+pub(in crate::ui::state) fn gone_from(event: &QueueEvent) -> Option<&str> {
+    match event {
+        QueueEvent::Refused {
+            error: LocalFileError::NotFound(path),
+            replaces: Some(_),
+            ..
+        } => Some(path),
+        _ => None,
+    }
+}
+
+/// The notice for re-staged files no longer where they were (at least one).
+pub(in crate::ui::state) fn gone_text(paths: &[String]) -> String {
+    match paths {
+        [path] => t!("restage-gone", path = path.as_str()),
+        paths => t!(
+            "restage-gone-several",
+            count = paths.len(),
+            paths = paths.join(", ")
+        ),
+    }
+}
 
 /// Where the re-stage of one expired ID is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -84,7 +84,7 @@ pub(super) fn build(entries: &[HistoryEntry], filter: &str) -> (Vec<GroupView>, 
                 });
                 format::group_label(&g.source, from_folder)
             }
-            None => "Earlier".to_owned(),
+            None => crate::t!("staged-state-earlier"),
         };
         if group.key.is_empty() {
             group.members.reverse();

@@ -168,7 +168,7 @@ fn a_row_that_takes_the_keyboard_is_scrolled_into_view() {
 fn at_800_px_the_staged_toolbar_sits_on_one_row() {
     let world = World::with_good_key();
     let size = [800.0, 600.0];
-    let mut harness = with_staged(&world, size, 3);
+    let harness = with_staged(&world, size, 3);
     let toolbar = [
         "Clear the filter",
         "Copy all IDs",

@@ -176,9 +176,13 @@ pub fn text_in(language: Language, id: &str, args: &[(&'static str, FluentValue<
 
 /// Whether the catalogue has `id` in `language` itself (no fallback): for the catalogue test.
 pub fn has_text(language: Language, id: &str) -> bool {
-    CATALOGUE
-        .lookup_no_default_fallback::<&str>(&language.identifier(), id, None)
-        .is_some()
+    // Looked up without its arguments, a message that takes some is found but formats with
+    // errors (each missing `$argument`): found all the same. Only a missing message (or
+    // language) is not. fluent-templates does not export its error type: read its name.
+    match CATALOGUE.lookup_single_language::<&str>(&language.identifier(), id, None) {
+        Ok(_) => true,
+        Err(e) => format!("{e:?}").starts_with("FluentError"),
+    }
 }
 
 /// The text of a message in the operator's language:

@@ -64,7 +64,9 @@ fn a_file_being_tried_again_never_reads_waiting_for_the_server_to_confirm() {
             "a file being tried again reads as if sent once: {shown:#?}"
         );
         assert!(
-            shown.iter().any(|l| l.contains("Trying again (try 2 of 4)")),
+            shown
+                .iter()
+                .any(|l| l.contains("Trying again (try 2 of 4)")),
             "the row does not say it is being tried again: {shown:#?}"
         );
         std::thread::sleep(Duration::from_millis(50));
@@ -97,10 +99,7 @@ fn with_staged(world: &World, size: [f32; 2], count: usize) -> Harness<'static, 
 fn inside(harness: &Harness<'_, StagerApp>, label: &str, size: [f32; 2]) -> bool {
     harness.query_by_label(label).is_some_and(|node| {
         let rect = node.rect();
-        rect.min.x >= 0.0
-            && rect.min.y >= 0.0
-            && rect.max.x <= size[0]
-            && rect.max.y <= size[1]
+        rect.min.x >= 0.0 && rect.min.y >= 0.0 && rect.max.x <= size[0] && rect.max.y <= size[1]
     })
 }
 

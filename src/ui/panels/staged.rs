@@ -33,9 +33,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     });
     if !staged.elsewhere.is_empty() {
         // Their IDs are valid only there: not listed, never copied, but not a secret either.
-        ui.label(
-            RichText::new(t!("staged-elsewhere", count = staged.elsewhere.len())).weak(),
-        );
+        ui.label(RichText::new(t!("staged-elsewhere", count = staged.elsewhere.len())).weak());
     }
     if staged.entries.is_empty() {
         ui.label(t!("staged-empty"));
@@ -52,7 +50,10 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     selection_bar(ui, state, commands);
     if staged.confirm_clear_all {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(t!("staged-clear-all-question", count = staged.entries.len()));
+            ui.label(t!(
+                "staged-clear-all-question",
+                count = staged.entries.len()
+            ));
             ui.horizontal(|ui| {
                 if ui.button(t!("staged-clear-all-yes")).clicked() {
                     send(commands, StagedCommand::ClearAll);
@@ -118,7 +119,8 @@ fn toolbar(
             .add_enabled(any_filter, egui::Button::new("×").small())
             .on_hover_text(t!("staged-filter-clear-hover"));
         let clear_name = t!("staged-filter-clear");
-        clear.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, any_filter, &clear_name));
+        clear
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, any_filter, &clear_name));
         if clear.clicked() {
             send(commands, StagedCommand::EditFilter(String::new()));
         }
@@ -505,7 +507,11 @@ fn same_names_question(ui: &egui::Ui, question: &SameNames, commands: &mut Vec<C
                 .names
                 .iter()
                 .map(|(name, count)| {
-                    t!("staged-same-names-one", count = *count, name = name.as_str())
+                    t!(
+                        "staged-same-names-one",
+                        count = *count,
+                        name = name.as_str()
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(&t!("staged-list-separator"));

@@ -318,7 +318,10 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
         && !row.held
         && named(
             ui.button(t!("uploads-cancel")),
-            t!("uploads-cancel-name", name = format::display_name(&row.shown).into_owned()),
+            t!(
+                "uploads-cancel-name",
+                name = format::display_name(&row.shown).into_owned()
+            ),
         )
         .clicked()
     {
@@ -327,7 +330,10 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     if can_retry
         && named(
             ui.button(t!("uploads-retry")),
-            t!("uploads-retry-name", name = format::display_name(&row.shown).into_owned()),
+            t!(
+                "uploads-retry-name",
+                name = format::display_name(&row.shown).into_owned()
+            ),
         )
         .clicked()
     {
@@ -336,7 +342,10 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     if can_remove
         && named(
             ui.button(t!("uploads-remove")),
-            t!("uploads-remove-name", name = format::display_name(&row.shown).into_owned()),
+            t!(
+                "uploads-remove-name",
+                name = format::display_name(&row.shown).into_owned()
+            ),
         )
         .clicked()
     {
@@ -351,13 +360,9 @@ fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
     // waiting for the server to confirm" as if it were the first.
     let retrying = || t!("uploads-status-retrying", number = row.tries + 1, max = max);
     let (mut text, color) = match &row.status {
-        UploadStatus::Waiting if row.held => {
-            (t!("uploads-status-held"), visuals.weak_text_color())
-        }
+        UploadStatus::Waiting if row.held => (t!("uploads-status-held"), visuals.weak_text_color()),
         UploadStatus::Waiting => (t!("uploads-status-waiting"), visuals.weak_text_color()),
-        UploadStatus::WaitingForNetwork => {
-            (t!("uploads-status-network"), visuals.warn_fg_color)
-        }
+        UploadStatus::WaitingForNetwork => (t!("uploads-status-network"), visuals.warn_fg_color),
         UploadStatus::Sending => {
             let first = if row.tries > 0 {
                 retrying()
@@ -370,10 +375,9 @@ fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
             (parts.join(" · "), visuals.text_color())
         }
         // The queue is in fact waiting for the network (and will send again): say that.
-        UploadStatus::WaitingForServer { .. } if state.uploads.table.network().is_some() => (
-            t!("uploads-status-network-again"),
-            visuals.warn_fg_color,
-        ),
+        UploadStatus::WaitingForServer { .. } if state.uploads.table.network().is_some() => {
+            (t!("uploads-status-network-again"), visuals.warn_fg_color)
+        }
         UploadStatus::WaitingForServer { .. } if row.tries > 0 => {
             (retrying(), visuals.warn_fg_color)
         }

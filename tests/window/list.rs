@@ -131,36 +131,41 @@ fn home_and_end_scroll_the_staged_list_to_its_first_and_last_rows() {
 }
 
 #[test]
-fn a_row_that_takes_the_keyboard_is_scrolled_into_view() {
+fn tabbing_down_the_rows_scrolls_the_focused_row_into_view() {
     let world = World::with_good_key();
     let size = [640.0, 480.0];
     let mut harness = with_staged(&world, size, 60);
-    let last = "Copy the ID of file-59.txt";
-    harness.key_press(egui::Key::End);
-    wait_until(&mut harness, "the last row to be shown", |h| {
-        inside(h, last, size)
-    });
-    // Shift+Tab from nowhere goes to the last widget: tabbing back up the rows keeps the
-    // focused one in view.
-    harness.get_by_label(last).focus();
+    harness.get_by_label("Copy the ID of file-00.txt").focus();
     harness.step();
-    for _ in 0..40 {
-        harness.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::Tab);
+    // Two stops a row (its box, its Copy): down to row 30, well below the first page.
+    for _i in 0..60 {
+        harness.key_press(egui::Key::Tab);
         harness.step();
         harness.step();
         let focused: Vec<_> = harness
             .root()
             .children_recursive()
             .filter(|n| n.is_focused())
-            .map(|n| (n.accesskit_node().label(), n.rect()))
+            .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
             .collect();
-        for (label, rect) in focused {
-            assert!(
-                rect.min.y >= 0.0 && rect.max.y <= size[1],
-                "{label:?} has the keyboard but is at {rect:?}, outside the window"
-            );
-        }
+        let [(label, rect)] = focused.as_slice() else {
+            panic!("not one widget has the keyboard: {focused:?}");
+        };
+        assert!(
+            label.contains("file-"),
+            "the keyboard left the rows for {label:?} at Tab {_i}"
+        );
+        assert!(
+            rect.min.y >= 0.0 && rect.max.y <= size[1],
+            "{label:?} has the keyboard but is at {rect:?}, outside the window"
+        );
     }
+    assert!(
+        harness
+            .get_by_label("Copy the ID of file-30.txt")
+            .is_focused(),
+        "Tab did not walk down the rows"
+    );
 }
 
 #[test]

@@ -70,10 +70,27 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         return;
     }
     let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    let jump = list_key(ui, state);
     egui::ScrollArea::vertical()
         .id_salt("staged_rows")
         .auto_shrink([false, false])
         .show_rows(ui, row_height, staged.rows.len(), |ui, range| {
+            if let Some(jump) = jump {
+                // What the list shows at once, less a row kept in view as the thread.
+                let page = (ui.clip_rect().height() - row_height).max(row_height);
+                let all = row_height * staged.rows.len() as f32;
+                // Positive moves the rows down, showing those above.
+                let delta = match jump {
+                    Jump::PageUp => page,
+                    Jump::PageDown => -page,
+                    Jump::Top => all,
+                    Jump::Bottom => -all,
+                };
+                ui.scroll_with_delta_animation(
+                    egui::vec2(0.0, delta),
+                    egui::style::ScrollAnimation::none(),
+                );
+            }
             for row in &staged.rows[range] {
                 match *row {
                     ListRow::Group(g) => {
@@ -89,6 +106,44 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
                 }
             }
         });
+}
+
+/// Where a key moves the staged list.
+#[derive(Debug, Clone, Copy)]
+enum Jump {
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// PageUp, PageDown, Home or End, taken for the list when no text field has the keyboard
+/// (there they move the cursor) and no dialog is over the list.
+fn list_key(ui: &egui::Ui, state: &State) -> Option<Jump> {
+    if ui.ctx().text_edit_focused() || state.view.settings_open || state.view.about_open {
+        return None;
+    }
+    let keys = [
+        (egui::Key::PageUp, Jump::PageUp),
+        (egui::Key::PageDown, Jump::PageDown),
+        (egui::Key::Home, Jump::Top),
+        (egui::Key::End, Jump::Bottom),
+    ];
+    ui.input_mut(|input| {
+        keys.into_iter()
+            .find(|(key, _)| input.consume_key(egui::Modifiers::NONE, *key))
+            .map(|(_, jump)| jump)
+    })
+}
+
+/// A row's widget that takes the keyboard (Tab) is scrolled into view with a row's room
+/// above and below: the list follows the focus, and the next row is drawn, so the next
+/// Tab finds it (the list draws only the rows in view).
+fn follow_focus(ui: &egui::Ui, response: &egui::Response) {
+    if response.gained_focus() {
+        let room = response.rect.height() + ui.spacing().item_spacing.y;
+        ui.scroll_to_rect(response.rect.expand2(egui::vec2(0.0, room)), None);
+    }
 }
 
 fn toolbar(
@@ -310,6 +365,7 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
                     .on_hover_text(t!("staged-group-stage-again-hover"));
                 let spoken = t!("staged-group-stage-again-name", group = title.as_str());
                 again.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, idle, &spoken));
+                follow_focus(ui, &again);
                 if again.clicked() {
                     send(
                         commands,
@@ -321,6 +377,7 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
             let select = ui.add_enabled(live > 0, egui::Button::new(t!("staged-select")).small());
             let spoken = t!("staged-select-name", name = title.as_str());
             select.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
+            follow_focus(ui, &select);
             if select.clicked() {
                 send(commands, StagedCommand::SelectGroup(key.clone()));
             }
@@ -332,6 +389,7 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
                 .on_hover_text(t!("staged-group-copy-json-hover", json = TEMP_FILES_FORM));
             let spoken = t!("staged-group-copy-json-name", group = title.as_str());
             button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
+            follow_focus(ui, &button);
             if button.clicked() {
                 send(commands, StagedCommand::Copy(CopyWhat::Group(key)));
             }
@@ -366,6 +424,7 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         check.widget_info(|| {
             egui::WidgetInfo::selected(egui::Role::CheckBox, !expired, selected, &spoken)
         });
+        follow_focus(ui, &check);
         if check.clicked() {
             send(commands, StagedCommand::ToggleSelected(entry.id.clone()));
         }
@@ -409,6 +468,7 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                     again.widget_info(|| {
                         egui::WidgetInfo::labeled(egui::Role::Button, idle, &spoken)
                     });
+                    follow_focus(ui, &again);
                     if again.clicked() {
                         send(
                             commands,
@@ -422,6 +482,7 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                 let spoken = t!("staged-copy-name", name = shown);
                 let button = ui.button(t!("staged-copy")).on_hover_text(&spoken);
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
+                follow_focus(ui, &button);
                 if button.clicked() {
                     send(
                         commands,

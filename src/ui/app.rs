@@ -196,6 +196,9 @@ impl StagerApp {
             Ok(_) => {}
             Err(e) => tracing::warn!("unfinished files could not be looked up: {e}"),
         }
+        let mut uploads = UploadsState::default();
+        // "Try 2 of 4": the tries this queue makes.
+        uploads.table.set_max_tries(env.queue_options.max_attempts);
         let mut notices = Notices::default();
         for (level, text) in env.startup_notices {
             notices.push(level, text);
@@ -211,7 +214,7 @@ impl StagerApp {
                 first: env.queue_options.network_backoff,
                 max: env.queue_options.network_max_backoff,
             }),
-            uploads: UploadsState::default(),
+            uploads,
             staged: StagedState::new(env.staged, env.history.path().to_path_buf()),
             notices,
             view: ViewState::default(),

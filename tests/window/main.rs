@@ -16,6 +16,7 @@ mod execution_limit;
 mod fonts;
 mod keyboard;
 mod layout;
+mod list;
 mod notifications;
 mod operator_day;
 mod restage;

@@ -7,14 +7,13 @@ use egui::{Color32, RichText};
 use super::{fixed_cell, text_field};
 use crate::format;
 use crate::history::HistoryEntry;
+use crate::t;
 use crate::ui::command::{Command, CopyWhat, StageAgain, StagedCommand};
 use crate::ui::state::{EXPIRING_SOON, GroupView, ListRow, SameNames, State};
 
-/// What the toast says after a copy of several IDs (a single ID names its file).
-const COPIED: &str = "Copied to the clipboard";
-
-/// The form "tempFiles JSON" stands for, shown in the copy buttons' tooltips.
-const TEMP_FILES_FORM: &str = r#"{"tempFiles":[{"id":"…","name":"…"}]}: valid JSON on its own, and the start of an agent execution's request body"#;
+/// The form "tempFiles JSON" stands for, shown in the copy buttons' tooltips (the words
+/// around it are the catalogue's).
+const TEMP_FILES_FORM: &str = r#"{"tempFiles":[{"id":"…","name":"…"}]}"#;
 
 fn send(commands: &mut Vec<Command>, command: StagedCommand) {
     commands.push(Command::Staged(command));
@@ -29,32 +28,15 @@ pub fn filter_id() -> egui::Id {
 pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let staged = &state.staged;
     ui.horizontal(|ui| {
-        ui.heading("Staged files");
-        ui.label(
-            RichText::new(format!(
-                "Each file is kept by Asteroid for {} after staging.",
-                format::lifetime()
-            ))
-            .weak(),
-        );
+        ui.heading(t!("staged-heading"));
+        ui.label(RichText::new(t!("staged-kept-for", lifetime = format::lifetime())).weak());
     });
     if !staged.elsewhere.is_empty() {
         // Their IDs are valid only there: not listed, never copied, but not a secret either.
-        ui.label(
-            RichText::new(format!(
-                "{} staged for other organizations or servers {} not shown.",
-                format::count(staged.elsewhere.len(), "file", "files"),
-                if staged.elsewhere.len() == 1 {
-                    "is"
-                } else {
-                    "are"
-                }
-            ))
-            .weak(),
-        );
+        ui.label(RichText::new(t!("staged-elsewhere", count = staged.elsewhere.len())).weak());
     }
     if staged.entries.is_empty() {
-        ui.label("Files you stage appear here with their IDs, ready to copy.");
+        ui.label(t!("staged-empty"));
         return;
     }
     let live = staged.live;
@@ -68,15 +50,15 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     selection_bar(ui, state, commands);
     if staged.confirm_clear_all {
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(format!(
-                "Remove all {} entries from this list? Files not yet expired stay on the server, but their IDs will no longer be shown here.",
-                staged.entries.len()
+            ui.label(t!(
+                "staged-clear-all-question",
+                count = staged.entries.len()
             ));
             ui.horizontal(|ui| {
-                if ui.button("Yes, clear the list").clicked() {
+                if ui.button(t!("staged-clear-all-yes")).clicked() {
                     send(commands, StagedCommand::ClearAll);
                 }
-                if ui.button("Keep the list").clicked() {
+                if ui.button(t!("staged-clear-all-no")).clicked() {
                     send(commands, StagedCommand::KeepAll);
                 }
             });
@@ -84,14 +66,31 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     }
     ui.add_space(4.0);
     if staged.rows.is_empty() {
-        ui.label(format!("No staged file matches \"{}\".", staged.filter));
+        ui.label(t!("staged-no-match", filter = staged.filter.as_str()));
         return;
     }
     let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    let jump = list_key(ui, state);
     egui::ScrollArea::vertical()
         .id_salt("staged_rows")
         .auto_shrink([false, false])
         .show_rows(ui, row_height, staged.rows.len(), |ui, range| {
+            if let Some(jump) = jump {
+                // What the list shows at once, less a row kept in view as the thread.
+                let page = (ui.clip_rect().height() - row_height).max(row_height);
+                let all = row_height * staged.rows.len() as f32;
+                // Positive moves the rows down, showing those above.
+                let delta = match jump {
+                    Jump::PageUp => page,
+                    Jump::PageDown => -page,
+                    Jump::Top => all,
+                    Jump::Bottom => -all,
+                };
+                ui.scroll_with_delta_animation(
+                    egui::vec2(0.0, delta),
+                    egui::style::ScrollAnimation::none(),
+                );
+            }
             for row in &staged.rows[range] {
                 match *row {
                     ListRow::Group(g) => {
@@ -109,6 +108,44 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         });
 }
 
+/// Where a key moves the staged list.
+#[derive(Debug, Clone, Copy)]
+enum Jump {
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+}
+
+/// PageUp, PageDown, Home or End, taken for the list when no text field has the keyboard
+/// (there they move the cursor) and no dialog is over the list.
+fn list_key(ui: &egui::Ui, state: &State) -> Option<Jump> {
+    if ui.ctx().text_edit_focused() || state.view.settings_open || state.view.about_open {
+        return None;
+    }
+    let keys = [
+        (egui::Key::PageUp, Jump::PageUp),
+        (egui::Key::PageDown, Jump::PageDown),
+        (egui::Key::Home, Jump::Top),
+        (egui::Key::End, Jump::Bottom),
+    ];
+    ui.input_mut(|input| {
+        keys.into_iter()
+            .find(|(key, _)| input.consume_key(egui::Modifiers::NONE, *key))
+            .map(|(_, jump)| jump)
+    })
+}
+
+/// A row's widget that takes the keyboard (Tab) is scrolled into view with a row's room
+/// above and below: the list follows the focus, and the next row is drawn, so the next
+/// Tab finds it (the list draws only the rows in view).
+fn follow_focus(ui: &egui::Ui, response: &egui::Response) {
+    if response.gained_focus() {
+        let room = response.rect.height() + ui.spacing().item_spacing.y;
+        ui.scroll_to_rect(response.rect.expand2(egui::vec2(0.0, room)), None);
+    }
+}
+
 fn toolbar(
     ui: &mut egui::Ui,
     state: &State,
@@ -121,10 +158,10 @@ fn toolbar(
     // One line from about 760 px; narrower, it wraps rather than pushing the rows' Copy
     // buttons out of the window.
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Filter");
+        let label = ui.label(t!("staged-filter"));
         let (changed, _, _) = text_field(ui, label.id, &staged.filter, |edit| {
             edit.id(filter_id())
-                .hint_text("name or ID (Ctrl+F)")
+                .hint_text(t!("staged-filter-hint"))
                 .desired_width(180.0)
         });
         if let Some(text) = changed {
@@ -135,32 +172,36 @@ fn toolbar(
         let any_filter = !staged.filter.is_empty();
         let clear = ui
             .add_enabled(any_filter, egui::Button::new("×").small())
-            .on_hover_text("Clear the filter (Esc)");
-        clear.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Button, any_filter, "Clear the filter")
-        });
+            .on_hover_text(t!("staged-filter-clear-hover"));
+        let clear_name = t!("staged-filter-clear");
+        clear
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, any_filter, &clear_name));
         if clear.clicked() {
             send(commands, StagedCommand::EditFilter(String::new()));
         }
         // How many the list shows, in a cell of its own width: the buttons never move.
         let total = staged.entries.len();
         let count = if filtering {
-            format!("{} of {total} shown", staged.shown)
+            t!("staged-shown-count", shown = staged.shown, total = total)
         } else {
-            format::count(total, "file", "files")
+            t!("count-files", count = total)
         };
         fixed_cell(ui, 110.0, RichText::new(count).weak());
-        let (ids_label, json_label, whose) = if filtering {
+        let (all_ids, shown_ids) = (t!("staged-copy-all-ids"), t!("staged-copy-shown-ids"));
+        let (all_json, shown_json) = (t!("staged-copy-all-json"), t!("staged-copy-shown-json"));
+        let (ids_label, json_label, ids_hover, json_hover) = if filtering {
             (
-                "Copy shown IDs",
-                "Copy shown as tempFiles JSON",
-                "The files shown (not yet expired)",
+                &shown_ids,
+                &shown_json,
+                t!("staged-copy-shown-ids-hover"),
+                t!("staged-copy-shown-json-hover", json = TEMP_FILES_FORM),
             )
         } else {
             (
-                "Copy all IDs",
-                "Copy as tempFiles JSON",
-                "The files not yet expired",
+                &all_ids,
+                &all_json,
+                t!("staged-copy-all-ids-hover"),
+                t!("staged-copy-all-json-hover", json = TEMP_FILES_FORM),
             )
         };
         let any = if filtering {
@@ -174,8 +215,8 @@ fn toolbar(
             CopyButton {
                 what: CopyWhat::AllIds,
                 label: ids_label,
-                other_labels: &["Copy all IDs", "Copy shown IDs"],
-                hover: &format!("{whose}: their IDs, one per line"),
+                other_labels: &[&all_ids, &shown_ids],
+                hover: &ids_hover,
                 enabled: any,
             },
         );
@@ -185,8 +226,8 @@ fn toolbar(
             CopyButton {
                 what: CopyWhat::Json,
                 label: json_label,
-                other_labels: &["Copy as tempFiles JSON", "Copy shown as tempFiles JSON"],
-                hover: &format!("{whose}, as {TEMP_FILES_FORM}"),
+                other_labels: &[&all_json, &shown_json],
+                hover: &json_hover,
                 enabled: any,
             },
         );
@@ -195,33 +236,37 @@ fn toolbar(
             if ui
                 .add_enabled(
                     expired > staged.restaging(),
-                    egui::Button::new("Stage expired again"),
+                    egui::Button::new(t!("staged-stage-expired-again")),
                 )
-                .on_hover_text("Stage every expired file again from its file on this computer; the new IDs take the old ones' places")
+                .on_hover_text(t!("staged-stage-expired-again-hover"))
                 .clicked()
             {
                 send(commands, StagedCommand::StageAgain(StageAgain::AllExpired));
                 ui.close();
             }
             if ui
-                .add_enabled(expired > 0, egui::Button::new("Clear expired"))
-                .on_hover_text("Remove the files Asteroid has already deleted from this list")
+                .add_enabled(expired > 0, egui::Button::new(t!("staged-clear-expired")))
+                .on_hover_text(t!("staged-clear-expired-hover"))
                 .clicked()
             {
                 send(commands, StagedCommand::ClearExpired);
                 ui.close();
             }
             if ui
-                .add_enabled(!staged.confirm_clear_all, egui::Button::new("Clear all…"))
+                .add_enabled(
+                    !staged.confirm_clear_all,
+                    egui::Button::new(t!("staged-clear-all")),
+                )
                 .clicked()
             {
                 send(commands, StagedCommand::AskClearAll);
                 ui.close();
             }
         });
+        let more_name = t!("staged-more");
         more.response
-            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "More list actions"));
-        more.response.on_hover_text("Stage expired again, clear expired, clear all");
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &more_name));
+        more.response.on_hover_text(t!("staged-more-hover"));
     });
 }
 
@@ -234,13 +279,13 @@ fn selection_bar(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) 
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             if any {
-                ui.label(format!(
-                    "{} selected · {}",
-                    format::count(count, "file", "files"),
-                    format::human_bytes(bytes)
+                ui.label(t!(
+                    "staged-selected",
+                    count = count,
+                    size = format::human_bytes(bytes)
                 ));
             } else {
-                ui.label(RichText::new("Tick files to copy several at once").weak());
+                ui.label(RichText::new(t!("staged-tick-hint")).weak());
             }
             limit_warning(ui, bytes);
             copy_button(
@@ -248,9 +293,9 @@ fn selection_bar(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) 
                 commands,
                 CopyButton {
                     what: CopyWhat::SelectedJson,
-                    label: "Copy selected as tempFiles JSON",
+                    label: &t!("staged-copy-selected-json"),
                     other_labels: &[],
-                    hover: &format!("The selected files not yet expired, as {TEMP_FILES_FORM}"),
+                    hover: &t!("staged-copy-selected-json-hover", json = TEMP_FILES_FORM),
                     enabled: any,
                 },
             );
@@ -259,14 +304,14 @@ fn selection_bar(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) 
                 commands,
                 CopyButton {
                     what: CopyWhat::SelectedIds,
-                    label: "Copy selected IDs",
+                    label: &t!("staged-copy-selected-ids"),
                     other_labels: &[],
-                    hover: "The IDs of the selected files not yet expired, one per line",
+                    hover: &t!("staged-copy-selected-ids-hover"),
                     enabled: any,
                 },
             );
             if ui
-                .add_enabled(any, egui::Button::new("Clear selection"))
+                .add_enabled(any, egui::Button::new(t!("staged-clear-selection")))
                 .clicked()
             {
                 send(commands, StagedCommand::ClearSelection);
@@ -280,10 +325,7 @@ fn limit_warning(ui: &mut egui::Ui, bytes: u64) {
     if bytes > crate::EXECUTION_UPLOAD_LIMIT {
         ui.colored_label(
             ui.visuals().warn_fg_color,
-            format!(
-                "more than the {} an execution may use",
-                format::execution_limit()
-            ),
+            t!("staged-over-limit", limit = format::execution_limit()),
         );
     }
 }
@@ -295,32 +337,35 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
     let live = members().filter(|e| !e.is_expired(now)).count();
     let expired = group.members.len() - live;
     ui.horizontal(|ui| {
-        let when = group
-            .created_at
-            .map(|at| format!(" at {}", format::when(at, now)))
-            .unwrap_or_default();
-        let title = format!(
-            "{}{when} · {} · {}",
-            group.label,
-            format::count(group.members.len(), "file", "files"),
-            format::human_bytes(group.bytes)
-        );
+        let (count, size) = (group.members.len(), format::human_bytes(group.bytes));
+        let title = match group.created_at {
+            Some(at) => t!(
+                "staged-group-title",
+                group = group.label.as_str(),
+                time = format::when(at, now),
+                count = count,
+                size = size
+            ),
+            None => t!(
+                "staged-group-title-undated",
+                group = group.label.as_str(),
+                count = count,
+                size = size
+            ),
+        };
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if expired > 0 {
                 let idle =
                     members().any(|e| e.is_expired(now) && !state.staged.is_restaging(&e.id));
                 let again = ui
-                    .add_enabled(idle, egui::Button::new("Stage expired again").small())
-                    .on_hover_text(
-                        "Stage this group's expired files again; the new IDs take their places",
-                    );
-                again.widget_info(|| {
-                    egui::WidgetInfo::labeled(
-                        egui::Role::Button,
+                    .add_enabled(
                         idle,
-                        format!("Stage expired again in {title}"),
+                        egui::Button::new(t!("staged-stage-expired-again")).small(),
                     )
-                });
+                    .on_hover_text(t!("staged-group-stage-again-hover"));
+                let spoken = t!("staged-group-stage-again-name", group = title.as_str());
+                again.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, idle, &spoken));
+                follow_focus(ui, &again);
                 if again.clicked() {
                     send(
                         commands,
@@ -329,21 +374,22 @@ fn group_header(ui: &mut egui::Ui, state: &State, group: &GroupView, commands: &
                 }
             }
             let key = group.key.clone();
-            let select = ui.add_enabled(live > 0, egui::Button::new("Select").small());
-            select.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::Button, live > 0, format!("Select {title}"))
-            });
+            let select = ui.add_enabled(live > 0, egui::Button::new(t!("staged-select")).small());
+            let spoken = t!("staged-select-name", name = title.as_str());
+            select.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
+            follow_focus(ui, &select);
             if select.clicked() {
                 send(commands, StagedCommand::SelectGroup(key.clone()));
             }
-            let label = "Copy tempFiles JSON";
             let button = ui
-                .add_enabled(live > 0, egui::Button::new(label).small())
-                .on_hover_text(format!(
-                    "This group's files not yet expired, as {TEMP_FILES_FORM}"
-                ));
-            let spoken = format!("{label} of {title}");
+                .add_enabled(
+                    live > 0,
+                    egui::Button::new(t!("staged-group-copy-json")).small(),
+                )
+                .on_hover_text(t!("staged-group-copy-json-hover", json = TEMP_FILES_FORM));
+            let spoken = t!("staged-group-copy-json-name", group = title.as_str());
             button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, live > 0, &spoken));
+            follow_focus(ui, &button);
             if button.clicked() {
                 send(commands, StagedCommand::Copy(CopyWhat::Group(key)));
             }
@@ -374,14 +420,11 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         ui.add_space(12.0);
         let mut selected = state.staged.selected.contains(&entry.id);
         let check = ui.add_enabled(!expired, egui::Checkbox::without_text(&mut selected));
+        let spoken = t!("staged-select-name", name = shown);
         check.widget_info(|| {
-            egui::WidgetInfo::selected(
-                egui::Role::CheckBox,
-                !expired,
-                selected,
-                format!("Select {shown}"),
-            )
+            egui::WidgetInfo::selected(egui::Role::CheckBox, !expired, selected, &spoken)
         });
+        follow_focus(ui, &check);
         if check.clicked() {
             send(commands, StagedCommand::ToggleSelected(entry.id.clone()));
         }
@@ -400,10 +443,10 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
         } else {
             RichText::new(cut).strong()
         };
-        fixed_cell(ui, name_width, name).on_hover_text(format!(
-            "Staged as \"{}\" · {}",
-            format::display_name(&entry.name),
-            format::human_bytes(entry.size)
+        fixed_cell(ui, name_width, name).on_hover_text(t!(
+            "staged-staged-as",
+            name = format::display_name(&entry.name).into_owned(),
+            size = format::human_bytes(entry.size)
         ));
         let id = RichText::new(&entry.id).monospace();
         let id = if expired { id.weak() } else { id };
@@ -413,21 +456,19 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                     // Disabled while it is being staged again: one new copy, not two.
                     let idle = !state.staged.is_restaging(&entry.id);
                     let hover = if idle {
-                        "Stage the file again from this computer; the new ID takes this one's place"
+                        t!("staged-stage-again-hover")
                     } else {
-                        "Being staged again: its new ID appears here"
+                        t!("staged-restaging-hover")
                     };
                     let again = ui
-                        .add_enabled(idle, egui::Button::new("Stage again"))
-                        .on_hover_text(hover)
-                        .on_disabled_hover_text(hover);
+                        .add_enabled(idle, egui::Button::new(t!("staged-stage-again")))
+                        .on_hover_text(&hover)
+                        .on_disabled_hover_text(&hover);
+                    let spoken = t!("staged-stage-again-name", name = shown);
                     again.widget_info(|| {
-                        egui::WidgetInfo::labeled(
-                            egui::Role::Button,
-                            idle,
-                            format!("Stage {shown} again"),
-                        )
+                        egui::WidgetInfo::labeled(egui::Role::Button, idle, &spoken)
                     });
+                    follow_focus(ui, &again);
                     if again.clicked() {
                         send(
                             commands,
@@ -435,14 +476,13 @@ fn staged_row(ui: &mut egui::Ui, state: &State, entry: &HistoryEntry, commands: 
                         );
                     }
                 }
-                ui.label(RichText::new("expired").weak().italics());
+                ui.label(RichText::new(t!("staged-expired")).weak().italics());
             } else {
-                let button = ui
-                    .button("Copy")
-                    .on_hover_text(format!("Copy the ID of {shown}"));
                 // Every row has a "Copy" button: the accessible name says whose ID it copies.
-                let spoken = format!("Copy the ID of {shown}");
+                let spoken = t!("staged-copy-name", name = shown);
+                let button = ui.button(t!("staged-copy")).on_hover_text(&spoken);
                 button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken));
+                follow_focus(ui, &button);
                 if button.clicked() {
                     send(
                         commands,
@@ -519,7 +559,7 @@ fn steady_width(ui: &egui::Ui, labels: &[&str]) -> f32 {
 /// A copy's question when its files share names: the execute call would get one name for
 /// several files.
 fn same_names_question(ui: &egui::Ui, question: &SameNames, commands: &mut Vec<Command>) {
-    egui::Window::new("Copy files that share a name?")
+    egui::Window::new(t!("staged-same-names-title"))
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
@@ -527,22 +567,27 @@ fn same_names_question(ui: &egui::Ui, question: &SameNames, commands: &mut Vec<C
             let names = question
                 .names
                 .iter()
-                .map(|(name, count)| format!("{count} are named \"{name}\""))
+                .map(|(name, count)| {
+                    t!(
+                        "staged-same-names-one",
+                        count = *count,
+                        name = name.as_str()
+                    )
+                })
                 .collect::<Vec<_>>()
-                .join(", ");
-            ui.label(format!(
-                "Of the {} to copy, {names}.",
-                format::count(question.files, "file", "files")
+                .join(&t!("staged-list-separator"));
+            ui.label(t!(
+                "staged-same-names-question",
+                count = question.files,
+                names = names
             ));
-            ui.label(
-                "An agent given these gets the same name for different files and cannot tell them apart. Rename them and stage them again, or copy them as they are.",
-            );
+            ui.label(t!("staged-same-names-explain"));
             ui.add_space(6.0);
             ui.horizontal(|ui| {
-                if ui.button("Copy anyway").clicked() {
+                if ui.button(t!("staged-copy-anyway")).clicked() {
                     send(commands, StagedCommand::CopyAnyway);
                 }
-                if ui.button("Don't copy").clicked() {
+                if ui.button(t!("staged-dont-copy")).clicked() {
                     send(commands, StagedCommand::KeepCopy);
                 }
             });
@@ -564,9 +609,9 @@ pub fn copy_toast(ctx: &egui::Context, state: &State) {
             .entries
             .iter()
             .find(|e| &e.id == id)
-            .map(|entry| format!("Copied the ID of {}", row_name(entry)))
-            .unwrap_or_else(|| COPIED.to_owned()),
-        _ => COPIED.to_owned(),
+            .map(|entry| t!("staged-copied-id", name = row_name(entry)))
+            .unwrap_or_else(|| t!("staged-copied")),
+        _ => t!("staged-copied"),
     };
     egui::Area::new(egui::Id::unique("copy_toast"))
         .order(egui::Order::Tooltip)

@@ -8,6 +8,7 @@ use egui::{Align2, Color32, FontId, Id, LayerId, Order, RichText};
 
 use super::fixed_cell;
 use crate::format;
+use crate::t;
 use crate::ui::command::{Command, UploadsCommand};
 use crate::ui::state::State;
 use crate::upload_queue::{UploadRecord, UploadStatus};
@@ -59,10 +60,10 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     }
     let uploads = &state.uploads;
     ui.horizontal(|ui| {
-        ui.heading("Uploads");
+        ui.heading(t!("uploads-heading"));
         if uploads.inspecting > 0 {
             ui.spinner();
-            ui.label("Looking at the files…");
+            ui.label(t!("uploads-looking"));
         }
     });
     let rows = shown_rows(uploads.table.rows());
@@ -136,7 +137,11 @@ pub fn summary(rows: &[UploadRecord]) -> Summary {
     }
     let mut parts = Vec::new();
     if active > 0 {
-        parts.push(format!("Staging {} of {files}", (staged + 1).min(files)));
+        parts.push(t!(
+            "uploads-summary-staging",
+            current = (staged + 1).min(files),
+            total = files
+        ));
         let left = bytes.saturating_sub(sent);
         if speed > 0.0 && left > 0 {
             parts.push(format::time_left(Duration::from_secs_f64(
@@ -145,10 +150,10 @@ pub fn summary(rows: &[UploadRecord]) -> Summary {
         }
     }
     if failed > 0 {
-        parts.push(format!("{failed} failed"));
+        parts.push(t!("uploads-summary-failed", count = failed));
     }
     if cancelled > 0 {
-        parts.push(format!("{cancelled} cancelled"));
+        parts.push(t!("uploads-summary-cancelled", count = cancelled));
     }
     let fraction = (active > 0).then(|| {
         if bytes == 0 {
@@ -189,22 +194,22 @@ fn overall(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         .any(|r| r.status.is_finished() && !matches!(r.status, UploadStatus::Staged { .. }));
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(active, egui::Button::new("Cancel all"))
-            .on_hover_text("Stop every upload that has not finished")
+            .add_enabled(active, egui::Button::new(t!("uploads-cancel-all")))
+            .on_hover_text(t!("uploads-cancel-all-hover"))
             .clicked()
         {
             send(commands, UploadsCommand::CancelAll);
         }
         if ui
-            .add_enabled(failed, egui::Button::new("Retry failed"))
-            .on_hover_text("Send the failed files again (only them)")
+            .add_enabled(failed, egui::Button::new(t!("uploads-retry-failed")))
+            .on_hover_text(t!("uploads-retry-failed-hover"))
             .clicked()
         {
             send(commands, UploadsCommand::RetryAllFailed);
         }
         if ui
-            .add_enabled(finished, egui::Button::new("Clear finished"))
-            .on_hover_text("Remove the failed, cancelled and refused files from this list")
+            .add_enabled(finished, egui::Button::new(t!("uploads-clear-finished")))
+            .on_hover_text(t!("uploads-clear-finished-hover"))
             .clicked()
         {
             send(commands, UploadsCommand::ClearFinished);
@@ -218,20 +223,17 @@ fn network_wait(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
         return;
     };
     let left = wait.retry_at.saturating_duration_since(state.instant);
-    let when = if left.is_zero() {
-        "retrying now".to_owned()
+    let text = if left.is_zero() {
+        t!("uploads-network-retrying-now")
     } else {
-        format!("retrying in {} s", left.as_secs() + 1)
+        t!("uploads-network-retrying-in", seconds = left.as_secs() + 1)
     };
     ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(format!("Waiting for the network… {when}"))
-                .color(ui.visuals().warn_fg_color),
-        )
-        .on_hover_text(&wait.reason);
+        ui.label(RichText::new(text).color(ui.visuals().warn_fg_color))
+            .on_hover_text(&wait.reason);
         if ui
-            .button("Retry now")
-            .on_hover_text("Try to reach the server again at once")
+            .button(t!("uploads-retry-now"))
+            .on_hover_text(t!("uploads-retry-now-hover"))
             .clicked()
         {
             send(commands, UploadsCommand::RetryNow);
@@ -286,7 +288,10 @@ fn upload_row(
                         egui::WidgetInfo::labeled(
                             egui::Role::ProgressIndicator,
                             true,
-                            format!("Progress of {}", format::display_name(&row.shown)),
+                            t!(
+                                "uploads-progress-of",
+                                name = format::display_name(&row.shown).into_owned()
+                            ),
                         )
                     });
                 }
@@ -312,8 +317,11 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     if row.status.is_active()
         && !row.held
         && named(
-            ui.button("Cancel"),
-            format!("Cancel {}", format::display_name(&row.shown)),
+            ui.button(t!("uploads-cancel")),
+            t!(
+                "uploads-cancel-name",
+                name = format::display_name(&row.shown).into_owned()
+            ),
         )
         .clicked()
     {
@@ -321,8 +329,11 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     }
     if can_retry
         && named(
-            ui.button("Retry"),
-            format!("Retry {}", format::display_name(&row.shown)),
+            ui.button(t!("uploads-retry")),
+            t!(
+                "uploads-retry-name",
+                name = format::display_name(&row.shown).into_owned()
+            ),
         )
         .clicked()
     {
@@ -330,8 +341,11 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
     }
     if can_remove
         && named(
-            ui.button("Remove"),
-            format!("Remove {}", format::display_name(&row.shown)),
+            ui.button(t!("uploads-remove")),
+            t!(
+                "uploads-remove-name",
+                name = format::display_name(&row.shown).into_owned()
+            ),
         )
         .clicked()
     {
@@ -341,38 +355,38 @@ fn row_buttons(ui: &mut egui::Ui, row: &UploadRecord, commands: &mut Vec<Command
 
 fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
     let visuals = ui.visuals();
+    let max = state.uploads.table.max_tries();
+    // A try after one failed is said as such, from its start to its answer: never "sent;
+    // waiting for the server to confirm" as if it were the first.
+    let retrying = || t!("uploads-status-retrying", number = row.tries + 1, max = max);
     let (mut text, color) = match &row.status {
-        UploadStatus::Waiting if row.held => (
-            "Waiting for your answer above".to_owned(),
-            visuals.weak_text_color(),
-        ),
-        UploadStatus::Waiting => ("Waiting to be sent".to_owned(), visuals.weak_text_color()),
-        UploadStatus::WaitingForNetwork => (
-            "Waiting for the network; it goes on its own when the server can be reached".to_owned(),
-            visuals.warn_fg_color,
-        ),
+        UploadStatus::Waiting if row.held => (t!("uploads-status-held"), visuals.weak_text_color()),
+        UploadStatus::Waiting => (t!("uploads-status-waiting"), visuals.weak_text_color()),
+        UploadStatus::WaitingForNetwork => (t!("uploads-status-network"), visuals.warn_fg_color),
         UploadStatus::Sending => {
-            let mut text = format!("Sending · {}", format::speed(row.speed));
-            if let Some(left) = row.time_left() {
-                text.push_str(&format!(" · {}", format::time_left(left)));
-            }
-            (text, visuals.text_color())
+            let first = if row.tries > 0 {
+                retrying()
+            } else {
+                t!("uploads-status-sending")
+            };
+            let mut parts = vec![first, format::speed(row.speed)];
+            parts.extend(row.time_left().map(format::time_left));
+            parts.retain(|p| !p.is_empty());
+            (parts.join(" · "), visuals.text_color())
         }
         // The queue is in fact waiting for the network (and will send again): say that.
-        UploadStatus::WaitingForServer { .. } if state.uploads.table.network().is_some() => (
-            "Waiting for the network; it is sent again on its own when the server can be reached"
-                .to_owned(),
-            visuals.warn_fg_color,
-        ),
+        UploadStatus::WaitingForServer { .. } if state.uploads.table.network().is_some() => {
+            (t!("uploads-status-network-again"), visuals.warn_fg_color)
+        }
+        UploadStatus::WaitingForServer { .. } if row.tries > 0 => {
+            (retrying(), visuals.warn_fg_color)
+        }
         UploadStatus::WaitingForServer { since } => {
             let waited = state.instant.saturating_duration_since(*since);
             let text = if waited < Duration::from_secs(2) {
-                "Sent; waiting for the server to confirm".to_owned()
+                t!("uploads-status-confirming")
             } else {
-                format!(
-                    "Sent; waiting for the server to confirm ({} s so far)",
-                    waited.as_secs()
-                )
+                t!("uploads-status-confirming-for", seconds = waited.as_secs())
             };
             (text, visuals.text_color())
         }
@@ -382,23 +396,32 @@ fn status_line(ui: &mut egui::Ui, state: &State, row: &UploadRecord) {
             at,
         } => {
             let left = at.saturating_duration_since(state.instant);
-            let when = if left.is_zero() {
-                "now".to_owned()
+            let next = attempt + 1;
+            let text = if left.is_zero() {
+                t!("uploads-status-retrying", number = next, max = max)
             } else {
-                format!("in {} s", left.as_secs() + 1)
+                t!(
+                    "uploads-status-retry-wait",
+                    seconds = left.as_secs() + 1,
+                    number = next,
+                    max = max
+                )
             };
-            (
-                format!("Trying again {when} (attempt {}) · {reason}", attempt + 1),
-                visuals.warn_fg_color,
-            )
+            (format!("{text} · {reason}"), visuals.warn_fg_color)
         }
-        UploadStatus::Staged { entry } => (format!("Staged. ID {}", entry.id), STAGED_GREEN),
-        UploadStatus::Failed(reason) => (format!("Failed: {reason}"), visuals.error_fg_color),
-        UploadStatus::Cancelled => (
-            "Cancelled. Click Retry to send it again.".to_owned(),
-            visuals.weak_text_color(),
+        UploadStatus::Staged { entry } => (
+            t!("uploads-status-staged", id = entry.id.as_str()),
+            STAGED_GREEN,
         ),
-        UploadStatus::Refused(reason) => (format!("Not added: {reason}"), visuals.warn_fg_color),
+        UploadStatus::Failed(reason) => (
+            t!("uploads-status-failed", reason = reason.as_str()),
+            visuals.error_fg_color,
+        ),
+        UploadStatus::Cancelled => (t!("uploads-status-cancelled"), visuals.weak_text_color()),
+        UploadStatus::Refused(reason) => (
+            t!("uploads-status-refused", reason = reason.as_str()),
+            visuals.warn_fg_color,
+        ),
     };
     if let Some(note) = &row.note {
         text.push_str(" · ");
@@ -421,33 +444,31 @@ pub fn drop_zone(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
             ui.set_min_size(size - egui::vec2(52.0, 52.0));
             ui.vertical_centered(|ui| {
                 ui.add_space((size.y * 0.25).max(12.0));
-                ui.label(RichText::new("Drop files or folders here").size(28.0).strong());
+                ui.label(RichText::new(t!("uploads-drop-title")).size(28.0).strong());
                 ui.add_space(8.0);
-                ui.label(
-                    "They are uploaded right away, and their IDs appear here, ready to copy into an agent execution.",
-                );
+                ui.label(t!("uploads-drop-explain"));
                 ui.add_space(16.0);
                 ui.horizontal(|ui| {
                     // Centred: the three buttons share the middle of the zone.
                     let width = 240.0_f32.min(ui.available_width());
                     ui.add_space(((ui.available_width() - width) / 2.0).max(0.0));
                     if ui
-                        .button("Add files…")
-                        .on_hover_text("Choose files to stage (Ctrl+O)")
+                        .button(t!("uploads-add-files"))
+                        .on_hover_text(t!("uploads-add-files-hover"))
                         .clicked()
                     {
                         send(commands, UploadsCommand::PickFiles);
                     }
                     if ui
-                        .button("Add folder…")
-                        .on_hover_text("Choose folders to stage with every file inside (Ctrl+Shift+O)")
+                        .button(t!("uploads-add-folder"))
+                        .on_hover_text(t!("uploads-add-folder-hover"))
                         .clicked()
                     {
                         send(commands, UploadsCommand::PickFolder);
                     }
                     if ui
-                        .button("Paste")
-                        .on_hover_text("Stage a screenshot or files copied in your file manager (Ctrl+V)")
+                        .button(t!("uploads-paste"))
+                        .on_hover_text(t!("uploads-paste-hover"))
                         .clicked()
                     {
                         send(commands, UploadsCommand::Paste);
@@ -455,10 +476,10 @@ pub fn drop_zone(ui: &mut egui::Ui, commands: &mut Vec<Command>) {
                 });
                 ui.add_space(12.0);
                 ui.label(
-                    RichText::new(format!(
-                        "Staged files are kept by Asteroid for {}. An execution takes at most {} of files.",
-                        format::lifetime(),
-                        format::execution_limit()
+                    RichText::new(t!(
+                        "uploads-drop-limits",
+                        lifetime = format::lifetime(),
+                        limit = format::execution_limit()
                     ))
                     .weak(),
                 );
@@ -471,7 +492,7 @@ pub fn question(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let Some(question) = state.uploads.questions.first() else {
         return;
     };
-    egui::Window::new("Stage all these files?")
+    egui::Window::new(t!("uploads-question-title"))
         .collapsible(false)
         .resizable(false)
         .default_width(440.0)
@@ -480,10 +501,10 @@ pub fn question(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
             ui.label(&question.text);
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                if ui.button("Stage them all").clicked() {
+                if ui.button(t!("uploads-question-yes")).clicked() {
                     send(commands, UploadsCommand::Confirm(question.batch, true));
                 }
-                if ui.button("Don't stage them").clicked() {
+                if ui.button(t!("uploads-question-no")).clicked() {
                     send(commands, UploadsCommand::Confirm(question.batch, false));
                 }
             });
@@ -505,11 +526,7 @@ pub fn drop_overlay(ctx: &egui::Context) {
         egui::Stroke::new(3.0, Color32::from_rgb(0x6c, 0xb4, 0xff)),
         egui::StrokeKind::Inside,
     );
-    let text = if hovering == 1 {
-        "Drop the file to stage it".to_owned()
-    } else {
-        format!("Drop the {hovering} files to stage them")
-    };
+    let text = t!("uploads-drop-overlay", count = hovering);
     painter.text(
         screen.center(),
         Align2::CENTER_CENTER,

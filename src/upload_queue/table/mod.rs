@@ -93,6 +93,9 @@ pub struct UploadRecord {
     pub note: Option<String>,
     /// Bytes per second, smoothed so the number is readable.
     pub speed: f64,
+    /// Its tries that failed so far: above zero, the try under way (or due) is a retry,
+    /// number `tries + 1`. Back to zero when the operator sends it again.
+    pub tries: u32,
     last_sample: Option<(Instant, u64)>,
 }
 
@@ -186,15 +189,39 @@ struct BatchCount {
 }
 
 /// Every item, in the order added.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct UploadTable {
     rows: Vec<UploadRecord>,
     index: HashMap<UploadId, usize>,
     network: Option<NetworkWait>,
     batches: HashMap<BatchId, BatchCount>,
+    max_tries: u32,
+}
+
+impl Default for UploadTable {
+    fn default() -> Self {
+        Self {
+            rows: Vec::new(),
+            index: HashMap::new(),
+            network: None,
+            batches: HashMap::new(),
+            max_tries: super::planner::PlanLimits::default().max_attempts,
+        }
+    }
 }
 
 impl UploadTable {
+    /// The tries the queue makes per file, the first included (its
+    /// [`QueueOptions::max_attempts`](super::QueueOptions::max_attempts)): "try 2 of 4".
+    pub fn set_max_tries(&mut self, tries: u32) {
+        self.max_tries = tries;
+    }
+
+    /// The tries the queue makes per file, the first included.
+    pub fn max_tries(&self) -> u32 {
+        self.max_tries
+    }
+
     /// The rows, oldest first.
     pub fn rows(&self) -> &[UploadRecord] {
         &self.rows
@@ -284,6 +311,7 @@ impl UploadTable {
                     status: UploadStatus::Waiting,
                     note: None,
                     speed: 0.0,
+                    tries: 0,
                     last_sample: None,
                 });
                 return true;
@@ -306,6 +334,7 @@ impl UploadTable {
                     status: UploadStatus::Refused(error.to_string()),
                     note: None,
                     speed: 0.0,
+                    tries: 0,
                     last_sample: None,
                 });
                 return true;
@@ -358,6 +387,7 @@ impl UploadTable {
                     reason: reason.to_string(),
                     at: now + *delay,
                 };
+                row.tries = *attempt;
                 row.sent = 0;
             }
             QueueEvent::WaitingForNetwork { .. } => {
@@ -398,6 +428,7 @@ impl UploadTable {
             }
             row.status = UploadStatus::Waiting;
             row.sent = 0;
+            row.tries = 0;
             row.note = None;
         }
     }

@@ -156,3 +156,40 @@ fn apply_says_when_a_file_and_its_batch_are_done_and_a_retry_opens_the_batch_aga
     assert_eq!(again.finished, Some(1));
     assert_eq!(again.batch_done.map(|d| d.failed), Some(1));
 }
+
+/// A try after a failed one is known as such until the file is answered: the faces say
+/// "try 2 of 4", never "sent; waiting for the server to confirm" as of a first try.
+#[test]
+fn a_row_keeps_its_failed_tries_through_the_next_try() {
+    let mut table = UploadTable::default();
+    assert_eq!(table.max_tries(), 4, "the queue's default");
+    table.set_max_tries(3);
+    assert_eq!(table.max_tries(), 3);
+    let now = Instant::now();
+    table.apply(&added(1, "a.pdf"), now);
+    assert_eq!(table.rows()[0].tries, 0);
+    table.apply(
+        &QueueEvent::Retrying {
+            id: 1,
+            attempt: 1,
+            delay: Duration::from_secs(4),
+            reason: ApiError::Rejected("Internal server error.".into()),
+        },
+        now,
+    );
+    table.apply(&QueueEvent::Sending { id: 1 }, now);
+    table.apply(&QueueEvent::WaitingForServer { id: 1 }, now);
+    let row = &table.rows()[0];
+    assert!(matches!(row.status, UploadStatus::WaitingForServer { .. }));
+    assert_eq!(row.tries, 1);
+    table.apply(
+        &QueueEvent::Failed {
+            id: 1,
+            error: UploadError::Api(ApiError::Rejected("no".into())),
+        },
+        now,
+    );
+    // Sent again by the operator: a first try again.
+    table.mark_retrying(1);
+    assert_eq!(table.rows()[0].tries, 0);
+}

@@ -38,14 +38,14 @@ impl Startup {
         if let Some(problem) = problem {
             notices.push(StartupNotice {
                 problem: true,
-                text: format!("The settings file could not be used. {problem}"),
+                text: crate::t!("startup-settings-unusable", problem = problem.to_string()),
             });
         }
         let (history, notice) = HistoryStore::open(&paths.history_file());
         if let Some(notice) = notice {
             let problem = notice.is_problem();
             let text = if problem {
-                format!("The history file could not be used. {notice}")
+                crate::t!("startup-history-unusable", problem = notice.to_string())
             } else {
                 notice.to_string()
             };

@@ -99,7 +99,7 @@ pub fn clean_server_text(text: &str) -> String {
         out.push(if c.is_control() { ' ' } else { c });
     }
     if out.is_empty() {
-        out.push_str("no text");
+        out.push_str(&crate::t!("api-no-text"));
     }
     out
 }

@@ -129,6 +129,7 @@ api-changed-size = its size is now { $size } bytes, it was { $added } when added
 api-changed-modified = it was modified after it was added
 api-changed-grew = it grew beyond the { $expected } bytes it had
 api-changed-while-sent = it was modified while it was being sent
+api-changed-shrank = it shrank: only { $sent } of its { $expected } bytes were left to read
 api-changed-while-read = the file was modified while it was read
 # Why an answer is not what the API promises (inside api-malformed-answer).
 api-client-context-unparsed = the account details did not parse: { $reason }

@@ -269,6 +269,20 @@ impl ApiError {
         })
     }
 
+    /// Whether the message (`Display`) ends in a details line of its own ("Details: HTTP
+    /// 503: …") under its plain sentence. Neither line holds a file name, so a face may
+    /// show them as two lines (the server's text in it is cleaned of control characters).
+    pub fn has_details_line(&self) -> bool {
+        matches!(
+            self,
+            ApiError::BadKey { .. }
+                | ApiError::TooLarge
+                | ApiError::RateLimited { .. }
+                | ApiError::ServerFailed { .. }
+                | ApiError::UnexpectedStatus { .. }
+        )
+    }
+
     /// Faults that concern the account, not a file: every file would fail the same way,
     /// so a shared request that got one is not split.
     pub fn concerns_account(&self) -> bool {

@@ -20,7 +20,8 @@ use crate::history::{AddedBy, GroupSource, StagedGroup};
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
 use crate::upload_queue::{
-    AddMode, QueueEvent, QueueOptions, Target, UploadId, UploadQueue, UploadStatus, UploadTable,
+    AddMode, QueueEvent, QueueOptions, Target, UploadError, UploadId, UploadQueue, UploadStatus,
+    UploadTable,
 };
 
 /// Runs `stage`; returns the exit status.
@@ -322,11 +323,7 @@ async fn follow(
                 progress.clear();
                 eprintln!(
                     "{}",
-                    t!(
-                        "cli-failed",
-                        name = shown(id),
-                        error = display_name(&error.to_string())
-                    )
+                    t!("cli-failed", name = shown(id), error = shown_error(error))
                 );
             }
             QueueEvent::Cancelled { id } => {
@@ -347,6 +344,21 @@ async fn follow(
         }
     }
     progress.clear();
+}
+
+/// A failure's message for the terminal: control characters escaped (a name in it could
+/// otherwise drive the terminal or fake a line), except the line break before a server
+/// refusal's details line, which holds no name.
+fn shown_error(error: &UploadError) -> String {
+    let text = error.to_string();
+    match error {
+        UploadError::Api(e) if e.has_details_line() => text
+            .split('\n')
+            .map(display_name)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => display_name(&text).into_owned(),
+    }
 }
 
 /// Ctrl-C presses, counted from when this is made: a press between two waits is kept, not

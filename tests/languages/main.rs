@@ -4,4 +4,8 @@
 //!
 //! Its own binary: the language is process-wide, and these tests change it.
 
+#[path = "../support/mod.rs"]
+mod support;
+
 mod catalogue;
+mod cli;

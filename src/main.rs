@@ -11,10 +11,10 @@ use clap::Parser;
 
 use asteroid_stager::cli::{self, Cli};
 use asteroid_stager::messages::{self, Language};
-use asteroid_stager::t;
 use asteroid_stager::paths::AppPaths;
 use asteroid_stager::session::Overrides;
 use asteroid_stager::single_window::{Launch, Rendezvous};
+use asteroid_stager::t;
 
 fn main() -> ExitCode {
     // SAFETY: first thing in main, before any thread exists.

@@ -63,16 +63,11 @@ pub fn match_answer(
             )));
         };
         if !ids.insert(id) {
-            return Err(ApiError::MalformedAnswer(
-                crate::t!("api-answer-same-id"),
-            ));
+            return Err(ApiError::MalformedAnswer(crate::t!("api-answer-same-id")));
         }
     }
-    let order = answer_order(sent, &answer).ok_or_else(|| {
-        ApiError::MalformedAnswer(
-            crate::t!("api-answer-names-unmatched"),
-        )
-    })?;
+    let order = answer_order(sent, &answer)
+        .ok_or_else(|| ApiError::MalformedAnswer(crate::t!("api-answer-names-unmatched")))?;
     Ok(order
         .into_iter()
         .zip(sent)

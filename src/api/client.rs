@@ -375,20 +375,21 @@ impl ApiClient {
             })?;
         if self.redact(location) != location {
             // The key in an address would travel in logs and to whatever is there.
-            return Err(ApiError::MalformedAnswer(
-                crate::t!("api-client-redirect-with-key"),
-            ));
+            return Err(ApiError::MalformedAnswer(crate::t!(
+                "api-client-redirect-with-key"
+            )));
         }
-        let next = response.url().join(location).map_err(|_| {
-            ApiError::MalformedAnswer(crate::t!("api-client-redirect-unparsed"))
-        })?;
+        let next = response
+            .url()
+            .join(location)
+            .map_err(|_| ApiError::MalformedAnswer(crate::t!("api-client-redirect-unparsed")))?;
         if self.base.same_origin(&next) {
             Ok(Some(next))
         } else {
-            Err(ApiError::RedirectedAway(
-                next.host_str()
-                    .map_or_else(|| crate::t!("api-client-unknown-host"), str::to_owned),
-            ))
+            Err(ApiError::RedirectedAway(next.host_str().map_or_else(
+                || crate::t!("api-client-unknown-host"),
+                str::to_owned,
+            )))
         }
     }
 }

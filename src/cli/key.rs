@@ -87,9 +87,7 @@ fn read_key_from_stdin() -> Result<ApiKey, Failure> {
         std::io::stdin()
             .take(64 * 1024)
             .read_to_string(&mut s)
-            .map_err(|e| {
-                Failure::input(t!("cli-key-unreadable-stdin", reason = e.to_string()))
-            })?;
+            .map_err(|e| Failure::input(t!("cli-key-unreadable-stdin", reason = e.to_string())))?;
         s
     });
     ApiKey::new(&text).map_err(|e| Failure::input(e.to_string()))

@@ -83,8 +83,7 @@ fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
     if text.trim() == "0" {
         return Ok(std::time::Duration::ZERO);
     }
-    humantime::parse_duration(text.trim())
-        .map_err(|_| t!("cli-wait-not-a-duration", text = text))
+    humantime::parse_duration(text.trim()).map_err(|_| t!("cli-wait-not-a-duration", text = text))
 }
 
 /// `history`'s arguments.
@@ -161,12 +160,7 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")
         .and_then(|()| out.flush())
-        .map_err(|e| {
-            Failure::failed(t!(
-                "cli-ids-not-written",
-                reason = describe_write_error(&e)
-            ))
-        })
+        .map_err(|e| Failure::failed(t!("cli-ids-not-written", reason = describe_write_error(&e))))
 }
 
 /// Why stdout refused, in words.

@@ -15,10 +15,10 @@ use super::{
 use crate::api::{ClientOptions, TempFile, clean_server_text, temp_files_json};
 use crate::endpoint::BaseUrl;
 use crate::format::{self, display_name, human_bytes};
-use crate::t;
 use crate::history::{AddedBy, GroupSource, StagedGroup};
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
+use crate::t;
 use crate::upload_queue::{
     AddMode, QueueEvent, QueueOptions, Target, UploadError, UploadId, UploadQueue, UploadStatus,
     UploadTable,
@@ -220,7 +220,11 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     } else {
         eprintln!(
             "{}",
-            t!("cli-all-staged", count = count, lifetime = format::lifetime())
+            t!(
+                "cli-all-staged",
+                count = count,
+                lifetime = format::lifetime()
+            )
         );
     }
     let json = temp_files_json(&staged_files);

@@ -34,8 +34,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::EXECUTION_UPLOAD_LIMIT;
 use crate::format::human_bytes;
-use crate::t;
 use crate::local_file::{LocalFile, LocalFileError, describe_io};
+use crate::t;
 
 /// Above this many files, a folder's expansion is confirmed with the operator first.
 pub const LARGE_FOLDER_FILES: usize = 100;

@@ -187,10 +187,9 @@ impl std::fmt::Display for HistoryNotice {
                         ))?;
                     }
                     f.write_str(&match kept_as {
-                        Some(k) => crate::t!(
-                            "history-notice-old-kept",
-                            kept = k.display().to_string()
-                        ),
+                        Some(k) => {
+                            crate::t!("history-notice-old-kept", kept = k.display().to_string())
+                        }
                         None => crate::t!("history-notice-old-not-renamed"),
                     })?;
                 }

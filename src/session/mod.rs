@@ -446,7 +446,12 @@ impl KeyFlow {
             });
         };
         let prefix = bad_preset
-            .map(|e| crate::t!("session-saved-organization-unusable", problem = e.to_string()))
+            .map(|e| {
+                crate::t!(
+                    "session-saved-organization-unusable",
+                    problem = e.to_string()
+                )
+            })
             .unwrap_or_default();
         match choose_organization(&context) {
             OrganizationChoice::One(id, _) if prefix.is_empty() => self.ready(id, true),

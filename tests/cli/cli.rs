@@ -243,10 +243,7 @@ async fn a_refusal_that_echoes_the_key_is_shown_without_it() {
         "{stderr}"
     );
     // The status is in a details line of its own, not in the sentence.
-    assert!(
-        stderr.contains("\nDetails: HTTP 401"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("\nDetails: HTTP 401"), "{stderr}");
     assert_eq!(server.requests().len(), 1, "a 401 is not retried");
     assert_no_key(home.dir.path(), &out);
 }

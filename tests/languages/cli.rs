@@ -22,12 +22,14 @@ fn missing_file_message(language: Language, shown: &str) -> String {
 /// `stage` of a file that is not there, with `LANG` set to `lang`: exit 2, and stderr.
 async fn stage_missing_file(home: &CliHome, lang: &str) -> (String, String) {
     let missing = home.path().join("nicht-da.pdf");
-    let out = home
-        .run(&["stage", arg(&missing)], &[("LANG", lang)])
-        .await;
+    let out = home.run(&["stage", arg(&missing)], &[("LANG", lang)]).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(out.stdout.is_empty(), "nothing on stdout: {}", text(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout: {}",
+        text(&out.stdout)
+    );
     (stderr, missing.display().to_string())
 }
 

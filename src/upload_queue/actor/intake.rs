@@ -29,7 +29,10 @@ impl QueueActor {
         tokio::spawn(async move {
             let found = match tokio::task::spawn_blocking(work).await {
                 Ok(found) => found,
-                Err(e) => failed(crate::t!("queue-internal-error-looking", reason = e.to_string())),
+                Err(e) => failed(crate::t!(
+                    "queue-internal-error-looking",
+                    reason = e.to_string()
+                )),
             };
             let _ = internal.send(Internal::Inspected {
                 batch,
@@ -104,9 +107,7 @@ impl QueueActor {
                             let changed = file.size != item.source.size
                                 || (item.source.modified.is_some()
                                     && millis(file.modified) != millis(item.source.modified));
-                            let note = changed.then(|| {
-                                crate::t!("queue-changed-since-staged")
-                            });
+                            let note = changed.then(|| crate::t!("queue-changed-since-staged"));
                             added.push((
                                 file,
                                 Some(item.entry.id.clone()),

@@ -152,7 +152,9 @@ impl QueueActor {
                 crate::t!("queue-requeued-shared-with-changed", name = name)
             }
             Requeue::SplitAfterRefusal => crate::t!("queue-requeued-split-after-refusal"),
-            Requeue::SplitAfterMalformedAnswer => crate::t!("queue-requeued-split-after-unclear-answer"),
+            Requeue::SplitAfterMalformedAnswer => {
+                crate::t!("queue-requeued-split-after-unclear-answer")
+            }
         }
     }
 

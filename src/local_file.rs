@@ -33,6 +33,10 @@ pub struct LocalFile {
 pub enum LocalFileError {
     #[error("{}", t!("local-file-not-found", name = .0.as_str()))]
     NotFound(String),
+    /// A file staged before is no longer where it was (staging it again): said so, not as
+    /// a name the operator mistyped.
+    #[error("{}", t!("local-file-gone", name = .0.as_str()))]
+    Gone(String),
     #[error("{}", t!("local-file-is-folder", name = .0.as_str()))]
     IsFolder(String),
     #[error("{}", t!("local-file-permission-denied", name = .0.as_str()))]

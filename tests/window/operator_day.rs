@@ -147,7 +147,9 @@ fn an_expired_file_is_staged_again_and_its_new_id_takes_the_old_place() {
     assert!(harness.query_all_by_label(&id(4)).next().is_some());
     assert!(harness.query_all_by_label(&id(1)).next().is_none());
     wait_for_text(&mut harness, "changed since it was first staged");
-    wait_for_text(&mut harness, "gone.txt: there is no such file");
+    // Said as a file that went away, not as a mistyped name.
+    wait_for_text(&mut harness, "The original file is no longer at ");
+    wait_for_text(&mut harness, "gone.txt: it was moved, renamed or deleted");
     assert_eq!(
         world.server.staged_names(),
         [

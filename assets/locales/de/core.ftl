@@ -2,6 +2,7 @@
 
 ## Dateien, die vor dem Bereitstellen geprüft werden (src/local_file.rs)
 local-file-not-found = { $name }: Diese Datei gibt es nicht. Prüfen Sie den Namen, oder wählen Sie die Datei erneut aus.
+local-file-gone = Die ursprüngliche Datei liegt nicht mehr unter { $name }: Sie wurde verschoben, umbenannt oder gelöscht. Fügen Sie sie von ihrem jetzigen Ort erneut hinzu.
 local-file-is-folder = { $name } ist ein Ordner. Fügen Sie stattdessen die Dateien darin hinzu.
 local-file-permission-denied = { $name } kann nicht gelesen werden: Zugriff verweigert. Bitten Sie den Besitzer der Datei um Zugriff, oder kopieren Sie sie an einen Ort, an dem Sie sie lesen können.
 local-file-link-loop = { $name } ist eine Verknüpfung, die auf sich selbst zeigt (eine Schleife). Fügen Sie stattdessen die Datei hinzu, auf die sie zeigen soll.

@@ -2,6 +2,7 @@
 
 ## Files checked before staging (src/local_file.rs)
 local-file-not-found = { $name }: there is no such file. Check the name, or pick the file again.
+local-file-gone = The original file is no longer at { $name }: it was moved, renamed or deleted. Add it again from where it is now.
 local-file-is-folder = { $name } is a folder. Add the files inside it instead.
 local-file-permission-denied = { $name } cannot be read: permission denied. Ask the file's owner for access, or copy it somewhere you can read it.
 local-file-link-loop = { $name } is a link that points to itself (a loop). Add the file it should point to instead.

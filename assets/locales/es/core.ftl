@@ -2,6 +2,7 @@
 
 ## Archivos que se comprueban antes de subirlos (src/local_file.rs)
 local-file-not-found = { $name }: ese archivo no existe. Revisa el nombre o vuelve a elegir el archivo.
+local-file-gone = El archivo original ya no está en { $name }: se movió, se cambió de nombre o se eliminó. Vuelve a añadirlo desde donde está ahora.
 local-file-is-folder = { $name } es una carpeta. Añade los archivos que contiene.
 local-file-permission-denied = No se puede leer { $name }: permiso denegado. Pide acceso a quien sea dueño del archivo, o cópialo a un lugar donde puedas leerlo.
 local-file-link-loop = { $name } es un enlace que apunta a sí mismo (un bucle). Añade el archivo al que debería apuntar.

@@ -2,6 +2,7 @@
 
 ## Fichiers vérifiés avant le dépôt (src/local_file.rs)
 local-file-not-found = { $name } : ce fichier n'existe pas. Vérifiez le nom, ou choisissez à nouveau le fichier.
+local-file-gone = Le fichier d'origine ne se trouve plus à { $name } : il a été déplacé, renommé ou supprimé. Ajoutez-le à nouveau depuis son emplacement actuel.
 local-file-is-folder = { $name } est un dossier. Ajoutez plutôt les fichiers qu'il contient.
 local-file-permission-denied = { $name } ne peut pas être lu : accès refusé. Demandez l'accès au propriétaire du fichier, ou copiez-le à un endroit où vous pouvez le lire.
 local-file-link-loop = { $name } est un lien qui pointe vers lui-même (une boucle). Ajoutez plutôt le fichier vers lequel il devrait pointer.

@@ -9,3 +9,4 @@ mod support;
 
 mod catalogue;
 mod cli;
+mod core_texts;

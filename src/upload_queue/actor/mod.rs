@@ -338,13 +338,14 @@ impl QueueActor {
                                 .map(|item| {
                                     // Staged before from there: a file missing now was
                                     // moved or deleted, not mistyped.
-                                    let result = LocalFile::inspect(&item.source.path)
-                                        .map_err(|e| match e {
+                                    let result = LocalFile::inspect(&item.source.path).map_err(
+                                        |e| match e {
                                             LocalFileError::NotFound(shown) => {
                                                 LocalFileError::Gone(shown)
                                             }
                                             other => other,
-                                        });
+                                        },
+                                    );
                                     (item, result)
                                 })
                                 .collect(),

@@ -99,9 +99,8 @@ impl ApiClient {
         let http = builder
             .build()
             .map_err(|e| ApiError::Setup(cause_summary(&e)))?;
-        let mut key_value = HeaderValue::from_str(key.expose()).map_err(|_| {
-            ApiError::Setup("the API key contains characters a header cannot carry".into())
-        })?;
+        let mut key_value = HeaderValue::from_str(key.expose())
+            .map_err(|_| ApiError::Setup(crate::t!("api-client-key-not-a-header")))?;
         key_value.set_sensitive(true);
         let mut headers = HeaderMap::new();
         // The spec names the first; SDK releases since 1.7.397 send the second.

@@ -134,6 +134,8 @@ api-client-redirect-with-key = eine Weiterleitung an eine Adresse, die den API-S
 api-client-redirect-unparsed = eine Weiterleitung an eine ungültige Adresse
 api-client-unknown-host = ein unbekannter Server
 api-client-answer-too-large = die Antwort war größer als { $megabytes } MB
+api-redacted-key = [Ihr API-Schlüssel]
+api-client-key-not-a-header = der API-Schlüssel enthält Zeichen, die ein Header nicht transportieren kann
 api-no-text = kein Text
 
 ## Serveradressen und Organisations-IDs (src/endpoint.rs)
@@ -243,3 +245,7 @@ folder-scan-question-with-others = Mit { $others ->
 } sind es { $files } ({ $size }).
 folder-scan-question-limit = Eine Ausführung nimmt höchstens { $limit } an Dateien an.
 folder-scan-question-stage-all = Alle bereitstellen?
+
+## Eingefügte Bilder (src/clipboard.rs)
+clipboard-image-size-mismatch = die Größe des Bildes passt nicht zu seinen Pixeln
+clipboard-no-free-name = kein freier Name für das eingefügte Bild

@@ -141,6 +141,8 @@ api-client-redirect-with-key = a redirect to an address that holds the API key
 api-client-redirect-unparsed = a redirect to an address that does not parse
 api-client-unknown-host = an unknown host
 api-client-answer-too-large = the answer was larger than { $megabytes } MB
+api-redacted-key = [your API key]
+api-client-key-not-a-header = the API key contains characters a header cannot carry
 api-no-text = no text
 
 ## Server addresses and organization IDs (src/endpoint.rs)
@@ -253,3 +255,7 @@ folder-scan-question-with-others = With the { $others ->
 } added, that makes { $files } ({ $size }).
 folder-scan-question-limit = An execution takes at most { $limit } of files.
 folder-scan-question-stage-all = Stage them all?
+
+## Pasted images (src/clipboard.rs)
+clipboard-image-size-mismatch = the image's size does not match its pixels
+clipboard-no-free-name = no free name for the pasted image

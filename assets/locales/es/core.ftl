@@ -134,6 +134,8 @@ api-client-redirect-with-key = una redirección a una dirección que contiene la
 api-client-redirect-unparsed = una redirección a una dirección no válida
 api-client-unknown-host = un servidor desconocido
 api-client-answer-too-large = la respuesta superaba los { $megabytes } MB
+api-redacted-key = [tu clave de API]
+api-client-key-not-a-header = la clave de API contiene caracteres que una cabecera no puede llevar
 api-no-text = sin texto
 
 ## Direcciones de servidor e ID de organización (src/endpoint.rs)
@@ -243,3 +245,7 @@ folder-scan-question-with-others = Con { $others ->
 }, son { $files } ({ $size }).
 folder-scan-question-limit = Una ejecución admite como máximo { $limit } de archivos.
 folder-scan-question-stage-all = ¿Subirlos todos?
+
+## Imágenes pegadas (src/clipboard.rs)
+clipboard-image-size-mismatch = el tamaño de la imagen no coincide con sus píxeles
+clipboard-no-free-name = no hay ningún nombre libre para la imagen pegada

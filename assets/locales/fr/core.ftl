@@ -134,6 +134,8 @@ api-client-redirect-with-key = une redirection vers une adresse qui contient la 
 api-client-redirect-unparsed = une redirection vers une adresse invalide
 api-client-unknown-host = un hôte inconnu
 api-client-answer-too-large = la réponse dépassait { $megabytes } Mo
+api-redacted-key = [votre clé d'API]
+api-client-key-not-a-header = la clé d'API contient des caractères qu'un en-tête ne peut pas transmettre
 api-no-text = aucun texte
 
 ## Adresses de serveur et ID d'organisation (src/endpoint.rs)
@@ -243,3 +245,7 @@ folder-scan-question-with-others = Avec { $others ->
 }, cela fait { $files } ({ $size }).
 folder-scan-question-limit = Une exécution accepte au plus { $limit } de fichiers.
 folder-scan-question-stage-all = Les déposer tous ?
+
+## Images collées (src/clipboard.rs)
+clipboard-image-size-mismatch = la taille de l'image ne correspond pas à ses pixels
+clipboard-no-free-name = aucun nom libre pour l'image collée

@@ -122,6 +122,8 @@ api-client-redirect-with-key = API キーを含むアドレスへの転送
 api-client-redirect-unparsed = 解釈できないアドレスへの転送
 api-client-unknown-host = 不明なホスト
 api-client-answer-too-large = 応答が { $megabytes } MB を超えていました
+api-redacted-key = [API キー]
+api-client-key-not-a-header = API キーに、ヘッダーで送れない文字が含まれています
 api-no-text = テキストなし
 
 ## サーバーのアドレスと組織 ID (src/endpoint.rs)
@@ -207,3 +209,7 @@ folder-scan-question-more-folders = { $first } とほか { $others } 個のフ�
 folder-scan-question-with-others = 追加したほかの { $others } 個のファイルと合わせて { $files } ({ $size }) です。
 folder-scan-question-limit = 1 回の実行で扱えるファイルは { $limit } までです。
 folder-scan-question-stage-all = すべてアップロードしますか?
+
+## 貼り付けた画像 (src/clipboard.rs)
+clipboard-image-size-mismatch = 画像のサイズがピクセル数と一致しません
+clipboard-no-free-name = 貼り付けた画像に使える名前がありません

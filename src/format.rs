@@ -82,6 +82,11 @@ pub fn group_label(source: &GroupSource, from_folder: bool) -> String {
     t!("format-group-many", what = what, how = how)
 }
 
+/// Two sentences one after the other: a space between them, none in Japanese.
+pub fn sentences(first: &str, second: &str) -> String {
+    t!("format-sentences", first = first, second = second)
+}
+
 /// Sizes as people read them: 1.5 MB, 320 KB (decimal units, as file managers show).
 pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];

@@ -73,7 +73,10 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
             ),
             _ => what,
         };
-        eprintln!("{what} {}", t!("cli-history-how-to-stage"));
+        eprintln!(
+            "{}",
+            format::sentences(&what, &t!("cli-history-how-to-stage"))
+        );
         return Ok(EXIT_OK);
     }
     let mut out = std::io::stdout().lock();
@@ -135,7 +138,7 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
             json = JSON_SHAPE
         );
         if elsewhere > 0 {
-            summary = format!("{summary} {}", other_scopes(elsewhere));
+            summary = format::sentences(&summary, &other_scopes(elsewhere));
         }
     }
     eprintln!("{summary}");

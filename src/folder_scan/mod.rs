@@ -33,7 +33,7 @@ use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 
 use crate::EXECUTION_UPLOAD_LIMIT;
-use crate::format::human_bytes;
+use crate::format::{human_bytes, sentences};
 use crate::local_file::{LocalFile, LocalFileError, describe_io};
 use crate::t;
 
@@ -214,24 +214,22 @@ impl Expansion {
         };
         let others = self.files.len().saturating_sub(from_folders);
         if others > 0 {
-            question.push(' ');
-            question.push_str(&t!(
+            let with_others = t!(
                 "folder-scan-question-with-others",
                 others = others,
                 files = t!("count-files", count = self.files.len()),
                 size = human_bytes(self.total_bytes())
-            ));
+            );
+            question = sentences(&question, &with_others);
         }
         if self.total_bytes() > EXECUTION_UPLOAD_LIMIT {
-            question.push(' ');
-            question.push_str(&t!(
+            let limit = t!(
                 "folder-scan-question-limit",
                 limit = crate::format::execution_limit()
-            ));
+            );
+            question = sentences(&question, &limit);
         }
-        question.push(' ');
-        question.push_str(&t!("folder-scan-question-stage-all"));
-        Some(question)
+        Some(sentences(&question, &t!("folder-scan-question-stage-all")))
     }
 }
 

@@ -51,7 +51,7 @@ cli-no-organization = Der Schlüssel gehört zu keiner Organisation und kann dah
 ## history
 cli-history-unreadable = Die Liste der bereitgestellten Dateien konnte nicht gelesen werden ({ $reason }). Sie liegt in { $path }.
 cli-history-none-yet = Von diesem Computer wurde noch keine Datei bereitgestellt (oder die Liste wurde geleert).
-cli-history-none-valid = Keine bereitgestellte Datei ist noch gültig: Sie laufen nach { $lifetime } ab.
+cli-history-none-valid = Keine bereitgestellte Datei ist noch gültig: Bereitgestellte Dateien laufen nach { $lifetime } ab.
 cli-history-none-here = Für die Organisation { $organization } auf { $host } ist keine bereitgestellte Datei aufgeführt. { $elsewhere }
 cli-history-how-to-stage = Stellen Sie Dateien mit `asteroid-stager stage DATEI...` oder im Fenster bereit.
 cli-history-heading = Organisation { $organization } auf { $server }:

@@ -15,6 +15,7 @@ local-file-empty = { $name } ist leer (0 Bytes), es gibt also nichts bereitzuste
 local-file-unreadable = { $name } kann nicht gelesen werden: { $reason }.
 
 ## Zahlen, Größen und Zeiten (src/format.rs)
+format-sentences = { $first } { $second }
 format-group-folder = Ordner { $name }
 format-group-one = { $how }: { $name }
 format-group-dropped-one = Abgelegt

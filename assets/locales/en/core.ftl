@@ -15,6 +15,8 @@ local-file-empty = { $name } is empty (0 bytes), so there is nothing to stage. C
 local-file-unreadable = { $name } cannot be read: { $reason }.
 
 ## Numbers, sizes and times (src/format.rs)
+# Two sentences one after the other (Japanese: no space between).
+format-sentences = { $first } { $second }
 format-group-folder = { $name } folder
 format-group-one = { $how }: { $name }
 format-group-dropped-one = Dropped

@@ -15,6 +15,7 @@ local-file-empty = { $name } está vacío (0 bytes), así que no hay nada que su
 local-file-unreadable = No se puede leer { $name }: { $reason }.
 
 ## Números, tamaños y tiempos (src/format.rs)
+format-sentences = { $first } { $second }
 format-group-folder = Carpeta { $name }
 format-group-one = { $how }: { $name }
 format-group-dropped-one = Arrastrado

@@ -15,6 +15,7 @@ local-file-empty = { $name } est vide (0 octet) : il n'y a rien à déposer. Vé
 local-file-unreadable = { $name } ne peut pas être lu : { $reason }.
 
 ## Nombres, tailles et durées (src/format.rs)
+format-sentences = { $first } { $second }
 format-group-folder = Dossier { $name }
 format-group-one = { $how } : { $name }
 format-group-dropped-one = Glissé

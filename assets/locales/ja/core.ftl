@@ -15,6 +15,7 @@ local-file-empty = { $name } は空 (0 バイト) なので、アップロード
 local-file-unreadable = { $name } を読み取れません: { $reason }。
 
 ## 数値、サイズ、時間 (src/format.rs)
+format-sentences = { $first }{ $second }
 format-group-folder = { $name } フォルダー
 format-group-one = { $how }: { $name }
 format-group-dropped-one = ドロップ

@@ -89,18 +89,30 @@ pub fn sentences(first: &str, second: &str) -> String {
 
 /// Sizes as people read them: 1.5 MB, 320 KB (decimal units, as file managers show).
 pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KB", "MB", "GB", "TB"];
+    // Bytes, then kilobytes to terabytes ([`unit_name`]).
+    const LARGEST_UNIT: usize = 4;
     if bytes < 1000 {
         return t!("format-bytes", count = bytes);
     }
     let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
+    while value >= 1000.0 && unit < LARGEST_UNIT {
         value /= 1000.0;
         unit += 1;
     }
     let value = format!("{value:.1}").replace('.', &t!("format-decimal-separator"));
-    format!("{value} {}", UNITS[unit])
+    format!("{value} {}", unit_name(unit))
+}
+
+/// The name of the `index`th of [`human_bytes`]' units (kilobytes up), as the operator's
+/// language writes it ("MB", "Mo").
+fn unit_name(index: usize) -> String {
+    match index {
+        1 => t!("format-unit-kb"),
+        2 => t!("format-unit-mb"),
+        3 => t!("format-unit-gb"),
+        _ => t!("format-unit-tb"),
+    }
 }
 
 /// "60 minutes": how long a staged file lives, as said to the operator.
@@ -113,7 +125,7 @@ pub fn lifetime() -> String {
 pub fn execution_limit() -> String {
     let limit = crate::EXECUTION_UPLOAD_LIMIT;
     if limit.is_multiple_of(1_000_000) {
-        format!("{} MB", limit / 1_000_000)
+        format!("{} {}", limit / 1_000_000, unit_name(2))
     } else {
         human_bytes(limit)
     }

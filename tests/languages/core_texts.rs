@@ -33,7 +33,7 @@ fn times_and_sizes_are_worded_in_the_operators_language() {
         let expected = match language {
             Language::English => ("expires in 12 min", "1.5 KB"),
             Language::German => ("läuft in 12 Min. ab", "1,5 KB"),
-            Language::French => ("expire dans 12 min", "1,5 KB"),
+            Language::French => ("expire dans 12 min", "1,5 Ko"),
             Language::Spanish => ("caduca en 12 min", "1,5 KB"),
             Language::Japanese => ("あと 12 分で期限切れ", "1.5 KB"),
         };

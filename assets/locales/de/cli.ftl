@@ -20,7 +20,7 @@ cli-nothing-to-stage = In der Angabe ist keine Datei, die bereitgestellt werden 
 cli-server-unreachable = der Server ist nicht erreichbar
 cli-waiting-for-network = Warten auf das Netzwerk ({ $reason })… neuer Versuch in { $seconds } s. Strg+C zum Beenden.
 cli-interrupted-before-sending = Unterbrochen, bevor etwas gesendet wurde. Es wurde nichts hochgeladen.
-cli-staging = { $files }, { $size }, werden für die Organisation { $organization } auf { $host } bereitgestellt…
+cli-staging = Bereitstellen von { $files } ({ $size }) für die Organisation { $organization } auf { $host }…
 cli-over-limit = Hinweis: Eine Ausführung nimmt insgesamt höchstens { $limit } an Dateien an; diese hier haben { $size }.
 cli-some-staged = { $staged } von { $count ->
     [one] { $count } Datei

@@ -40,6 +40,10 @@ format-bytes = { $count ->
 }
 # The mark between the whole and the tenths in "1.5 MB".
 format-decimal-separator = .
+format-unit-kb = KB
+format-unit-mb = MB
+format-unit-gb = GB
+format-unit-tb = TB
 format-minutes = { $count ->
     [one] { $count } minute
    *[other] { $count } minutes

@@ -38,6 +38,10 @@ format-bytes = { $count ->
    *[other] { $count } bytes
 }
 format-decimal-separator = ,
+format-unit-kb = KB
+format-unit-mb = MB
+format-unit-gb = GB
+format-unit-tb = TB
 format-minutes = { $count ->
     [one] { $count } minuto
    *[other] { $count } minutos

@@ -38,6 +38,10 @@ format-bytes = { $count ->
    *[other] { $count } octets
 }
 format-decimal-separator = ,
+format-unit-kb = Ko
+format-unit-mb = Mo
+format-unit-gb = Go
+format-unit-tb = To
 format-minutes = { $count ->
     [one] { $count } minute
    *[other] { $count } minutes

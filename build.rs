@@ -13,6 +13,8 @@ const ICON: &str = "assets/windows/asteroid-stager.ico";
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={ICON}");
+    // The message catalogue is compiled in (src/messages.rs): an edited text rebuilds.
+    println!("cargo:rerun-if-changed=assets/locales");
     if env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("windows") {
         return;
     }

@@ -20,6 +20,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+# The tests read the English texts: the same locale whatever the developer's.
+export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES LANGUAGE
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 

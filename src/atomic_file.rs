@@ -192,19 +192,17 @@ pub struct SetAside {
 impl std::fmt::Display for SetAside {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.backup {
-            Some(b) => write!(
-                f,
-                "{} {} was kept as {} and the app started with a fresh one.",
-                self.reason,
-                self.original.display(),
-                b.display()
-            ),
-            None => write!(
-                f,
-                "{} {} could not be moved aside; the app is using a fresh one for now.",
-                self.reason,
-                self.original.display()
-            ),
+            Some(b) => f.write_str(&crate::t!(
+                "startup-file-kept-aside",
+                reason = self.reason.as_str(),
+                file = self.original.display().to_string(),
+                backup = b.display().to_string()
+            )),
+            None => f.write_str(&crate::t!(
+                "startup-file-not-moved",
+                reason = self.reason.as_str(),
+                file = self.original.display().to_string()
+            )),
         }
     }
 }
@@ -229,7 +227,7 @@ where
                 Some(SetAside {
                     original: path.to_path_buf(),
                     backup: None,
-                    reason: format!("Could not read the file ({e})."),
+                    reason: crate::t!("startup-file-unreadable", reason = e.to_string()),
                 }),
             );
         }
@@ -240,15 +238,16 @@ where
         version: u32,
     }
     let reason = match serde_json::from_slice::<Versioned>(&bytes) {
-        Ok(v) if v.version > current_version => Some(format!(
-            "This file was written by a newer version of Asteroid Stager (format {}, this version reads up to {}).",
-            v.version, current_version
+        Ok(v) if v.version > current_version => Some(crate::t!(
+            "startup-file-newer",
+            found = v.version,
+            known = current_version
         )),
         Ok(_) => match serde_json::from_slice::<T>(&bytes) {
             Ok(doc) => return (doc, None),
-            Err(e) => Some(format!("The file is damaged ({e}).")),
+            Err(e) => Some(crate::t!("startup-file-damaged", reason = e.to_string())),
         },
-        Err(e) => Some(format!("The file is damaged ({e}).")),
+        Err(e) => Some(crate::t!("startup-file-damaged", reason = e.to_string())),
     };
     let reason = reason.unwrap_or_default();
     let backup = keep_aside(path).ok();

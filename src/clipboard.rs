@@ -99,7 +99,7 @@ pub fn save_pasted_image(
         u32::try_from(height).map_err(io::Error::other)?,
     );
     let image = image::RgbaImage::from_raw(w, h, rgba)
-        .ok_or_else(|| io::Error::other("the image's size does not match its pixels"))?;
+        .ok_or_else(|| io::Error::other(crate::t!("clipboard-image-size-mismatch")))?;
     let mut png = Vec::new();
     image
         .write_to(&mut io::Cursor::new(&mut png), image::ImageFormat::Png)
@@ -129,7 +129,7 @@ pub fn save_pasted_image(
             Err(e) => return Err(e),
         }
     }
-    Err(io::Error::other("no free name for the pasted image"))
+    Err(io::Error::other(crate::t!("clipboard-no-free-name")))
 }
 
 /// Makes `dir` (and what is missing above it) and leaves it readable by this user only:

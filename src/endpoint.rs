@@ -18,25 +18,15 @@ pub struct BaseUrl(Url);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[expect(missing_docs, reason = "each variant's message is its documentation")]
 pub enum BaseUrlError {
-    #[error(
-        "The server address is empty. Enter an address such as {}.",
-        crate::DEFAULT_BASE_URL
-    )]
+    #[error("{}", crate::t!("endpoint-empty", example = crate::DEFAULT_BASE_URL))]
     Empty,
-    #[error("\"{0}\" is not a web address. Enter an address such as {ex}.", ex = crate::DEFAULT_BASE_URL)]
+    #[error("{}", crate::t!("endpoint-not-a-url", typed = .0.as_str(), example = crate::DEFAULT_BASE_URL))]
     NotAUrl(String),
-    #[error(
-        "The server address must start with https:// (got \"{0}\"). Plain http:// is only allowed for this computer (localhost)."
-    )]
+    #[error("{}", crate::t!("endpoint-insecure", typed = .0.as_str()))]
     InsecureScheme(String),
-    #[error(
-        "The server address may not contain a user name or password. Remove the part before \"@\"."
-    )]
+    #[error("{}", crate::t!("endpoint-credentials"))]
     HasCredentials,
-    #[error(
-        "The server address may not contain \"?\" or \"#\" parts. Enter just the address, such as {}.",
-        crate::DEFAULT_BASE_URL
-    )]
+    #[error("{}", crate::t!("endpoint-query", example = crate::DEFAULT_BASE_URL))]
     HasQueryOrFragment,
 }
 
@@ -150,9 +140,7 @@ pub struct OrganizationId(Uuid);
 
 /// What was typed instead of an organization ID.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "\"{0}\" is not an organization ID. An organization ID looks like 11111111-2222-3333-4444-555555555555."
-)]
+#[error("{}", crate::t!("endpoint-not-an-organization-id", typed = .0.as_str()))]
 pub struct OrganizationIdError(String);
 
 impl OrganizationId {

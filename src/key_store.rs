@@ -1,11 +1,14 @@
-//! The API key and where it is kept: the operating system's keychain (Secret Service on
-//! Linux, Keychain on macOS, Credential Manager on Windows), never a file or a log.
+//! The API key and where it is kept: the operating system's keychain (the desktop's
+//! keychain through Secret Service on Linux, Keychain on macOS, Credential Manager on
+//! Windows), never a file or a log. The operator reads plain names ([`ApiKeyStore::describe`]).
 
 use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
+
+use crate::t;
 
 /// The keychain service name; the account is the API host, so that a key for a test
 /// server never replaces the key for the real one.
@@ -20,14 +23,10 @@ pub struct ApiKey(Zeroizing<String>);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiKeyError {
     /// Nothing but spaces.
-    #[error(
-        "The API key is empty. Copy it from platform.asteroid.ai → your profile → API Keys, then paste it here."
-    )]
+    #[error("{}", t!("key-store-key-empty"))]
     Empty,
     /// Spaces or line breaks inside: a copy accident.
-    #[error(
-        "That does not look like an API key: it contains spaces or line breaks in the middle. Copy the key again from platform.asteroid.ai → your profile → API Keys."
-    )]
+    #[error("{}", t!("key-store-key-has-spaces"))]
     HasInnerWhitespace,
 }
 
@@ -61,25 +60,17 @@ impl fmt::Debug for ApiKey {
 pub enum KeyStoreError {
     /// No keychain on this computer (no Secret Service, no session bus…). The field is the
     /// library's detail, for the log: the operator reads the sentence only.
-    #[error(
-        "No keychain is available on this computer. The key can still be used for this session only, or set in the {env} environment variable.",
-        env = crate::session::ENV_API_KEY
-    )]
+    #[error("{}", t!("key-store-unavailable", env = crate::session::ENV_API_KEY))]
     Unavailable(String),
     /// The keychain is locked and nobody unlocked it.
-    #[error(
-        "The keychain is locked. Unlock it (log in to your desktop keyring) and try again, or use the key for this session only."
-    )]
+    #[error("{}", t!("key-store-locked"))]
     Locked(String),
     /// The keychain service took the call and never answered (a locked keyring over SSH,
     /// a hung Secret Service): given up after this many seconds.
-    #[error(
-        "The keychain did not answer in {0} seconds. Set the key in {env} for this command, or unlock the keychain (log in to your desktop) and try again.",
-        env = crate::session::ENV_API_KEY
-    )]
+    #[error("{}", t!("key-store-no-answer", seconds = *.0, env = crate::session::ENV_API_KEY))]
     NoAnswer(u64),
     /// Any other refusal.
-    #[error("The keychain refused the request. Try again, or use the key for this session only.")]
+    #[error("{}", t!("key-store-refused"))]
     Refused(String),
 }
 
@@ -193,15 +184,17 @@ impl ApiKeyStore for KeychainStore {
 
     fn describe(&self) -> String {
         let system = if cfg!(target_os = "macos") {
-            "macOS Keychain"
+            t!("key-store-macos")
         } else if cfg!(windows) {
-            "Windows Credential Manager"
+            t!("key-store-windows")
         } else {
-            "Secret Service (GNOME Keyring, KWallet)"
+            t!("key-store-linux")
         };
-        format!(
-            "{system}, entry \"{KEYCHAIN_SERVICE}\" / \"{}\"",
-            self.account
+        t!(
+            "key-store-where",
+            system = system,
+            service = KEYCHAIN_SERVICE,
+            account = self.account.as_str()
         )
     }
 }
@@ -257,7 +250,7 @@ impl ApiKeyStore for MemoryKeyStore {
     }
 
     fn describe(&self) -> String {
-        "this session only (not saved)".to_owned()
+        t!("key-store-session-only")
     }
 }
 

@@ -5,6 +5,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use crate::t;
+
 /// A file that passed the checks, with the name the server will store, and its size and
 /// modification time when it was checked (a file that differs when it is sent is not the
 /// file that was added).
@@ -29,26 +31,34 @@ pub struct LocalFile {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[expect(missing_docs, reason = "each variant's message is its documentation")]
 pub enum LocalFileError {
-    #[error("{0}: there is no such file. Check the name, or pick the file again.")]
+    #[error("{}", t!("local-file-not-found", name = .0.as_str()))]
     NotFound(String),
-    #[error("{0} is a folder. Add the files inside it instead.")]
+    /// A file staged before is no longer where it was (staging it again): said so, not as
+    /// a name the operator mistyped.
+    #[error("{}", t!("local-file-gone", name = .0.as_str()))]
+    Gone(String),
+    #[error("{}", t!("local-file-is-folder", name = .0.as_str()))]
     IsFolder(String),
-    #[error(
-        "{0} cannot be read: permission denied. Ask the file's owner for access, or copy it somewhere you can read it."
-    )]
+    #[error("{}", t!("local-file-permission-denied", name = .0.as_str()))]
     PermissionDenied(String),
-    #[error(
-        "{0} is a link that points to itself (a loop). Add the file it should point to instead."
-    )]
+    #[error("{}", t!("local-file-link-loop", name = .0.as_str()))]
     LinkLoop(String),
-    #[error("{0} is not a regular file (it is a {1}). Only regular files can be staged.")]
+    #[error("{}", t!("local-file-not-regular", name = .0.as_str(), kind = kind_text(.1)))]
     NotRegular(String, &'static str),
-    #[error(
-        "{0} is empty (0 bytes), so there is nothing to stage. Check that it is the file you meant."
-    )]
+    #[error("{}", t!("local-file-empty", name = .0.as_str()))]
     Empty(String),
-    #[error("{0} cannot be read: {1}.")]
+    #[error("{}", t!("local-file-unreadable", name = .0.as_str(), reason = .1.as_str()))]
     Unreadable(String, String),
+}
+
+/// The kind of a special file ([`special_kind`]), in the operator's language.
+fn kind_text(kind: &str) -> String {
+    match kind {
+        "named pipe" => t!("local-file-kind-pipe"),
+        "socket" => t!("local-file-kind-socket"),
+        "device" => t!("local-file-kind-device"),
+        _ => t!("local-file-kind-special"),
+    }
 }
 
 impl LocalFile {

@@ -10,15 +10,20 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use asteroid_stager::cli::{self, Cli};
+use asteroid_stager::messages::{self, Language};
 use asteroid_stager::paths::AppPaths;
 use asteroid_stager::session::Overrides;
 use asteroid_stager::single_window::{Launch, Rendezvous};
+use asteroid_stager::t;
 
 fn main() -> ExitCode {
     // SAFETY: first thing in main, before any thread exists.
     let overrides = unsafe { Overrides::take_from_env() };
     attach_to_parent_console();
     init_logging();
+    // The system's language for what clap reports (a wrong --wait); each face then reads
+    // the Settings' choice at its start (`Startup::load`) before it says anything else.
+    messages::set_language(Language::from_system());
     let cli = Cli::parse();
     match cli.command {
         Some(command) => cli::run(command, overrides),
@@ -46,7 +51,9 @@ fn open_window_or_hand_over(files: Vec<PathBuf>, overrides: Overrides) -> ExitCo
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(
-                "The window could not be opened: {e}\nThe command line still works: asteroid-stager stage FILE..."
+                "{}\n{}",
+                t!("cli-window-failed", reason = e.to_string()),
+                t!("cli-window-failed-use-cli")
             );
             ExitCode::from(cli::EXIT_FAILED)
         }

@@ -32,20 +32,23 @@ impl Startup {
         let mut notices = Vec::new();
         let (settings, problem) = Settings::load(&paths.settings_file());
         // Before anything is worded: the notices below are in the operator's language.
-        crate::messages::set_language(crate::messages::Language::choose(
-            settings.language.as_deref(),
-        ));
+        let chosen = settings.language.as_deref();
+        // The unit tests share one process and read English texts, whatever the locale of
+        // the machine they run on (a Settings' choice still counts).
+        #[cfg(test)]
+        let chosen = chosen.or(Some("en"));
+        crate::messages::set_language(crate::messages::Language::choose(chosen));
         if let Some(problem) = problem {
             notices.push(StartupNotice {
                 problem: true,
-                text: format!("The settings file could not be used. {problem}"),
+                text: crate::t!("startup-settings-unusable", problem = problem.to_string()),
             });
         }
         let (history, notice) = HistoryStore::open(&paths.history_file());
         if let Some(notice) = notice {
             let problem = notice.is_problem();
             let text = if problem {
-                format!("The history file could not be used. {notice}")
+                crate::t!("startup-history-unusable", problem = notice.to_string())
             } else {
                 notice.to_string()
             };

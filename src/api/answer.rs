@@ -48,32 +48,26 @@ pub fn match_answer(
     answer: Vec<TempFile>,
 ) -> Result<Vec<StagedAnswer>, ApiError> {
     if answer.len() != sent.len() {
-        return Err(ApiError::MalformedAnswer(format!(
-            "it confirmed {} of the {} sent",
-            answer.len(),
-            crate::format::count(sent.len(), "file", "files")
+        return Err(ApiError::MalformedAnswer(crate::t!(
+            "api-answer-count",
+            confirmed = answer.len(),
+            count = sent.len()
         )));
     }
     let mut ids = HashSet::with_capacity(answer.len());
     for (file, got) in sent.iter().zip(&answer) {
         let Ok(id) = uuid::Uuid::try_parse(got.id.trim()) else {
-            return Err(ApiError::MalformedAnswer(format!(
-                "the ID given for {} is not a file ID",
-                file.name
+            return Err(ApiError::MalformedAnswer(crate::t!(
+                "api-answer-not-a-file-id",
+                name = file.name.as_str()
             )));
         };
         if !ids.insert(id) {
-            return Err(ApiError::MalformedAnswer(
-                "it gave the same ID to two files".to_owned(),
-            ));
+            return Err(ApiError::MalformedAnswer(crate::t!("api-answer-same-id")));
         }
     }
-    let order = answer_order(sent, &answer).ok_or_else(|| {
-        ApiError::MalformedAnswer(
-            "the names it listed could not be matched to the files sent without guessing"
-                .to_owned(),
-        )
-    })?;
+    let order = answer_order(sent, &answer)
+        .ok_or_else(|| ApiError::MalformedAnswer(crate::t!("api-answer-names-unmatched")))?;
     Ok(order
         .into_iter()
         .zip(sent)

@@ -133,14 +133,14 @@ pub(super) async fn build_form(
         {
             return Err(ApiError::FileChanged {
                 name: file.name.clone(),
-                what: "something that is not a regular file now stands in its place".into(),
+                what: crate::t!("api-changed-not-regular"),
             });
         }
         let handle = tokio::fs::File::open(&file.path).await.map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 ApiError::FileChanged {
                     name: file.name.clone(),
-                    what: "it was deleted or moved".into(),
+                    what: crate::t!("api-changed-gone"),
                 }
             } else {
                 ApiError::FileUnreadable {
@@ -187,10 +187,7 @@ fn check_unchanged(
     if size != file.size {
         return Err(ApiError::FileChanged {
             name: file.name.clone(),
-            what: format!(
-                "its size is now {size} bytes, it was {} when added",
-                file.size
-            ),
+            what: crate::t!("api-changed-size", size = size, added = file.size),
         });
     }
     if let (Some(then), Some(now)) = (file.modified, modified)
@@ -198,7 +195,7 @@ fn check_unchanged(
     {
         return Err(ApiError::FileChanged {
             name: file.name.clone(),
-            what: "it was modified after it was added".into(),
+            what: crate::t!("api-changed-modified"),
         });
     }
     Ok(())
@@ -272,7 +269,7 @@ impl Stream for FileBody {
                 let total = self.sent + chunk.len() as u64;
                 if total > self.file.size {
                     let expected = self.file.size;
-                    return self.fail(format!("it grew beyond the {expected} bytes it had"));
+                    return self.fail(crate::t!("api-changed-grew", expected = expected));
                 }
                 self.pending = chunk;
                 self.next_slice()
@@ -280,7 +277,7 @@ impl Stream for FileBody {
             Poll::Ready(Some(Err(e)))
                 if e.get_ref().is_some_and(|inner| inner.is::<Rewritten>()) =>
             {
-                self.fail("it was modified while it was being sent".into())
+                self.fail(crate::t!("api-changed-while-sent"))
             }
             Poll::Ready(Some(Err(e))) => {
                 self.finished = true;
@@ -294,8 +291,10 @@ impl Stream for FileBody {
             Poll::Ready(None) => {
                 if self.sent < self.file.size {
                     let (sent, expected) = (self.sent, self.file.size);
-                    return self.fail(format!(
-                        "it shrank: only {sent} of its {expected} bytes were left to read"
+                    return self.fail(crate::t!(
+                        "api-changed-shrank",
+                        sent = sent,
+                        expected = expected
                     ));
                 }
                 self.finished = true;
@@ -336,7 +335,7 @@ struct Rewritten;
 
 impl std::fmt::Display for Rewritten {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the file was modified while it was read")
+        f.write_str(&crate::t!("api-changed-while-read"))
     }
 }
 

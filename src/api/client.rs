@@ -99,9 +99,8 @@ impl ApiClient {
         let http = builder
             .build()
             .map_err(|e| ApiError::Setup(cause_summary(&e)))?;
-        let mut key_value = HeaderValue::from_str(key.expose()).map_err(|_| {
-            ApiError::Setup("the API key contains characters a header cannot carry".into())
-        })?;
+        let mut key_value = HeaderValue::from_str(key.expose())
+            .map_err(|_| ApiError::Setup(crate::t!("api-client-key-not-a-header")))?;
         key_value.set_sensitive(true);
         let mut headers = HeaderMap::new();
         // The spec names the first; SDK releases since 1.7.397 send the second.
@@ -160,7 +159,10 @@ impl ApiClient {
                 return Err(self.status_error(status, &body, None));
             }
             let mut context: UserContext = serde_json::from_slice(&body).map_err(|e| {
-                ApiError::MalformedAnswer(format!("the account details did not parse: {e}"))
+                ApiError::MalformedAnswer(crate::t!(
+                    "api-client-context-unparsed",
+                    reason = e.to_string()
+                ))
             })?;
             // Shown in the window and the terminal: no control characters and no walls of
             // text, whatever the server sends.
@@ -240,7 +242,10 @@ impl ApiClient {
             return Err(self.status_error(status, &body, retry_after));
         }
         let answer: TempFiles = serde_json::from_slice(&body).map_err(|e| {
-            ApiError::MalformedAnswer(format!("the list of staged files did not parse: {e}"))
+            ApiError::MalformedAnswer(crate::t!(
+                "api-client-list-unparsed",
+                reason = e.to_string()
+            ))
         })?;
         match_answer(files, answer.temp_files)
     }
@@ -324,7 +329,9 @@ impl ApiClient {
                 None => return Ok((response, extra)),
             }
         }
-        Err(ApiError::MalformedAnswer("too many redirects".into()))
+        Err(ApiError::MalformedAnswer(crate::t!(
+            "api-client-too-many-redirects"
+        )))
     }
 
     /// A 3xx to the same server is followed (by the caller, with the key); to anywhere
@@ -359,26 +366,29 @@ impl ApiClient {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| {
-                ApiError::MalformedAnswer(format!(
-                    "HTTP {} without a Location",
-                    response.status().as_u16()
-                ))
+                tracing::warn!(
+                    status = response.status().as_u16(),
+                    "a redirect without a Location"
+                );
+                ApiError::MalformedAnswer(crate::t!("api-client-redirect-nowhere"))
             })?;
         if self.redact(location) != location {
             // The key in an address would travel in logs and to whatever is there.
-            return Err(ApiError::MalformedAnswer(
-                "a redirect to an address that holds the API key".into(),
-            ));
+            return Err(ApiError::MalformedAnswer(crate::t!(
+                "api-client-redirect-with-key"
+            )));
         }
-        let next = response.url().join(location).map_err(|_| {
-            ApiError::MalformedAnswer("a redirect to an address that does not parse".into())
-        })?;
+        let next = response
+            .url()
+            .join(location)
+            .map_err(|_| ApiError::MalformedAnswer(crate::t!("api-client-redirect-unparsed")))?;
         if self.base.same_origin(&next) {
             Ok(Some(next))
         } else {
-            Err(ApiError::RedirectedAway(
-                next.host_str().unwrap_or("an unknown host").to_owned(),
-            ))
+            Err(ApiError::RedirectedAway(next.host_str().map_or_else(
+                || crate::t!("api-client-unknown-host"),
+                str::to_owned,
+            )))
         }
     }
 }
@@ -411,9 +421,9 @@ async fn read_body(
                 let room = keep - body.len();
                 if chunk.len() > room {
                     if status.is_success() {
-                        return Err(ApiError::MalformedAnswer(format!(
-                            "the answer was larger than {} MB",
-                            MAX_ANSWER_BYTES / (1024 * 1024)
+                        return Err(ApiError::MalformedAnswer(crate::t!(
+                            "api-client-answer-too-large",
+                            megabytes = MAX_ANSWER_BYTES / (1024 * 1024)
                         )));
                     }
                     body.extend_from_slice(&chunk[..room]);

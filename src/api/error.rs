@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::t;
+
 /// A transport failure from the HTTP stack, kept whole as the cause of an [`ApiError`].
 /// Shared (`Arc`) so that errors can travel in events that are cloned.
 #[derive(Debug, Clone)]
@@ -34,7 +36,7 @@ impl TransportError {
                     None => host.to_owned(),
                 })
             })
-            .unwrap_or_else(|| "the server".to_owned())
+            .unwrap_or_else(|| t!("api-the-server"))
     }
 }
 
@@ -113,9 +115,7 @@ impl std::error::Error for ReadError {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     /// 401, or a 403 that is not about membership.
-    #[error(
-        "The server did not accept the API key (HTTP {status}: {text}). Check the key at platform.asteroid.ai → your profile → API Keys and enter it again."
-    )]
+    #[error("{}", with_details(t!("api-bad-key"), status_details(*status, text)))]
     BadKey {
         /// The HTTP status.
         status: u16,
@@ -123,33 +123,22 @@ pub enum ApiError {
         text: String,
     },
     /// 403 `User is not a member of the organization.`
-    #[error(
-        "The key is not a member of this organization (server said: \"{0}\"). Check the organization ID, or use a key from that organization."
-    )]
+    #[error("{}", t!("api-not-member", server_text = .0.as_str()))]
     NotMember(String),
     /// 400: the request itself was refused; sending it again will not help.
-    #[error(
-        "The server refused the upload (server said: \"{0}\"). Check that the file is the one you meant; retrying the same file will not help."
-    )]
+    #[error("{}", t!("api-rejected", server_text = .0.as_str()))]
     Rejected(String),
     /// 413.
-    #[error(
-        "The upload is too large for the server (HTTP 413). An execution takes at most {} of files in all.",
-        crate::format::execution_limit()
-    )]
+    #[error("{}", with_details(t!("api-too-large", limit = crate::format::execution_limit()), t!("api-details-status", status = 413)))]
     TooLarge,
     /// 429, with the server's `Retry-After` when it gave one.
-    #[error(
-        "The server is busy and asked us to wait (HTTP 429). The upload is retried automatically; if it keeps failing, try again in a few minutes."
-    )]
+    #[error("{}", with_details(t!("api-rate-limited"), t!("api-details-status", status = 429)))]
     RateLimited {
         /// How long the server asked us to wait.
         retry_after: Option<Duration>,
     },
     /// 5xx.
-    #[error(
-        "The server failed (HTTP {status}: \"{text}\"). This is not your fault; retry in a moment."
-    )]
+    #[error("{}", with_details(t!("api-server-failed"), status_details(*status, text)))]
     ServerFailed {
         /// The HTTP status.
         status: u16,
@@ -159,9 +148,7 @@ pub enum ApiError {
         retry_after: Option<Duration>,
     },
     /// A status the API does not describe.
-    #[error(
-        "The server answered in a way the API does not describe (HTTP {status}: \"{text}\"). Retry; if it keeps happening, check the server address in Settings."
-    )]
+    #[error("{}", with_details(t!("api-unexpected-status"), status_details(*status, text)))]
     UnexpectedStatus {
         /// The HTTP status.
         status: u16,
@@ -169,9 +156,7 @@ pub enum ApiError {
         text: String,
     },
     /// A redirect to another server: the key was not sent there.
-    #[error(
-        "The server sent us to another address ({0}). The key was not sent there. Check the server address in Settings."
-    )]
+    #[error("{}", t!("api-redirected-away", address = .0.as_str()))]
     RedirectedAway(String),
     /// No connection could be made; the sentence depends on why
     /// ([`TransportError::connect_failure`]).
@@ -198,33 +183,25 @@ pub enum ApiError {
     /// After the files were sent, the server answered with a redirect that must not repeat
     /// an upload (301, 302, 303…): it may have stored them. Not sent again, since a second
     /// copy could be staged.
-    #[error(
-        "The server received the upload but sent us to another address instead of answering with the file IDs. It may have stored the files; nothing was sent again, because a retry may stage a second copy (an unused copy expires on its own). Check with your Asteroid administrator that the server address is right before staging these files again."
-    )]
+    #[error("{}", t!("api-redirected-after-upload"))]
     RedirectedAfterUpload {
         /// The redirect's status, for the log.
         status: u16,
     },
     /// The connection broke mid-request.
-    #[error(
-        "The connection broke while sending. Retry; only this file is sent again. If it keeps happening, check your internet connection."
-    )]
+    #[error("{}", t!("api-connection-lost"))]
     ConnectionLost(#[source] TransportError),
     /// No byte moved for this long while sending.
-    #[error("The upload stalled: nothing moved for {} seconds. Check your connection, then retry.", .0.as_secs())]
+    #[error("{}", t!("api-stalled", seconds = .0.as_secs()))]
     Stalled(Duration),
     /// Everything was sent but no answer came within this long.
-    #[error("The server did not answer within {} seconds after receiving the file. Retry in a moment.", .0.as_secs())]
+    #[error("{}", t!("api-no-answer", seconds = .0.as_secs()))]
     NoAnswer(Duration),
     /// An answer that is not what the API promises.
-    #[error(
-        "The server's answer was not what the API promises ({0}). Retry; if it keeps happening, check the server address in Settings."
-    )]
+    #[error("{}", t!("api-malformed-answer", reason = .0.as_str()))]
     MalformedAnswer(String),
     /// The file changed (size or content) while it was sent: what arrived is not the file.
-    #[error(
-        "{name} changed while it was being sent ({what}). Nothing wrong was kept: retry to send the file as it is now."
-    )]
+    #[error("{}", t!("api-file-changed", name = name.as_str(), what = what.as_str()))]
     FileChanged {
         /// The file's name.
         name: String,
@@ -232,7 +209,7 @@ pub enum ApiError {
         what: String,
     },
     /// The file could not be read while sending.
-    #[error("{name} could not be read while sending ({source}). Check the file, then retry.")]
+    #[error("{}", t!("api-file-unreadable", name = name.as_str(), reason = source.to_string()))]
     FileUnreadable {
         /// The file's name.
         name: String,
@@ -241,10 +218,10 @@ pub enum ApiError {
         source: ReadError,
     },
     /// The HTTP client could not be built, or a request could not be formed.
-    #[error("Could not set up the connection ({0}).")]
+    #[error("{}", t!("api-setup", reason = .0.as_str()))]
     Setup(String),
     /// The upload task itself failed (a bug); the file can be retried.
-    #[error("An internal error stopped this upload; please retry.")]
+    #[error("{}", t!("api-internal"))]
     Internal,
 }
 
@@ -283,13 +260,27 @@ impl ApiError {
         };
         let host = e.host();
         Some(match e.connect_failure() {
-            ConnectFailure::Refused => format!("nothing answered at {host}"),
-            ConnectFailure::NameNotFound => format!("the name {host} could not be found"),
-            ConnectFailure::NoRoute => format!("no route to {host}"),
-            ConnectFailure::TimedOut => format!("{host} did not answer in time"),
-            ConnectFailure::ProxyUnreachable => "the proxy server could not be reached".into(),
+            ConnectFailure::Refused => t!("api-reason-refused", host = host),
+            ConnectFailure::NameNotFound => t!("api-reason-name-not-found", host = host),
+            ConnectFailure::NoRoute => t!("api-reason-no-route", host = host),
+            ConnectFailure::TimedOut => t!("api-reason-timed-out", host = host),
+            ConnectFailure::ProxyUnreachable => t!("api-reason-proxy-unreachable"),
             ConnectFailure::Other => return None,
         })
+    }
+
+    /// Whether the message (`Display`) ends in a details line of its own ("Details: HTTP
+    /// 503: …") under its plain sentence. Neither line holds a file name, so a face may
+    /// show them as two lines (the server's text in it is cleaned of control characters).
+    pub fn has_details_line(&self) -> bool {
+        matches!(
+            self,
+            ApiError::BadKey { .. }
+                | ApiError::TooLarge
+                | ApiError::RateLimited { .. }
+                | ApiError::ServerFailed { .. }
+                | ApiError::UnexpectedStatus { .. }
+        )
     }
 
     /// Faults that concern the account, not a file: every file would fail the same way,
@@ -431,47 +422,40 @@ fn chain<'a>(
 fn no_connection_message(e: &TransportError) -> String {
     let host = e.host();
     match e.connect_failure() {
-        ConnectFailure::Refused => format!(
-            "Nothing answered at {host}: the server is not running there, or not reachable from this network. Check the server address; if it is right, try again in a few minutes."
-        ),
-        ConnectFailure::NameNotFound => format!(
-            "The server name {host} could not be found. Check your internet connection and the server address."
-        ),
-        ConnectFailure::NoRoute => format!(
-            "This computer has no route to {host}: the network seems to be down. Check your internet connection (Wi-Fi, cable or VPN)."
-        ),
-        ConnectFailure::TimedOut => format!(
-            "{host} did not answer in time. Check your internet connection; on a company network, check the proxy settings."
-        ),
-        ConnectFailure::ProxyUnreachable => "The proxy server could not be reached. Check the proxy settings (HTTPS_PROXY, or the system's proxy settings), or ask your IT department.".to_owned(),
-        ConnectFailure::Other => format!(
-            "Cannot connect to {host}. Check your internet connection and the server address, then retry."
-        ),
+        ConnectFailure::Refused => t!("api-no-connection-refused", host = host),
+        ConnectFailure::NameNotFound => t!("api-no-connection-name-not-found", host = host),
+        ConnectFailure::NoRoute => t!("api-no-connection-no-route", host = host),
+        ConnectFailure::TimedOut => t!("api-no-connection-timed-out", host = host),
+        ConnectFailure::ProxyUnreachable => t!("api-no-connection-proxy-unreachable"),
+        ConnectFailure::Other => t!("api-no-connection-other", host = host),
     }
 }
 
 fn certificate_message(problem: CertificateProblem, e: &TransportError) -> String {
     let host = e.host();
     match problem {
-        CertificateProblem::Untrusted => format!(
-            "The certificate of {host} is not trusted by this computer, so nothing was sent. On a company network, install your company's root certificate in the system's certificate store (or point SSL_CERT_FILE at it); otherwise check the server address."
-        ),
-        CertificateProblem::Expired => format!(
-            "The certificate of {host} has expired or is not valid yet, so nothing was sent. Check that this computer's date and time are right; otherwise the server's administrator must renew it."
-        ),
-        CertificateProblem::NameMismatch => format!(
-            "The certificate presented for {host} is made out for another name, so nothing was sent. Check the server address; on a company network, ask your IT department."
-        ),
-        CertificateProblem::Other => format!(
-            "A secure connection to {host} could not be set up, so nothing was sent. Check the server address; on a company network, ask your IT department."
-        ),
+        CertificateProblem::Untrusted => t!("api-certificate-untrusted", host = host),
+        CertificateProblem::Expired => t!("api-certificate-expired", host = host),
+        CertificateProblem::NameMismatch => t!("api-certificate-name-mismatch", host = host),
+        CertificateProblem::Other => t!("api-certificate-other", host = host),
     }
 }
 
 fn proxy_refused_message(needs_password: bool) -> String {
     if needs_password {
-        "The proxy server asks for a user name and password, and none (or wrong ones) were given, so nothing was sent. Put them in the proxy address (HTTPS_PROXY=http://user:password@proxy:port), or ask your IT department.".to_owned()
+        t!("api-proxy-needs-password")
     } else {
-        "The proxy server refused to connect us to the server, so nothing was sent. Ask your IT department whether the proxy lets this address through, or set NO_PROXY for it.".to_owned()
+        t!("api-proxy-refused")
     }
+}
+
+/// A message's plain sentence, then its technical details on a line of their own: an
+/// HTTP status is for whoever the operator asks for help, not the sentence itself.
+fn with_details(sentence: String, details: String) -> String {
+    format!("{sentence}\n{details}")
+}
+
+/// "Details: HTTP 503: the server's text".
+fn status_details(status: u16, text: &str) -> String {
+    t!("api-details-http", status = status, text = text)
 }

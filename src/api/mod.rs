@@ -99,13 +99,10 @@ pub fn clean_server_text(text: &str) -> String {
         out.push(if c.is_control() { ' ' } else { c });
     }
     if out.is_empty() {
-        out.push_str("no text");
+        out.push_str(&crate::t!("api-no-text"));
     }
     out
 }
-
-/// What stands in a message where the key was.
-const REDACTED_KEY: &str = "[your API key]";
 
 /// `text` with every appearance of `key` replaced, also where escapes spell characters of
 /// it: JSON's `\/`, `\"`, `\\` and `\u0041` (a server's raw body), and Rust's debug form
@@ -116,13 +113,15 @@ pub(crate) fn redact_key(text: &str, key: &str) -> String {
     if key.is_empty() {
         return text.to_owned();
     }
+    // What stands in a message where the key was: "[your API key]".
+    let redacted = crate::t!("api-redacted-key");
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut at = 0;
     while at < text.len() {
         if let Some(end) = key_match_end(text, at, &key) {
             out.push_str(&text[copied..at]);
-            out.push_str(REDACTED_KEY);
+            out.push_str(&redacted);
             copied = end;
             at = end;
         } else {

@@ -15,6 +15,10 @@ use crate::api::temp_files_json;
 use crate::format::{self, display_name};
 use crate::history::{HistoryEntry, Scope};
 use crate::session;
+use crate::t;
+
+/// What `--json` prints, named in the texts that point at it.
+const JSON_SHAPE: &str = "{\"tempFiles\":[…]}";
 
 /// Runs `history`; returns the exit status.
 pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
@@ -30,9 +34,10 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
     let now = SystemTime::now();
     let unexpired_at = (!args.all).then_some(now);
     let unreadable = |e| {
-        Failure::failed(format!(
-            "The list of staged files could not be read ({e}). It is kept in {}.",
-            history.path().display()
+        Failure::failed(t!(
+            "cli-history-unreadable",
+            reason = format!("{e}"),
+            path = history.path().display().to_string()
         ))
     };
     let every = || match unexpired_at {
@@ -55,23 +60,23 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
     };
     if entries.is_empty() {
         let what = if args.all {
-            "No file has been staged from this computer yet (or the list was cleared).".to_owned()
+            t!("cli-history-none-yet")
         } else {
-            format!(
-                "No staged file is still valid: they expire after {}.",
-                format::lifetime()
-            )
+            t!("cli-history-none-valid", lifetime = format::lifetime())
         };
         let what = match &scope {
-            Some(scope) if elsewhere > 0 => format!(
-                "No staged file for organization {} on {} is listed. {}",
-                scope.organization_id,
-                server.host(),
-                other_scopes(elsewhere)
+            Some(scope) if elsewhere > 0 => t!(
+                "cli-history-none-here",
+                organization = scope.organization_id.as_str(),
+                host = server.host(),
+                elsewhere = other_scopes(elsewhere)
             ),
             _ => what,
         };
-        eprintln!("{what} Stage files with `asteroid-stager stage FILE...` or in the window.");
+        eprintln!(
+            "{}",
+            format::sentences(&what, &t!("cli-history-how-to-stage"))
+        );
         return Ok(EXIT_OK);
     }
     let mut out = std::io::stdout().lock();
@@ -91,10 +96,10 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
     for entry in &listed {
         if labelled && heading.as_ref().is_none_or(|h| !h.contains(entry)) {
             let scope = entry.scope();
-            let line = format!(
-                "Organization {} on {}:",
-                display_name(&scope.organization_id),
-                display_name(&scope.server)
+            let line = t!(
+                "cli-history-heading",
+                organization = display_name(&scope.organization_id),
+                server = display_name(&scope.server)
             );
             if let Err(e) = writeln!(out, "{line}") {
                 return listing_cut(&e);
@@ -107,7 +112,7 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
             .map_or(entry.name.as_str(), |s| s.relative_path.as_str());
         let left = entry.time_left(now);
         let state = if left.is_zero() {
-            "expired".to_owned()
+            t!("cli-history-expired")
         } else {
             format::expires_in(left)
         };
@@ -119,20 +124,21 @@ pub(super) fn run(env: &Environment, args: HistoryArgs) -> Result<u8, Failure> {
     if let Err(e) = out.flush() {
         return listing_cut(&e);
     }
-    let mut summary = format!(
-        "{}. `asteroid-stager history --json` prints them as {{\"tempFiles\":[…]}}.",
-        format::count(entries.len(), "file", "files")
+    let mut summary = t!(
+        "cli-history-summary",
+        count = entries.len(),
+        json = JSON_SHAPE
     );
     if let Some(scope) = &scope {
-        summary = format!(
-            "{} for organization {} on {}. {}",
-            format::count(entries.len(), "file", "files"),
-            display_name(&scope.organization_id),
-            host_of(&scope.server),
-            "`asteroid-stager history --json` prints them as {\"tempFiles\":[…]}."
+        summary = t!(
+            "cli-history-summary-for",
+            count = entries.len(),
+            organization = display_name(&scope.organization_id),
+            host = host_of(&scope.server),
+            json = JSON_SHAPE
         );
         if elsewhere > 0 {
-            summary = format!("{summary} {}", other_scopes(elsewhere));
+            summary = format::sentences(&summary, &other_scopes(elsewhere));
         }
     }
     eprintln!("{summary}");
@@ -147,11 +153,7 @@ fn host_of(server: &str) -> String {
 
 /// "3 more files were staged for other organizations or servers: …".
 fn other_scopes(count: usize) -> String {
-    format!(
-        "{} staged for other organizations or servers {} not listed (`--all-orgs` lists them).",
-        format::count(count, "file", "files"),
-        if count == 1 { "is" } else { "are" }
-    )
+    t!("cli-history-elsewhere", count = count)
 }
 
 /// The envelope on stdout. It must arrive whole: a script that reads nothing must not
@@ -178,9 +180,12 @@ fn print_json(entries: &[&HistoryEntry], one_scope_asked: bool) -> Result<u8, Fa
             })
             .collect();
         return Err(Failure::input(format!(
-            "The staged files belong to {} organizations or servers, and one list of IDs can only be used in one. Say which with --org (or {}), or --all-orgs for every one:\n{}",
-            scopes.len(),
-            session::ENV_ORG_ID,
+            "{}\n{}",
+            t!(
+                "cli-history-several-scopes",
+                count = scopes.len(),
+                env = session::ENV_ORG_ID
+            ),
             list.join("\n")
         )));
     }
@@ -196,8 +201,8 @@ fn listing_cut(error: &std::io::Error) -> Result<u8, Failure> {
     if error.kind() == std::io::ErrorKind::BrokenPipe {
         return Ok(EXIT_OK);
     }
-    Err(Failure::failed(format!(
-        "The list could not be written to the output ({}). The files are still in the history: run `asteroid-stager history` again with another output.",
-        super::describe_write_error(error)
+    Err(Failure::failed(t!(
+        "cli-history-not-written",
+        reason = super::describe_write_error(error)
     )))
 }

@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Read};
 use super::{EXIT_FAILED, EXIT_OK, Environment, Failure, KeyAction};
 use crate::key_store::{ApiKey, ApiKeyStore, KeychainStore};
 use crate::session::ENV_API_KEY;
+use crate::t;
 
 /// `key set`, `key status`, `key delete`.
 pub(super) fn run(env: &Environment, action: KeyAction) -> Result<u8, Failure> {
@@ -18,9 +19,12 @@ pub(super) fn run(env: &Environment, action: KeyAction) -> Result<u8, Failure> {
                 .save(&key)
                 .map_err(|e| Failure::failed(e.to_string()))?;
             eprintln!(
-                "Saved the API key for {} in the keychain ({}).",
-                base.host(),
-                store.describe()
+                "{}",
+                t!(
+                    "cli-key-saved",
+                    host = base.host(),
+                    place = store.describe()
+                )
             );
             Ok(EXIT_OK)
         }
@@ -29,27 +33,31 @@ pub(super) fn run(env: &Environment, action: KeyAction) -> Result<u8, Failure> {
             match store.load() {
                 Ok(Some(_)) => {
                     eprintln!(
-                        "An API key for {} is stored in {}.",
-                        base.host(),
-                        store.describe()
+                        "{}",
+                        t!(
+                            "cli-key-stored",
+                            host = base.host(),
+                            place = store.describe()
+                        )
                     );
                     if from_env {
-                        eprintln!("{ENV_API_KEY} is also set and is used instead.");
+                        eprintln!("{}", t!("cli-key-environment-too", env = ENV_API_KEY));
                     }
                     Ok(EXIT_OK)
                 }
                 Ok(None) if from_env => {
                     eprintln!(
-                        "No API key is stored for {}; {ENV_API_KEY} is set and is used.",
-                        base.host()
+                        "{}",
+                        t!(
+                            "cli-key-environment-only",
+                            host = base.host(),
+                            env = ENV_API_KEY
+                        )
                     );
                     Ok(EXIT_OK)
                 }
                 Ok(None) => {
-                    eprintln!(
-                        "No API key is stored for {}. Run `asteroid-stager key set` and paste it.",
-                        base.host()
-                    );
+                    eprintln!("{}", t!("cli-key-none", host = base.host()));
                     Ok(EXIT_FAILED)
                 }
                 Err(e) => Err(Failure::failed(e.to_string())),
@@ -57,11 +65,11 @@ pub(super) fn run(env: &Environment, action: KeyAction) -> Result<u8, Failure> {
         }
         KeyAction::Delete(_) => match store.delete() {
             Ok(true) => {
-                eprintln!("Removed the API key for {} from the keychain.", base.host());
+                eprintln!("{}", t!("cli-key-removed", host = base.host()));
                 Ok(EXIT_OK)
             }
             Ok(false) => {
-                eprintln!("There was no API key for {} to remove.", base.host());
+                eprintln!("{}", t!("cli-key-nothing-to-remove", host = base.host()));
                 Ok(EXIT_OK)
             }
             Err(e) => Err(Failure::failed(e.to_string())),
@@ -72,18 +80,14 @@ pub(super) fn run(env: &Environment, action: KeyAction) -> Result<u8, Failure> {
 fn read_key_from_stdin() -> Result<ApiKey, Failure> {
     // Wiped when dropped, like the key made from it.
     let text = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(
-            "Paste your API key (from platform.asteroid.ai → profile → API Keys; it is not shown): ",
-        )
-        .map_err(|e| Failure::input(format!("Could not read the key: {e}")))?
+        rpassword::prompt_password(t!("cli-key-prompt"))
+            .map_err(|e| Failure::input(t!("cli-key-unreadable", reason = e.to_string())))?
     } else {
         let mut s = String::new();
         std::io::stdin()
             .take(64 * 1024)
             .read_to_string(&mut s)
-            .map_err(|e| {
-                Failure::input(format!("Could not read the key from standard input: {e}"))
-            })?;
+            .map_err(|e| Failure::input(t!("cli-key-unreadable-stdin", reason = e.to_string())))?;
         s
     });
     ApiKey::new(&text).map_err(|e| Failure::input(e.to_string()))

@@ -1,6 +1,7 @@
 //! The command line: a thin layer over the same core as the window. `stage` prints the
-//! `{"tempFiles":[…]}` envelope on stdout (ready to paste into an execute call) and
-//! everything meant for a person on stderr.
+//! `{"tempFiles":[…]}` envelope on stdout (ready to pass to an agent execution) and
+//! everything meant for a person on stderr, in the operator's language (the catalogue's
+//! `cli-` messages; [`Startup::load`] chooses the language before anything is printed).
 
 mod history;
 mod key;
@@ -17,6 +18,7 @@ use crate::paths::AppPaths;
 use crate::session::{self, Overrides};
 use crate::settings::Settings;
 use crate::startup::Startup;
+use crate::t;
 
 /// Exit status when every file was staged (or the command did what it said).
 pub const EXIT_OK: u8 = 0;
@@ -46,7 +48,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Stage files and print {"tempFiles":[…]} for an execute call.
+    /// Stage files and print {"tempFiles":[…]} for an agent execution.
     Stage(StageArgs),
     /// List the staged files that have not expired (the IDs can be used again).
     History(HistoryArgs),
@@ -81,9 +83,7 @@ fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
     if text.trim() == "0" {
         return Ok(std::time::Duration::ZERO);
     }
-    humantime::parse_duration(text.trim()).map_err(|_| {
-        format!("\"{text}\" is not a duration; write it like 30s, 10m or 1h (0 not to wait)")
-    })
+    humantime::parse_duration(text.trim()).map_err(|_| t!("cli-wait-not-a-duration", text = text))
 }
 
 /// `history`'s arguments.
@@ -125,6 +125,11 @@ pub struct KeyArgs {
     pub base_url: Option<String>,
 }
 
+/// `text`, then "Nothing was uploaded." on a line of its own.
+fn nothing_uploaded(text: impl std::fmt::Display) -> String {
+    format!("{text}\n{}", t!("cli-nothing-uploaded"))
+}
+
 /// A failure with what the operator sees and the exit status it warrants.
 struct Failure {
     code: u8,
@@ -155,20 +160,15 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")
         .and_then(|()| out.flush())
-        .map_err(|e| {
-            Failure::failed(format!(
-                "The IDs could not be written to the output ({}). They are kept in the history: `asteroid-stager history --json` prints them.",
-                describe_write_error(&e)
-            ))
-        })
+        .map_err(|e| Failure::failed(t!("cli-ids-not-written", reason = describe_write_error(&e))))
 }
 
 /// Why stdout refused, in words.
 fn describe_write_error(error: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match error.kind() {
-        ErrorKind::BrokenPipe => "the program reading it had stopped".to_owned(),
-        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "the disk is full".to_owned(),
+        ErrorKind::BrokenPipe => t!("cli-reader-stopped"),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => t!("cli-disk-full"),
         _ => error.to_string(),
     }
 }
@@ -187,7 +187,7 @@ impl Environment {
         let paths = AppPaths::platform_or_temp();
         let startup = Startup::load(&paths);
         for notice in &startup.notices {
-            eprintln!("Note: {}", notice.text);
+            eprintln!("{}", t!("cli-note", text = notice.text.as_str()));
         }
         Self {
             overrides,

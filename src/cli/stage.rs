@@ -9,15 +9,19 @@ use std::time::{Duration, Instant, SystemTime};
 
 use tokio::sync::mpsc;
 
-use super::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArgs};
+use super::{
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Environment, Failure, StageArgs, nothing_uploaded,
+};
 use crate::api::{ClientOptions, TempFile, clean_server_text, temp_files_json};
 use crate::endpoint::BaseUrl;
 use crate::format::{self, display_name, human_bytes};
 use crate::history::{AddedBy, GroupSource, StagedGroup};
 use crate::key_store::{ApiKeyStore, KeychainStore};
 use crate::session::{self, KeyFlow, KeyProblem, Unanswered};
+use crate::t;
 use crate::upload_queue::{
-    AddMode, QueueEvent, QueueOptions, Target, UploadId, UploadQueue, UploadStatus, UploadTable,
+    AddMode, QueueEvent, QueueOptions, Target, UploadError, UploadId, UploadQueue, UploadStatus,
+    UploadTable,
 };
 
 /// Runs `stage`; returns the exit status.
@@ -25,12 +29,12 @@ pub(super) fn run(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
     let base = env.base_url(args.base_url.as_deref())?;
     // Everything the operator typed is checked before a single byte is sent.
     session::resolve_organization(args.org.as_deref(), &env.overrides, &env.settings)
-        .map_err(|e| Failure::input(format!("{e}\nNothing was uploaded.")))?;
+        .map_err(|e| Failure::input(nothing_uploaded(e)))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .worker_threads(2)
         .build()
-        .map_err(|e| Failure::failed(format!("Could not start: {e}")))?;
+        .map_err(|e| Failure::failed(t!("cli-could-not-start", reason = e.to_string())))?;
     let result = runtime.block_on(stage(env, args, base));
     // A call stuck on a blocking thread (a file that blocks on open, a library that never
     // returns) must not keep a finished command alive: dropping the runtime would wait
@@ -49,7 +53,9 @@ pub(super) fn run(env: &Environment, args: StageArgs) -> Result<u8, Failure> {
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Said when a second Ctrl-C quits at once.
-const STOPPED: &str = "Stopped. What was staged is in the history (asteroid-stager history).";
+fn stopped() -> String {
+    t!("cli-stopped")
+}
 
 async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, Failure> {
     let history = env.history.clone();
@@ -80,7 +86,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     let mut found_problems = Vec::new();
     loop {
         let Some(event) = events.recv().await else {
-            return Err(Failure::failed("The upload queue stopped unexpectedly."));
+            return Err(Failure::failed(t!("cli-queue-stopped")));
         };
         table.apply(&event, Instant::now());
         match event {
@@ -98,9 +104,9 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
                     if folder.files == 0 && folder.found_twice == 0 {
                         // A folder named on the command line with nothing to stage in it is
                         // a mistake worth stopping for, like a missing file.
-                        named_problems.push(format!(
-                            "{}: nothing in it can be staged. Check that it is the folder you meant.",
-                            display_name(&folder.describe())
+                        named_problems.push(t!(
+                            "cli-folder-nothing-to-stage",
+                            folder = display_name(&folder.describe())
                         ));
                     } else {
                         eprintln!("{}", display_name(&folder.describe()));
@@ -112,13 +118,10 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         }
     }
     if !named_problems.is_empty() {
-        return Err(Failure::input(format!(
-            "{}\nNothing was uploaded.",
-            named_problems.join("\n")
-        )));
+        return Err(Failure::input(nothing_uploaded(named_problems.join("\n"))));
     }
     for problem in &found_problems {
-        eprintln!("Skipped: {problem}");
+        eprintln!("{}", t!("cli-skipped", problem = problem.as_str()));
     }
     let files: Vec<UploadId> = table
         .rows()
@@ -127,9 +130,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
         .map(|r| r.id)
         .collect();
     if files.is_empty() {
-        return Err(Failure::input(
-            "There is no file to stage in what was given.\nNothing was uploaded.",
-        ));
+        return Err(Failure::input(nothing_uploaded(t!("cli-nothing-to-stage"))));
     }
 
     let flow = KeyFlow::new(
@@ -146,10 +147,14 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     let say_waiting = |error: &crate::api::ApiError, pause: Duration| {
         let reason = error
             .unreachable_reason()
-            .unwrap_or_else(|| "the server cannot be reached".into());
+            .unwrap_or_else(|| t!("cli-server-unreachable"));
         eprintln!(
-            "Waiting for the network ({reason})… trying again in {} s. Ctrl-C to stop.",
-            pause.as_secs().max(1)
+            "{}",
+            t!(
+                "cli-waiting-for-network",
+                reason = reason,
+                seconds = pause.as_secs().max(1)
+            )
         );
     };
     let connect =
@@ -157,7 +162,7 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     let connection = tokio::select! {
         connection = connect => connection.map_err(|stop| unanswered(stop, &base))?,
         () = interrupts.next() => {
-            return Err(Failure::failed("Interrupted before anything was sent. Nothing was uploaded."));
+            return Err(Failure::failed(t!("cli-interrupted-before-sending")));
         }
     };
     let client = connection
@@ -166,17 +171,23 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
 
     let total_bytes: u64 = table.totals().bytes;
     eprintln!(
-        "Staging {}, {}, for organization {} on {}…",
-        format::count(files.len(), "file", "files"),
-        human_bytes(total_bytes),
-        connection.organization,
-        base.host()
+        "{}",
+        t!(
+            "cli-staging",
+            files = t!("count-files", count = files.len()),
+            size = human_bytes(total_bytes),
+            organization = connection.organization.to_string(),
+            host = base.host()
+        )
     );
     if total_bytes > crate::EXECUTION_UPLOAD_LIMIT {
         eprintln!(
-            "Note: an execution takes at most {} of files in all; these are {}.",
-            format::execution_limit(),
-            human_bytes(total_bytes)
+            "{}",
+            t!(
+                "cli-over-limit",
+                limit = format::execution_limit(),
+                size = human_bytes(total_bytes)
+            )
         );
     }
     queue.set_target(Some(Target {
@@ -203,18 +214,17 @@ async fn stage(env: &Environment, args: StageArgs, base: BaseUrl) -> Result<u8, 
     let staged_files: Vec<TempFile> = files.iter().filter_map(|id| staged.remove(id)).collect();
     if count < files.len() {
         eprintln!(
-            "{count} of {} staged.",
-            format::count(files.len(), "file", "files")
+            "{}",
+            t!("cli-some-staged", staged = count, count = files.len())
         );
     } else {
         eprintln!(
-            "{} staged. They expire in {}; pass the JSON below as \"tempFiles\" when you start an agent execution.",
-            if count == 1 {
-                "The file is".to_owned()
-            } else {
-                format!("All {count} files are")
-            },
-            format::lifetime()
+            "{}",
+            t!(
+                "cli-all-staged",
+                count = count,
+                lifetime = format::lifetime()
+            )
         );
     }
     let json = temp_files_json(&staged_files);
@@ -243,11 +253,11 @@ async fn follow(
             () = interrupts.next() => {
                 progress.clear();
                 if interrupted {
-                    eprintln!("{STOPPED}");
+                    eprintln!("{}", stopped());
                     std::process::exit(130);
                 }
                 interrupted = true;
-                eprintln!("Interrupted: cancelling the uploads in progress… (press Ctrl-C again to quit at once)");
+                eprintln!("{}", t!("cli-interrupted"));
                 queue.cancel_all();
                 continue;
             }
@@ -259,7 +269,7 @@ async fn follow(
             table
                 .get(*id)
                 .map(|r| display_name(&r.shown).into_owned())
-                .unwrap_or_else(|| "a file".to_owned())
+                .unwrap_or_else(|| t!("cli-a-file"))
         };
         match &event {
             QueueEvent::Progress { .. } => progress.update(table.totals().sent),
@@ -271,22 +281,31 @@ async fn follow(
             } => {
                 progress.clear();
                 eprintln!(
-                    "Retrying {} in {} s (try {attempt} failed): {reason}",
-                    shown(id),
-                    delay.as_secs_f32().ceil(),
+                    "{}",
+                    t!(
+                        "cli-retrying",
+                        name = shown(id),
+                        seconds = delay.as_secs_f32().ceil() as u64,
+                        attempt = *attempt,
+                        reason = reason.to_string()
+                    )
                 );
             }
             QueueEvent::NetworkDown { retry_in, reason } if table_was_online => {
                 progress.clear();
                 eprintln!(
-                    "Waiting for the network: {reason}\nTrying again in {} s, for up to {} in all (--wait); Ctrl-C stops.",
-                    retry_in.as_secs_f32().ceil(),
-                    humantime::format_duration(wait)
+                    "{}\n{}",
+                    t!("cli-network-down", reason = reason.to_string()),
+                    t!(
+                        "cli-network-down-retry",
+                        seconds = retry_in.as_secs_f32().ceil() as u64,
+                        wait = humantime::format_duration(wait).to_string()
+                    )
                 );
             }
             QueueEvent::NetworkBack => {
                 progress.clear();
-                eprintln!("The server can be reached again; staging goes on.");
+                eprintln!("{}", t!("cli-network-back"));
             }
             QueueEvent::Requeued { id, reason } => {
                 progress.clear();
@@ -296,7 +315,10 @@ async fn follow(
                 id, entry, note, ..
             } => {
                 progress.clear();
-                eprintln!("Staged {} → {}", shown(id), entry.id);
+                eprintln!(
+                    "{}",
+                    t!("cli-staged-one", name = shown(id), id = entry.id.as_str())
+                );
                 if let Some(note) = note {
                     eprintln!("  {note}");
                 }
@@ -304,19 +326,19 @@ async fn follow(
             QueueEvent::Failed { id, error } => {
                 progress.clear();
                 eprintln!(
-                    "Failed: {}: {}",
-                    shown(id),
-                    display_name(&error.to_string())
+                    "{}",
+                    t!("cli-failed", name = shown(id), error = shown_error(error))
                 );
             }
             QueueEvent::Cancelled { id } => {
                 progress.clear();
-                eprintln!("Cancelled: {}", shown(id));
+                eprintln!("{}", t!("cli-cancelled", name = shown(id)));
             }
             QueueEvent::HistoryNotSaved { reason } => {
                 progress.clear();
                 eprintln!(
-                    "Warning: the history could not be saved ({reason}). The IDs printed below are still valid."
+                    "{}",
+                    t!("cli-history-not-saved", reason = reason.to_string())
                 );
             }
             _ => {}
@@ -326,6 +348,21 @@ async fn follow(
         }
     }
     progress.clear();
+}
+
+/// A failure's message for the terminal: control characters escaped (a name in it could
+/// otherwise drive the terminal or fake a line), except the line break before a server
+/// refusal's details line, which holds no name.
+fn shown_error(error: &UploadError) -> String {
+    let text = error.to_string();
+    match error {
+        UploadError::Api(e) if e.has_details_line() => text
+            .split('\n')
+            .map(display_name)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => display_name(&text).into_owned(),
+    }
 }
 
 /// Ctrl-C presses, counted from when this is made: a press between two waits is kept, not
@@ -385,7 +422,7 @@ struct SecondQuits {
 impl SecondQuits {
     fn send(&mut self, press: ()) -> Result<(), mpsc::error::SendError<()>> {
         if self.seen {
-            eprintln!("\n{STOPPED}");
+            eprintln!("\n{}", stopped());
             std::process::exit(130);
         }
         self.seen = true;
@@ -395,36 +432,38 @@ impl SecondQuits {
 
 /// Where the key flow stopped, as the command line says it.
 fn unanswered(stop: Unanswered, base: &BaseUrl) -> Failure {
-    let how = format!(
-        "Run `asteroid-stager key set` and paste your key (from platform.asteroid.ai → profile → API Keys), or set {}.",
-        session::ENV_API_KEY
-    );
+    let how = t!("cli-key-how", env = session::ENV_API_KEY);
     match stop {
-        Unanswered::Key(None) => Failure::input(format!(
-            "No API key is stored for {}. {how}\nNothing was uploaded.",
-            base.host()
-        )),
+        Unanswered::Key(None) => Failure::input(nothing_uploaded(t!(
+            "cli-no-key-stored",
+            host = base.host(),
+            how = how
+        ))),
         Unanswered::Key(Some(problem @ KeyProblem::EnvironmentKeyUnusable(_))) => {
-            Failure::input(format!("{problem}\nNothing was uploaded."))
+            Failure::input(nothing_uploaded(problem))
         }
-        Unanswered::Key(Some(KeyProblem::Keychain(e))) => {
-            Failure::input(format!("No API key: {e}\n{how}\nNothing was uploaded."))
-        }
-        Unanswered::Key(Some(problem)) => Failure::failed(format!(
-            "Could not find your organization from the key: {problem}\nNothing was uploaded."
+        Unanswered::Key(Some(KeyProblem::Keychain(e))) => Failure::input(nothing_uploaded(
+            format!("{}\n{how}", t!("cli-no-key", problem = e.to_string())),
         )),
+        Unanswered::Key(Some(problem)) => Failure::failed(nothing_uploaded(t!(
+            "cli-organization-not-found",
+            problem = problem.to_string()
+        ))),
         Unanswered::Organization(question) if question.choices.len() > 1 => {
             let list: Vec<String> = question
                 .choices
                 .iter()
                 .map(|o| format!("  --org {}   ({})", o.id, clean_server_text(&o.name)))
                 .collect();
-            Failure::input(format!(
-                "The key belongs to {} organizations; say which one with --org (or {}):\n{}\nNothing was uploaded.",
-                question.choices.len(),
-                session::ENV_ORG_ID,
+            Failure::input(nothing_uploaded(format!(
+                "{}\n{}",
+                t!(
+                    "cli-several-organizations",
+                    count = question.choices.len(),
+                    env = session::ENV_ORG_ID
+                ),
                 list.join("\n")
-            ))
+            )))
         }
         Unanswered::Organization(question) => Failure {
             code: if question.choices.is_empty() {
@@ -432,10 +471,11 @@ fn unanswered(stop: Unanswered, base: &BaseUrl) -> Failure {
             } else {
                 EXIT_BAD_INPUT
             },
-            message: format!(
-                "The key does not belong to any organization, so it cannot stage files. Check the key, or give --org.\n{}\nNothing was uploaded.",
+            message: nothing_uploaded(format!(
+                "{}\n{}",
+                t!("cli-no-organization"),
                 question.message
-            ),
+            )),
         },
     }
 }
@@ -468,9 +508,12 @@ impl ProgressLine {
             .checked_div(self.total)
             .unwrap_or(100);
         eprint!(
-            "\r{pct:>3}%  {} of {}   ",
-            human_bytes(done),
-            human_bytes(self.total)
+            "\r{pct:>3}%  {}   ",
+            t!(
+                "cli-progress",
+                done = human_bytes(done),
+                total = human_bytes(self.total)
+            )
         );
         self.shown = true;
     }

@@ -33,8 +33,9 @@ use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 
 use crate::EXECUTION_UPLOAD_LIMIT;
-use crate::format::{count, human_bytes};
+use crate::format::{human_bytes, sentences};
 use crate::local_file::{LocalFile, LocalFileError, describe_io};
+use crate::t;
 
 /// Above this many files, a folder's expansion is confirmed with the operator first.
 pub const LARGE_FOLDER_FILES: usize = 100;
@@ -131,29 +132,29 @@ impl FolderSummary {
     /// One line for the operator, e.g. "12 files from Scans; 3 hidden items skipped" or
     /// "1 file from Scans; 1 hidden item and 2 system files skipped; 2 could not be added".
     pub fn describe(&self) -> String {
+        let folder = self.name.as_str();
         let mut text = match self.files {
-            0 => format!("No files from {}", self.name),
-            n => format!("{} from {}", count(n, "file", "files"), self.name),
+            0 => t!("folder-scan-no-files-from", folder = folder),
+            n => t!("folder-scan-files-from", count = n, folder = folder),
         };
         let mut skipped = Vec::new();
         if self.hidden_skipped > 0 {
-            skipped.push(count(self.hidden_skipped, "hidden item", "hidden items"));
+            skipped.push(t!("folder-scan-hidden-items", count = self.hidden_skipped));
         }
         if self.clutter_skipped > 0 {
-            skipped.push(count(self.clutter_skipped, "system file", "system files"));
+            skipped.push(t!("folder-scan-system-files", count = self.clutter_skipped));
         }
         if self.found_twice > 0 {
-            skipped.push(count(
-                self.found_twice,
-                "file found twice through a link",
-                "files found twice through links",
-            ));
+            skipped.push(t!("folder-scan-found-twice", count = self.found_twice));
         }
-        if !skipped.is_empty() {
-            text.push_str(&format!("; {} skipped", skipped.join(" and ")));
+        let skipped = skipped
+            .into_iter()
+            .reduce(|first, second| t!("folder-scan-and", first = first, second = second));
+        if let Some(items) = skipped {
+            text.push_str(&t!("folder-scan-skipped", items = items));
         }
         if self.refused > 0 {
-            text.push_str(&format!("; {} could not be added", self.refused));
+            text.push_str(&t!("folder-scan-not-added", count = self.refused));
         }
         text
     }
@@ -186,34 +187,49 @@ impl Expansion {
         let (from_folders, folder_bytes) = self.folders.iter().fold((0, 0u64), |(n, b), f| {
             (n + f.files, b.saturating_add(f.bytes))
         });
-        let subject = match self.folders.as_slice() {
-            [one] => format!("{} holds", one.name),
-            [a, b] => format!("{} and {} hold", a.name, b.name),
-            [first, rest @ ..] => format!("{} and {} other folders hold", first.name, rest.len()),
+        let files = t!("count-files", count = from_folders);
+        let size = human_bytes(folder_bytes);
+        let mut question = match self.folders.as_slice() {
+            [one] => t!(
+                "folder-scan-question-one-folder",
+                folder = one.name.as_str(),
+                files = files,
+                size = size
+            ),
+            [a, b] => t!(
+                "folder-scan-question-two-folders",
+                first = a.name.as_str(),
+                second = b.name.as_str(),
+                files = files,
+                size = size
+            ),
+            [first, rest @ ..] => t!(
+                "folder-scan-question-more-folders",
+                first = first.name.as_str(),
+                others = rest.len(),
+                files = files,
+                size = size
+            ),
             [] => return None,
         };
-        let mut question = format!(
-            "{subject} {} ({}).",
-            count(from_folders, "file", "files"),
-            human_bytes(folder_bytes)
-        );
         let others = self.files.len().saturating_sub(from_folders);
         if others > 0 {
-            question.push_str(&format!(
-                " With the {} added, that makes {} ({}).",
-                count(others, "other file", "other files"),
-                count(self.files.len(), "file", "files"),
-                human_bytes(self.total_bytes())
-            ));
+            let with_others = t!(
+                "folder-scan-question-with-others",
+                others = others,
+                files = t!("count-files", count = self.files.len()),
+                size = human_bytes(self.total_bytes())
+            );
+            question = sentences(&question, &with_others);
         }
         if self.total_bytes() > EXECUTION_UPLOAD_LIMIT {
-            question.push_str(&format!(
-                " An execution takes at most {} of files.",
-                crate::format::execution_limit()
-            ));
+            let limit = t!(
+                "folder-scan-question-limit",
+                limit = crate::format::execution_limit()
+            );
+            question = sentences(&question, &limit);
         }
-        question.push_str(" Stage them all?");
-        Some(question)
+        Some(sentences(&question, &t!("folder-scan-question-stage-all")))
     }
 }
 

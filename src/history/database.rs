@@ -225,7 +225,11 @@ pub(super) fn open_database(path: &Path, events: &mut Vec<OpenEvent>) -> Db {
         }
         Err(moving) => {
             events.push(OpenEvent::Damaged {
-                reason: format!("{reason}; moving it aside failed: {moving}"),
+                reason: crate::t!(
+                    "history-damaged-not-moved",
+                    reason = reason.as_str(),
+                    moving = moving.to_string()
+                ),
                 kept_as: None,
             });
             Db::Unavailable(Arc::new(error))

@@ -9,9 +9,7 @@ use super::*;
 #[non_exhaustive]
 pub enum HistoryError {
     /// A newer version of the app wrote the database: this version reads it, never changes it.
-    #[error(
-        "it was written by a newer version of Asteroid Stager (format {found}; this version knows format {SCHEMA_VERSION}), so this version only reads it: update Asteroid Stager to save new files in it"
-    )]
+    #[error("{}", crate::t!("history-error-newer", found = *found, known = SCHEMA_VERSION))]
     NewerVersion {
         /// The database.
         path: PathBuf,
@@ -19,10 +17,7 @@ pub enum HistoryError {
         found: i64,
     },
     /// Another process held the database longer than [`BUSY_TIMEOUT`].
-    #[error(
-        "another Asteroid Stager kept it locked for more than {} seconds; try again in a moment",
-        BUSY_TIMEOUT.as_secs()
-    )]
+    #[error("{}", crate::t!("history-error-busy", seconds = BUSY_TIMEOUT.as_secs()))]
     Busy {
         /// The database.
         path: PathBuf,
@@ -43,7 +38,7 @@ pub enum HistoryError {
     },
     /// The database file is not a database any more. Found at open, it is kept aside and
     /// a fresh one started; found later, the next start checks it again.
-    #[error("the database is damaged ({source})")]
+    #[error("{}", crate::t!("history-error-damaged", reason = source.to_string()))]
     Damaged {
         /// The database.
         path: PathBuf,
@@ -53,7 +48,7 @@ pub enum HistoryError {
     },
     /// The database could not be opened when the store was made, so nothing is written
     /// this session; `source` says why.
-    #[error("it could not be opened when Asteroid Stager started ({source})")]
+    #[error("{}", crate::t!("history-error-unavailable", reason = source.to_string()))]
     Unavailable {
         /// The database.
         path: PathBuf,
@@ -62,7 +57,7 @@ pub enum HistoryError {
         source: Arc<HistoryError>,
     },
     /// Anything else SQLite reported.
-    #[error("an unexpected database error ({source})")]
+    #[error("{}", crate::t!("history-error-database", reason = source.to_string()))]
     Database {
         /// The database.
         path: PathBuf,
@@ -89,14 +84,12 @@ pub enum DiskProblem {
 
 impl std::fmt::Display for DiskProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            DiskProblem::Full => "the disk is full",
-            DiskProblem::ReadOnly => "the folder or the file is read-only",
-            DiskProblem::PermissionDenied => "permission denied",
-            DiskProblem::CannotOpen => {
-                "the file could not be opened or created (check the folder's permissions)"
-            }
-            DiskProblem::Io => "the disk could not be read or written",
+        f.write_str(&match self {
+            DiskProblem::Full => crate::t!("history-disk-full"),
+            DiskProblem::ReadOnly => crate::t!("history-disk-read-only"),
+            DiskProblem::PermissionDenied => crate::t!("history-disk-permission-denied"),
+            DiskProblem::CannotOpen => crate::t!("history-disk-cannot-open"),
+            DiskProblem::Io => crate::t!("history-disk-io"),
         })
     }
 }
@@ -168,7 +161,8 @@ impl HistoryNotice {
 
 impl std::fmt::Display for HistoryNotice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let db = self.path.display();
+        let db = self.path.display().to_string();
+        let db = db.as_str();
         for (i, event) in self.events.iter().enumerate() {
             if i > 0 {
                 f.write_str(" ")?;
@@ -180,58 +174,67 @@ impl std::fmt::Display for HistoryNotice {
                     already_present,
                     kept_as,
                 } => {
-                    write!(
-                        f,
-                        "Imported {} from {} into the history {db}",
-                        crate::format::count(*imported, "staged file", "staged files"),
-                        from.display()
-                    )?;
+                    f.write_str(&crate::t!(
+                        "history-notice-imported",
+                        count = *imported,
+                        from = from.display().to_string(),
+                        db = db
+                    ))?;
                     if *already_present > 0 {
-                        write!(f, " ({already_present} were already there)")?;
+                        f.write_str(&crate::t!(
+                            "history-notice-already-there",
+                            count = *already_present
+                        ))?;
                     }
-                    match kept_as {
-                        Some(k) => write!(f, "; the old file is kept as {}.", k.display())?,
-                        None => f.write_str(
-                            "; the old file could not be renamed, so it will be read again at the next start (nothing is imported twice).",
-                        )?,
-                    }
+                    f.write_str(&match kept_as {
+                        Some(k) => {
+                            crate::t!("history-notice-old-kept", kept = k.display().to_string())
+                        }
+                        None => crate::t!("history-notice-old-not-renamed"),
+                    })?;
                 }
                 OpenEvent::LegacyNotImported {
                     file,
                     reason,
                     kept_as,
                 } => {
-                    write!(
-                        f,
-                        "The old history {} was not imported: {reason}",
-                        file.display()
-                    )?;
-                    match kept_as {
-                        Some(k) => write!(f, "; it is kept as {}.", k.display())?,
-                        None => {
-                            f.write_str("; it is left in place and tried again at the next start.")?
-                        }
-                    }
+                    f.write_str(&crate::t!(
+                        "history-notice-not-imported",
+                        file = file.display().to_string(),
+                        reason = reason.as_str()
+                    ))?;
+                    f.write_str(&match kept_as {
+                        Some(k) => crate::t!(
+                            "history-notice-not-imported-kept",
+                            kept = k.display().to_string()
+                        ),
+                        None => crate::t!("history-notice-not-imported-left"),
+                    })?;
                 }
-                OpenEvent::Damaged { reason, kept_as } => match kept_as {
-                    Some(k) => write!(
-                        f,
-                        "The history {db} was damaged ({reason}); it is kept as {} and a fresh one was started.",
-                        k.display()
-                    )?,
-                    None => write!(
-                        f,
-                        "The history {db} is damaged ({reason}) and could not be moved aside: staged files are not saved this session. Copy their IDs before closing, and move the file away."
-                    )?,
-                },
-                OpenEvent::NewerVersion { found } => write!(
-                    f,
-                    "The history {db} was written by a newer version of Asteroid Stager (format {found}; this version knows format {SCHEMA_VERSION}). It is shown but not changed: files staged now are not saved in it. Update Asteroid Stager."
-                )?,
-                OpenEvent::Unavailable { reason } => write!(
-                    f,
-                    "The history {db} could not be opened ({reason}): staged files are not saved this session. Copy their IDs before closing."
-                )?,
+                OpenEvent::Damaged { reason, kept_as } => f.write_str(&match kept_as {
+                    Some(k) => crate::t!(
+                        "history-notice-damaged-kept",
+                        db = db,
+                        reason = reason.as_str(),
+                        kept = k.display().to_string()
+                    ),
+                    None => crate::t!(
+                        "history-notice-damaged-not-moved",
+                        db = db,
+                        reason = reason.as_str()
+                    ),
+                })?,
+                OpenEvent::NewerVersion { found } => f.write_str(&crate::t!(
+                    "history-notice-newer",
+                    db = db,
+                    found = *found,
+                    known = SCHEMA_VERSION
+                ))?,
+                OpenEvent::Unavailable { reason } => f.write_str(&crate::t!(
+                    "history-notice-unavailable",
+                    db = db,
+                    reason = reason.as_str()
+                ))?,
             }
         }
         Ok(())

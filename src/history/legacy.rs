@@ -33,7 +33,7 @@ pub(super) fn import_legacy(conn: &mut Connection, db_path: &Path, events: &mut 
         Err(e) => {
             events.push(OpenEvent::LegacyNotImported {
                 file,
-                reason: format!("it could not be read ({e})"),
+                reason: crate::t!("history-legacy-unreadable", reason = e.to_string()),
                 kept_as: None,
             });
             return;
@@ -45,13 +45,14 @@ pub(super) fn import_legacy(conn: &mut Connection, db_path: &Path, events: &mut 
         version: u32,
     }
     let problem = match serde_json::from_slice::<Versioned>(&bytes) {
-        Ok(v) if v.version > LEGACY_VERSION => Err(format!(
-            "it was written by a newer version of Asteroid Stager (format {}; this version reads up to {LEGACY_VERSION})",
-            v.version
+        Ok(v) if v.version > LEGACY_VERSION => Err(crate::t!(
+            "history-legacy-newer",
+            found = v.version,
+            known = LEGACY_VERSION
         )),
         Ok(_) => serde_json::from_slice::<LegacyDocument>(&bytes)
-            .map_err(|e| format!("it is damaged ({e})")),
-        Err(e) => Err(format!("it is damaged ({e})")),
+            .map_err(|e| crate::t!("history-legacy-damaged", reason = e.to_string())),
+        Err(e) => Err(crate::t!("history-legacy-damaged", reason = e.to_string())),
     };
     let doc = match problem {
         Ok(doc) => doc,
@@ -86,7 +87,7 @@ pub(super) fn import_legacy(conn: &mut Connection, db_path: &Path, events: &mut 
         Err(e) => {
             events.push(OpenEvent::LegacyNotImported {
                 file,
-                reason: format!("it could not be copied into the database ({e})"),
+                reason: crate::t!("history-legacy-not-copied", reason = e.to_string()),
                 kept_as: None,
             });
             return;

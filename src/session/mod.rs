@@ -188,7 +188,7 @@ impl Connection {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum KeyProblem {
     /// `ASTEROID_API_KEY` is set but cannot be a key.
-    #[error("{ENV_API_KEY} is set but not usable: {0} Or unset it to use the key stored here.")]
+    #[error("{}", crate::t!("session-environment-key-unusable", env = ENV_API_KEY, problem = .0.to_string()))]
     EnvironmentKeyUnusable(#[source] ApiKeyError),
     /// The key store could not be used.
     #[error("{0}")]
@@ -207,12 +207,24 @@ pub enum KeyProblem {
 }
 
 fn refused_message(source: KeySource, error: &ApiError) -> String {
-    match source {
-        KeySource::Environment => format!("The key in {ENV_API_KEY} was refused. {error}"),
-        KeySource::Stored => format!(
-            "The saved key no longer works. {error} Entering a new key replaces the old one."
+    // The server's plain sentence goes inside this one; its details line stays last.
+    let text = error.to_string();
+    let (sentence, details) = match text.split_once('\n') {
+        Some((sentence, details)) => (sentence, Some(details)),
+        None => (text.as_str(), None),
+    };
+    let message = match source {
+        KeySource::Environment => crate::t!(
+            "session-environment-key-refused",
+            env = ENV_API_KEY,
+            error = sentence
         ),
-        KeySource::Typed => error.to_string(),
+        KeySource::Stored => crate::t!("session-stored-key-refused", error = sentence),
+        KeySource::Typed => return text,
+    };
+    match details {
+        Some(details) => format!("{message}\n{details}"),
+        None => message,
     }
 }
 
@@ -430,11 +442,16 @@ impl KeyFlow {
         let Some(context) = self.context.clone() else {
             return Step::AskForOrganization(OrganizationQuestion {
                 choices: Vec::new(),
-                message: "Enter the organization ID to stage files for.".into(),
+                message: crate::t!("session-enter-organization"),
             });
         };
         let prefix = bad_preset
-            .map(|e| format!("The saved organization is not usable ({e}). "))
+            .map(|e| {
+                crate::t!(
+                    "session-saved-organization-unusable",
+                    problem = e.to_string()
+                )
+            })
             .unwrap_or_default();
         match choose_organization(&context) {
             OrganizationChoice::One(id, _) if prefix.is_empty() => self.ready(id, true),
@@ -446,9 +463,9 @@ impl KeyFlow {
                     .cloned()
                     .collect();
                 let message = if choices.len() > 1 {
-                    "This key belongs to several organizations. Choose the one to stage files for."
+                    crate::t!("session-choose-among-several")
                 } else {
-                    "Choose the organization to stage files for."
+                    crate::t!("session-choose-organization")
                 };
                 Step::AskForOrganization(OrganizationQuestion {
                     choices,
@@ -457,9 +474,7 @@ impl KeyFlow {
             }
             OrganizationChoice::NoneFound => Step::AskForOrganization(OrganizationQuestion {
                 choices: Vec::new(),
-                message: format!(
-                    "{prefix}The server did not list any organization for this key. Enter the organization ID (ask your Asteroid administrator)."
-                ),
+                message: format!("{prefix}{}", crate::t!("session-no-organization-listed")),
             }),
         }
     }

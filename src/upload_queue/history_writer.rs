@@ -107,7 +107,12 @@ pub(super) fn start(
                 Ok(stored)
             })
             .await
-            .unwrap_or_else(|e| Err(format!("an internal error interrupted it ({e})")));
+            .unwrap_or_else(|e| {
+                Err(crate::t!(
+                    "queue-internal-error-saving",
+                    reason = e.to_string()
+                ))
+            });
             let mut batch = batch;
             let (problem, recovered) = match result {
                 Ok(stored) => {

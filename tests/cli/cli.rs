@@ -239,9 +239,11 @@ async fn a_refusal_that_echoes_the_key_is_shown_without_it() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("did not accept the API key (HTTP 401"),
+        stderr.contains("did not accept the API key. Check the key"),
         "{stderr}"
     );
+    // The status is in a details line of its own, not in the sentence.
+    assert!(stderr.contains("\nDetails: HTTP 401"), "{stderr}");
     assert_eq!(server.requests().len(), 1, "a 401 is not retried");
     assert_no_key(home.dir.path(), &out);
 }
@@ -317,7 +319,12 @@ async fn key_set_status_delete_through_the_real_keychain() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = home.run_with_input(&["key", "status"], &env, None).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("is stored in Secret Service"));
+    let status = text(&out.stderr);
+    assert!(
+        status.contains("is stored in your desktop's keychain (GNOME Keyring or KWallet)"),
+        "{status}"
+    );
+    assert!(!status.contains("Secret Service"), "{status}");
 
     let secret = std::process::Command::new("secret-tool")
         .args([

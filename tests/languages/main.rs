@@ -10,4 +10,6 @@ mod support;
 mod window_support;
 
 mod catalogue;
+mod cli;
+mod core_texts;
 mod layout;

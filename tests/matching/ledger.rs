@@ -200,7 +200,9 @@ async fn an_early_401_is_reported_as_a_refused_key() {
     let s = Scenario {
         files: 1,
         file_size: 16 * 1024 * 1024,
-        failure_contains: Some("did not accept the API key (HTTP 401"),
+        failure_contains: Some(
+            "did not accept the API key. Check the key at platform.asteroid.ai → your profile → API Keys and enter it again.\nDetails: HTTP 401",
+        ),
         ..scenario("early 401", vec![Fault::EarlyStatus(401)], 0)
     };
     let o = run(&s).await;

@@ -59,7 +59,9 @@ fn scenarios() -> Vec<Scenario> {
             3,
         ),
         Scenario {
-            retry_contains: Some("The server failed (HTTP 500"),
+            retry_contains: Some(
+                "The server failed. This is not your fault; retry in a moment.\nDetails: HTTP 500",
+            ),
             ..scenario(
                 "500 with 5 MB of text",
                 vec![Fault::HugeError(500, 5_000_000)],
@@ -115,7 +117,9 @@ fn scenarios() -> Vec<Scenario> {
         },
         Scenario {
             files: 1,
-            failure_contains: Some("The server failed (HTTP 500"),
+            failure_contains: Some(
+                "The server failed. This is not your fault; retry in a moment.\nDetails: HTTP 500",
+            ),
             ..scenario(
                 "server failing every try",
                 vec![Fault::Status(500, "Internal server error."); 4],

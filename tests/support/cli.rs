@@ -36,7 +36,8 @@ pub fn command(home: &Path) -> tokio::process::Command {
 }
 
 /// Gives `cmd` (the binary, or a program that starts it) the environment of [`command`]:
-/// no key, server, organization, log level or proxy from the test's own environment.
+/// no key, server, organization, log level, proxy or language from the test's own
+/// environment (the locale is `C.UTF-8`, so the binary speaks English).
 pub fn isolate(cmd: &mut tokio::process::Command, home: &Path) {
     cmd.env_remove("ASTEROID_API_KEY")
         .env_remove("ASTEROID_BASE_URL")
@@ -50,6 +51,11 @@ pub fn isolate(cmd: &mut tokio::process::Command, home: &Path) {
         .env_remove("all_proxy")
         .env_remove("NO_PROXY")
         .env_remove("no_proxy")
+        // English whatever the developer's locale: the tests read the English texts.
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))

@@ -3,7 +3,7 @@
 
 use tokio_util::sync::CancellationToken;
 
-use super::outcomes::MAY_BE_THERE_TWICE;
+use super::outcomes::may_be_there_twice;
 use super::resume::{self, ResumeDecision};
 use super::{Found, Internal, Job, QueueActor, Stage};
 use crate::history::PendingId;
@@ -29,7 +29,10 @@ impl QueueActor {
         tokio::spawn(async move {
             let found = match tokio::task::spawn_blocking(work).await {
                 Ok(found) => found,
-                Err(e) => failed(format!("an internal error interrupted looking at it ({e})")),
+                Err(e) => failed(crate::t!(
+                    "queue-internal-error-looking",
+                    reason = e.to_string()
+                )),
             };
             let _ = internal.send(Internal::Inspected {
                 batch,
@@ -104,9 +107,7 @@ impl QueueActor {
                             let changed = file.size != item.source.size
                                 || (item.source.modified.is_some()
                                     && millis(file.modified) != millis(item.source.modified));
-                            let note = changed.then(|| {
-                                "It changed since it was first staged: the new ID is for the file as it is now.".to_owned()
-                            });
+                            let note = changed.then(|| crate::t!("queue-changed-since-staged"));
                             added.push((
                                 file,
                                 Some(item.entry.id.clone()),
@@ -142,7 +143,7 @@ impl QueueActor {
                             file.relative_path = unfinished.file.relative_path.clone();
                             let note = unfinished.maybe_stored.then(|| {
                                 maybe_stored += 1;
-                                MAY_BE_THERE_TWICE.to_owned()
+                                may_be_there_twice()
                             });
                             added.push((
                                 file,

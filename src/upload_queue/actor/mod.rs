@@ -336,7 +336,16 @@ impl QueueActor {
                             items
                                 .into_iter()
                                 .map(|item| {
-                                    let result = LocalFile::inspect(&item.source.path);
+                                    // Staged before from there: a file missing now was
+                                    // moved or deleted, not mistyped.
+                                    let result = LocalFile::inspect(&item.source.path).map_err(
+                                        |e| match e {
+                                            LocalFileError::NotFound(shown) => {
+                                                LocalFileError::Gone(shown)
+                                            }
+                                            other => other,
+                                        },
+                                    );
                                     (item, result)
                                 })
                                 .collect(),

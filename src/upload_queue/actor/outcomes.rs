@@ -10,7 +10,9 @@ use crate::upload_queue::planner::{FailureClass, Outcome, RequestId, Requeue};
 use crate::upload_queue::{QueueEvent, UploadError, UploadId};
 
 /// Said of a file whose earlier try may have been stored although no answer said so.
-pub(super) const MAY_BE_THERE_TWICE: &str = "It may be on the server twice: an earlier try was stored without an answer. The duplicate is never used and expires on its own.";
+pub(super) fn may_be_there_twice() -> String {
+    crate::t!("queue-may-be-there-twice")
+}
 
 impl QueueActor {
     pub(super) fn answered(
@@ -23,9 +25,7 @@ impl QueueActor {
         let ids: Vec<&str> = answers.iter().map(|a| a.temp_file.id.as_str()).collect();
         let outcomes = self.planner.answered(request, &ids, now());
         // Only used when the planner refused the answer (an ID given twice).
-        let refused = ApiError::MalformedAnswer(
-            "it gave a file an ID it had already given another".to_owned(),
-        );
+        let refused = ApiError::MalformedAnswer(crate::t!("queue-id-given-twice"));
         self.tell(
             outcomes,
             &refused,
@@ -140,22 +140,21 @@ impl QueueActor {
 
     fn requeue_reason(&self, reason: &Requeue, cancelled: &[String]) -> String {
         match reason {
-            Requeue::SharedWithCancelled => format!(
-                "Sent again from the start: it shared a request with {}, which was cancelled.",
-                cancelled.join(", ")
+            Requeue::SharedWithCancelled => crate::t!(
+                "queue-requeued-shared-with-cancelled",
+                names = cancelled.join(", ")
             ),
             Requeue::SharedWithFaulty(culprit) => {
                 let name = self
                     .jobs
                     .get(culprit)
                     .map_or_else(String::new, |j| j.file.name.clone());
-                format!("Sent again from the start: it shared a request with {name}, which changed.")
+                crate::t!("queue-requeued-shared-with-changed", name = name)
             }
-            Requeue::SplitAfterRefusal => {
-                "The server refused a request this file shared; each file is now sent alone."
-                    .to_owned()
+            Requeue::SplitAfterRefusal => crate::t!("queue-requeued-split-after-refusal"),
+            Requeue::SplitAfterMalformedAnswer => {
+                crate::t!("queue-requeued-split-after-unclear-answer")
             }
-            Requeue::SplitAfterMalformedAnswer => "The server's answer did not say clearly which ID is whose; each file is now sent alone, so that no file gets another's ID.".to_owned(),
         }
     }
 
@@ -170,18 +169,18 @@ impl QueueActor {
         let job = self.jobs.get_mut(&id)?;
         let mut notes = Vec::new();
         match answer.renamed {
-            Some(Renamed::AsServersDo) => notes.push(format!(
-                "The server stored it as \"{}\"; use that name.",
-                answer.temp_file.name
+            Some(Renamed::AsServersDo) => notes.push(crate::t!(
+                "queue-renamed",
+                name = answer.temp_file.name.as_str()
             )),
-            Some(Renamed::Unexplained) => notes.push(format!(
-                "The server stored it under another name, \"{}\"; use that name.",
-                answer.temp_file.name
+            Some(Renamed::Unexplained) => notes.push(crate::t!(
+                "queue-renamed-unexplained",
+                name = answer.temp_file.name.as_str()
             )),
             None => {}
         }
         if maybe_stored {
-            notes.push(MAY_BE_THERE_TWICE.to_owned());
+            notes.push(may_be_there_twice());
         }
         notes.extend(job.note.take());
         let entry = HistoryEntry {

@@ -16,7 +16,7 @@ use crate::upload_queue::{QueueEvent, UploadId};
 pub(in crate::ui::state) fn gone_from(event: &QueueEvent) -> Option<&str> {
     match event {
         QueueEvent::Refused {
-            error: LocalFileError::NotFound(path),
+            error: LocalFileError::Gone(path) | LocalFileError::NotFound(path),
             replaces: Some(_),
             ..
         } => Some(path),

@@ -1,0 +1,68 @@
+//! The command line speaks the operator's language: the system's locale (`LANG`), unless
+//! the Settings name another. Each expected text is read from the catalogue, so these
+//! tests hold whatever the wording becomes.
+
+use asteroid_stager::messages::{FluentValue, Language, text_in};
+
+use crate::support::cli::{CliHome, arg, text};
+
+/// What `stage` says of a missing file, in `language`, read from the catalogue.
+fn missing_file_message(language: Language, shown: &str) -> String {
+    format!(
+        "{}\n{}\n",
+        text_in(
+            language,
+            "local-file-not-found",
+            &[("name", FluentValue::from(shown))]
+        ),
+        text_in(language, "cli-nothing-uploaded", &[])
+    )
+}
+
+/// `stage` of a file that is not there, with `LANG` set to `lang`: exit 2, and stderr.
+async fn stage_missing_file(home: &CliHome, lang: &str) -> (String, String) {
+    let missing = home.path().join("nicht-da.pdf");
+    let out = home.run(&["stage", arg(&missing)], &[("LANG", lang)]).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout: {}",
+        text(&out.stdout)
+    );
+    (stderr, missing.display().to_string())
+}
+
+#[tokio::test]
+async fn with_a_german_locale_stage_speaks_german() {
+    let home = CliHome::new();
+    let (stderr, shown) = stage_missing_file(&home, "de_DE.UTF-8").await;
+    assert_eq!(stderr, missing_file_message(Language::German, &shown));
+    // Not the English text, should the catalogue ever fall back to it.
+    assert_ne!(stderr, missing_file_message(Language::English, &shown));
+}
+
+#[tokio::test]
+async fn with_a_japanese_locale_stage_speaks_japanese() {
+    let home = CliHome::new();
+    let (stderr, shown) = stage_missing_file(&home, "ja_JP.UTF-8").await;
+    assert_eq!(stderr, missing_file_message(Language::Japanese, &shown));
+    assert_ne!(stderr, missing_file_message(Language::English, &shown));
+}
+
+#[tokio::test]
+async fn the_language_chosen_in_settings_wins_over_the_locale() {
+    let home = CliHome::new();
+    let settings = home.folder("config/asteroid-stager").join("settings.json");
+    std::fs::write(&settings, r#"{"version": 1, "language": "fr"}"#).unwrap();
+    let (stderr, shown) = stage_missing_file(&home, "de_DE.UTF-8").await;
+    assert_eq!(stderr, missing_file_message(Language::French, &shown));
+}
+
+#[tokio::test]
+async fn with_the_tests_locale_stage_speaks_english() {
+    let home = CliHome::new();
+    let (stderr, shown) = stage_missing_file(&home, "C.UTF-8").await;
+    assert_eq!(stderr, missing_file_message(Language::English, &shown));
+    assert!(stderr.contains(": there is no such file."), "{stderr}");
+}

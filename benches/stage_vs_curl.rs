@@ -241,7 +241,11 @@ mod bench {
                 );
                 // One transfer per file takes two minutes a run at 10,000 files and 50 ms:
                 // full runs at the first size, one run of context after that.
-                let parallel_runs = if nth == 0 { plan.runs } else { plan.per_file_runs };
+                let parallel_runs = if nth == 0 {
+                    plan.runs
+                } else {
+                    plan.per_file_runs
+                };
                 let mut tools = vec![
                     (Tool::Ours, plan.runs),
                     (Tool::CurlOneRequest, plan.runs),

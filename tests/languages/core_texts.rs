@@ -2,7 +2,6 @@
 //! kept said in plain words, and a server's refusal with its HTTP status in a details line
 //! of its own. These tests change the process-wide language, one at a time.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use asteroid_stager::api::ApiError;
@@ -10,14 +9,9 @@ use asteroid_stager::format;
 use asteroid_stager::key_store::{ApiKeyStore, KeychainStore};
 use asteroid_stager::messages::{Language, set_language};
 
-/// Held while a test has the language set: tests run in parallel.
-static LANGUAGE: Mutex<()> = Mutex::new(());
-
 /// Runs `check` with each language set in turn, then English again.
 fn in_every_language(check: impl Fn(Language)) {
-    let _held = LANGUAGE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _held = crate::one_language_at_a_time();
     for language in Language::ALL {
         set_language(language);
         check(language);

@@ -10,6 +10,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
+use asteroid_stager::key_store::MemoryKeyStore;
 use asteroid_stager::messages::{self, Language};
 use asteroid_stager::paths::AppPaths;
 use asteroid_stager::settings::Settings;
@@ -38,7 +39,11 @@ fn window_with_staged_files(
     let mut harness = Harness::builder()
         .with_size(size)
         .build_eframe(move |cc| StagerApp::new(&cc.egui_ctx, env));
-    assert_eq!(messages::language(), language, "the Settings' language is used");
+    assert_eq!(
+        messages::language(),
+        language,
+        "the Settings' language is used"
+    );
     // Ready when a Settings button exists (the top bar is drawn).
     step_until(&mut harness, "the top bar", |h| {
         h.query_all_by_role(Role::Button).count() >= 3
@@ -91,26 +96,89 @@ fn broken(harness: &Harness<'static, StagerApp>, width: f32) -> Vec<String> {
         .collect()
 }
 
+/// Buttons outside a window `width` wide.
+fn outside(harness: &Harness<'static, StagerApp>, width: f32) -> Vec<String> {
+    buttons(harness)
+        .into_iter()
+        .filter(|(_, rect)| rect.max.x > width + 0.5 || rect.min.x < 0.0)
+        .map(|(label, rect)| format!("{label:?} at {rect:?} is outside the window"))
+        .collect()
+}
+
+/// Opens Settings by its button, in the window's language.
+fn open_settings(harness: &mut Harness<'static, StagerApp>, language: Language) {
+    let settings = messages::text_in(language, "top-bar-settings", &[]);
+    harness.get_by_label(&settings).click();
+    let close = messages::text_in(language, "settings-close", &[]);
+    step_until(harness, "Settings to open", |h| {
+        h.query_all_by_label(&close).next().is_some()
+    });
+    for _ in 0..4 {
+        harness.step();
+    }
+}
+
 #[test]
 fn no_button_wraps_or_leaves_the_window_in_any_language() {
+    let _one = crate::one_language_at_a_time();
     let mut problems = Vec::new();
     for language in Language::ALL {
+        let code = language.code();
         let world = World::with_good_key();
-        let harness = window_with_staged_files(&world, language, [800.0, 600.0]);
+        let mut harness = window_with_staged_files(&world, language, [800.0, 600.0]);
         assert!(buttons(&harness).len() >= 6, "{:?}", buttons(&harness));
         for problem in broken(&harness, 800.0) {
-            problems.push(format!("{} at 800×600: {problem}", language.code()));
+            problems.push(format!("{code}, the list at 800×600: {problem}"));
+        }
+        open_settings(&mut harness, language);
+        for problem in broken(&harness, 800.0) {
+            problems.push(format!("{code}, Settings at 800×600: {problem}"));
         }
         drop(harness);
         let world = World::with_good_key();
-        let harness = window_with_staged_files(&world, language, [640.0, 480.0]);
-        for (label, rect) in buttons(&harness) {
-            if rect.max.x > 640.5 || rect.min.x < 0.0 {
-                problems.push(format!(
-                    "{} at 640×480: {label:?} at {rect:?} is outside the window",
-                    language.code()
-                ));
-            }
+        let mut harness = window_with_staged_files(&world, language, [640.0, 480.0]);
+        for problem in outside(&harness, 640.0) {
+            problems.push(format!("{code}, the list at 640×480: {problem}"));
+        }
+        open_settings(&mut harness, language);
+        for problem in outside(&harness, 640.0) {
+            problems.push(format!("{code}, Settings at 640×480: {problem}"));
+        }
+    }
+    messages::set_language(Language::English);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The first-run screen (no key yet) in every language, at 640×480: its buttons inside.
+#[test]
+fn the_first_run_screen_fits_in_any_language() {
+    let _one = crate::one_language_at_a_time();
+    let mut problems = Vec::new();
+    for language in Language::ALL {
+        let world = World::new(MemoryKeyStore::default());
+        let paths = AppPaths::in_dir(world.dir.path().join("app"));
+        let settings = Settings {
+            language: Some(language.code().to_string()),
+            ..Settings::default()
+        };
+        std::fs::create_dir_all(paths.settings_file().parent().expect("a folder")).expect("folder");
+        settings.save(&paths.settings_file()).expect("settings");
+        let env = world.environment(vec![]);
+        let mut harness = Harness::builder()
+            .with_size([640.0, 480.0])
+            .build_eframe(move |cc| StagerApp::new(&cc.egui_ctx, env));
+        let save = messages::text_in(language, "key-setup-check-and-save", &[]);
+        step_until(&mut harness, "the key form", |h| {
+            h.query_all_by_label(&save).next().is_some()
+        });
+        for _ in 0..4 {
+            harness.step();
+        }
+        for problem in outside(&harness, 640.0) {
+            problems.push(format!(
+                "{}, first run at 640×480: {problem}",
+                language.code()
+            ));
         }
     }
     messages::set_language(Language::English);

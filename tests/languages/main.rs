@@ -13,3 +13,12 @@ mod catalogue;
 mod cli;
 mod core_texts;
 mod layout;
+
+/// The language is process-wide: tests that set it (or open a window, which sets it from
+/// its Settings) hold this, so that they run one at a time.
+pub fn one_language_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LANGUAGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LANGUAGE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -29,7 +29,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, commands: &mut Vec<Command>) {
     let staged = &state.staged;
     ui.horizontal(|ui| {
         ui.heading(t!("staged-heading"));
-        ui.label(RichText::new(t!("staged-kept-for", lifetime = format::lifetime())).weak());
+        // Wrapped, not pushing the list wider than the window (Japanese at 640 px did).
+        let kept = RichText::new(t!("staged-kept-for", lifetime = format::lifetime())).weak();
+        ui.add(egui::Label::new(kept).wrap());
     });
     if !staged.elsewhere.is_empty() {
         // Their IDs are valid only there: not listed, never copied, but not a secret either.

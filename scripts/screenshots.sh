@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
 # Screenshots of the window's main screens under Xvfb, against scripts/fake_api.py.
-# Usage: scripts/screenshots.sh [OUT_DIR] [BINARY]
+# Usage: [SHOT_LANG=de] scripts/screenshots.sh [OUT_DIR] [BINARY]
+# SHOT_LANG (en, de, fr, es, ja; default en) is the window's language, given as the
+# system's locale (LANG) the way an operator's desktop gives it; other languages than
+# English go to OUT_DIR/<lang>/.
 # Needs Xvfb, ImageMagick (import, convert), xdotool and python3. Each screen is taken at
 # 1280x900 and 640x480; PNGs are reduced to 64 colours to stay small.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+lang="${SHOT_LANG:-en}"
 out="${1:-$root/assets/screenshots}"
+locale="C.UTF-8"
+case "$lang" in
+  en) ;;
+  de) locale="de_DE.UTF-8"; out="$out/de" ;;
+  fr) locale="fr_FR.UTF-8"; out="$out/fr" ;;
+  es) locale="es_ES.UTF-8"; out="$out/es" ;;
+  ja) locale="ja_JP.UTF-8"; out="$out/ja" ;;
+  *) echo "SHOT_LANG must be one of en, de, fr, es, ja" >&2; exit 2 ;;
+esac
 bin="${2:-$root/target/debug/asteroid-stager}"
 mkdir -p "$out"
 work="$(mktemp -d)"
@@ -39,7 +52,8 @@ shot() {
   (
     export DISPLAY="$display" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
       XDG_DATA_HOME="$home/.local/share" XDG_CACHE_HOME="$home/.cache" \
-      XDG_RUNTIME_DIR="$home/run" ASTEROID_BASE_URL="$base"
+      XDG_RUNTIME_DIR="$home/run" ASTEROID_BASE_URL="$base" LANG="$locale"
+    unset LC_ALL LC_MESSAGES LANGUAGE
     mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
     if [ -n "$key" ]; then export ASTEROID_API_KEY="$key"; fi
     exec "$bin" "$@"

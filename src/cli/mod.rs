@@ -27,32 +27,44 @@ pub const EXIT_FAILED: u8 = 1;
 /// The input was wrong (a file, an option, no key); nothing was uploaded.
 pub const EXIT_BAD_INPUT: u8 = 2;
 
+// The help texts (`about`, `help`) are the catalogue's `cli-help-` messages, worded when
+// clap builds the command (`Cli::parse` in main), so `--help` speaks the language chosen
+// then: the system's locale (main sets it before parsing). The Settings' language is read
+// only later, by `Startup::load`, so `--help` follows the system, not the Settings.
+// clap's own words ("Usage:", "Options:", "Print help") stay English: clap cannot translate
+// them. The doc comments below are for developers only (an explicit `help`/`about` replaces
+// them); keep each to one paragraph, or clap would show it, untranslated, as the long help
+// (a test walks the command and checks every text comes from the catalogue).
+
+/// The command line's arguments. Parse with `Cli::parse()` once the language is set.
 #[derive(Debug, Parser)]
 #[command(
     name = "asteroid-stager",
     version,
-    about = "Stage files on the Asteroid Agents API and copy their IDs.",
-    long_about = "Stage files on the Asteroid Agents API and copy their IDs.\n\n\
-        With no command, opens the window (with FILEs already added).",
+    about = t!("cli-help-about"),
+    long_about = format!("{}\n\n{}", t!("cli-help-about"), t!("cli-help-no-command")),
     args_conflicts_with_subcommands = true
 )]
-/// The command line's arguments.
 pub struct Cli {
     /// What to do; none opens the window.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
-    /// Files to add in the window, as a file manager's "Open with" passes them.
+    /// Files for the window, as a file manager's "Open with" passes them.
+    #[arg(help = t!("cli-help-files"))]
     pub files: Vec<PathBuf>,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Stage files and print {"tempFiles":[…]} for an agent execution.
+    /// Stages files and prints the `{"tempFiles":[…]}` envelope.
+    #[command(about = t!("cli-help-stage"))]
     Stage(StageArgs),
-    /// List the staged files that have not expired (the IDs can be used again).
+    /// Lists the history's files.
+    #[command(about = t!("cli-help-history"))]
     History(HistoryArgs),
-    /// Store, check or remove the API key in the system keychain.
+    /// Manages the API key in the keychain.
+    #[command(about = t!("cli-help-key"))]
     Key {
         /// What to do with the key.
         #[command(subcommand)]
@@ -63,18 +75,23 @@ pub enum CliCommand {
 /// `stage`'s arguments.
 #[derive(Debug, clap::Args)]
 pub struct StageArgs {
-    /// Organization ID (default: ASTEROID_ORG_ID, the settings, or the key's only organization).
-    #[arg(long, value_name = "UUID")]
+    /// `--org`: the organization to stage for.
+    #[arg(long, value_name = "UUID", help = t!("cli-help-stage-org"))]
     pub org: Option<String>,
-    /// API address (default: ASTEROID_BASE_URL, the settings, or https://odyssey.asteroid.ai/agents/v2).
-    #[arg(long, value_name = "URL")]
+    /// `--base-url`: the server.
+    #[arg(long, value_name = "URL", help = t!("cli-help-stage-base-url"))]
     pub base_url: Option<String>,
-    /// How long to wait for the network when the server cannot be reached (e.g. 30s, 10m,
-    /// 1h); 0 fails at once after the usual retries.
-    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_wait)]
+    /// `--wait`: how long to wait for an unreachable server before failing.
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10m",
+        value_parser = parse_wait,
+        help = t!("cli-help-stage-wait")
+    )]
     pub wait: std::time::Duration,
-    /// The files (or folders) to stage.
-    #[arg(required = true, value_name = "FILE")]
+    /// The files or folders to stage.
+    #[arg(required = true, value_name = "FILE", help = t!("cli-help-stage-files"))]
     pub files: Vec<PathBuf>,
 }
 
@@ -89,39 +106,52 @@ fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
 /// `history`'s arguments.
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
-    /// Print {"tempFiles":[…]} (for scripts) instead of a list.
-    #[arg(long)]
+    /// `--json`: the envelope instead of a list.
+    #[arg(long, help = t!("cli-help-history-json"))]
     pub json: bool,
-    /// Include the files that have expired.
-    #[arg(long)]
+    /// `--all`: expired files too.
+    #[arg(long, help = t!("cli-help-history-all"))]
     pub all: bool,
-    /// List this organization's files (default: ASTEROID_ORG_ID or the settings, as for `stage`).
-    #[arg(long, value_name = "UUID", conflicts_with = "all_orgs")]
+    /// `--org`: one organization's files.
+    #[arg(
+        long,
+        value_name = "UUID",
+        conflicts_with = "all_orgs",
+        help = t!("cli-help-history-org")
+    )]
     pub org: Option<String>,
-    /// List the files staged on this API address (default: ASTEROID_BASE_URL, the settings, or https://odyssey.asteroid.ai/agents/v2).
-    #[arg(long, value_name = "URL", conflicts_with = "all_orgs")]
+    /// `--base-url`: one server's files.
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "all_orgs",
+        help = t!("cli-help-history-base-url")
+    )]
     pub base_url: Option<String>,
-    /// List every organization's files, on every server, each under its organization.
-    #[arg(long)]
+    /// `--all-orgs`: every organization's files, grouped.
+    #[arg(long, help = t!("cli-help-history-all-orgs"))]
     pub all_orgs: bool,
 }
 
 /// `key`'s subcommands.
 #[derive(Debug, Subcommand)]
 pub enum KeyAction {
-    /// Read the key from standard input (not shown on a terminal) and store it.
+    /// Stores the key read from stdin.
+    #[command(about = t!("cli-help-key-set"))]
     Set(KeyArgs),
-    /// Say whether a key is stored for the server.
+    /// Says whether a key is stored.
+    #[command(about = t!("cli-help-key-status"))]
     Status(KeyArgs),
-    /// Remove the stored key for the server.
+    /// Removes the stored key.
+    #[command(about = t!("cli-help-key-delete"))]
     Delete(KeyArgs),
 }
 
 /// `key`'s arguments.
 #[derive(Debug, clap::Args)]
 pub struct KeyArgs {
-    /// The API address whose key this is (the keychain keeps one key per server).
-    #[arg(long, value_name = "URL")]
+    /// `--base-url`: the server whose key it is.
+    #[arg(long, value_name = "URL", help = t!("cli-help-key-base-url"))]
     pub base_url: Option<String>,
 }
 

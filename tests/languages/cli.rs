@@ -66,3 +66,29 @@ async fn with_the_tests_locale_stage_speaks_english() {
     assert_eq!(stderr, missing_file_message(Language::English, &shown));
     assert!(stderr.contains(": there is no such file."), "{stderr}");
 }
+
+/// `args` (ending in `--help`) with `LANG` set to `lang`: exit 0, and what it printed.
+async fn help(home: &CliHome, args: &[&str], lang: &str) -> String {
+    let out = home.run(args, &[("LANG", lang)]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[tokio::test]
+async fn stage_help_speaks_the_systems_language() {
+    let home = CliHome::new();
+    let german = text_in(Language::German, "cli-help-stage-org", &[]);
+    let english = text_in(Language::English, "cli-help-stage-org", &[]);
+    assert_ne!(german, english);
+    let out = help(&home, &["stage", "--help"], "de_DE.UTF-8").await;
+    assert!(
+        out.contains(&format!("--org <UUID>       {german}\n")),
+        "{out}"
+    );
+    assert!(!out.contains(&english), "{out}");
+    let out = help(&home, &["stage", "--help"], "C.UTF-8").await;
+    assert!(
+        out.contains(&format!("--org <UUID>       {english}\n")),
+        "{out}"
+    );
+}

@@ -252,6 +252,75 @@ pub fn run(command: CliCommand, overrides: Overrides) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::{Language, text_in};
+    use clap::CommandFactory;
+
+    /// Every `cli-help-` text in every language, read from the catalogue by the ids of the
+    /// English file.
+    fn help_texts() -> Vec<String> {
+        let english = include_str!("../../assets/locales/en/cli-help.ftl");
+        let ids: Vec<&str> = english
+            .lines()
+            .filter(|line| line.starts_with("cli-help-"))
+            .filter_map(|line| line.split_once('=').map(|(id, _)| id.trim()))
+            .collect();
+        assert!(ids.len() > 15, "only {} help texts", ids.len());
+        ids.iter()
+            .flat_map(|id| Language::ALL.map(|language| text_in(language, id, &[])))
+            .collect()
+    }
+
+    /// Every text `--help` shows of `command` and its subcommands (but clap's own) comes
+    /// from the catalogue: an argument or subcommand added with only a doc comment, or a
+    /// doc comment of two paragraphs (clap's long help), would show English in any language.
+    fn check_help(command: &clap::Command, texts: &[String], problems: &mut Vec<String>) {
+        let name = command.get_name();
+        let check =
+            |what: String, text: Option<&clap::builder::StyledStr>, problems: &mut Vec<_>| {
+                if !text.is_some_and(|text| texts.contains(&text.to_string())) {
+                    problems.push(format!("{what}: {text:?} is not a cli-help- text"));
+                }
+            };
+        check(format!("{name}'s about"), command.get_about(), problems);
+        if command.get_long_about().is_some() {
+            problems.push(format!("{name} has a long about"));
+        }
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue; // clap's own
+            }
+            check(format!("{name} {id}"), arg.get_help(), problems);
+            if arg.get_long_help().is_some() {
+                problems.push(format!("{name} {id} has a long help"));
+            }
+        }
+        for sub in command.get_subcommands() {
+            if sub.get_name() != "help" {
+                check_help(sub, texts, problems);
+            }
+        }
+    }
+
+    #[test]
+    fn every_help_text_comes_from_the_catalogue() {
+        let texts = help_texts();
+        let mut command = Cli::command();
+        command.build();
+        // The top level alone has a long about: the about, then what no command does.
+        let long_about = command.get_long_about().map(ToString::to_string);
+        let command = command.long_about(None);
+        let mut problems = Vec::new();
+        check_help(&command, &texts, &mut problems);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let about = command.get_about().expect("an about").to_string();
+        let (first, second) = long_about
+            .as_deref()
+            .and_then(|l| l.split_once("\n\n"))
+            .expect("two paragraphs");
+        assert_eq!(first, about);
+        assert!(texts.iter().any(|t| t == second), "{second}");
+    }
 
     #[test]
     fn command_line_parses_as_documented() {

@@ -92,3 +92,83 @@ async fn stage_help_speaks_the_systems_language() {
         "{out}"
     );
 }
+
+/// Each command's `--help`, and the catalogue's texts it shows.
+const HELP_PAGES: [(&[&str], &[&str]); 7] = [
+    (
+        &["--help"],
+        &[
+            "cli-help-about",
+            "cli-help-no-command",
+            "cli-help-files",
+            "cli-help-stage",
+            "cli-help-history",
+            "cli-help-key",
+        ],
+    ),
+    (
+        &["stage", "--help"],
+        &[
+            "cli-help-stage",
+            "cli-help-stage-org",
+            "cli-help-stage-base-url",
+            "cli-help-stage-wait",
+            "cli-help-stage-files",
+        ],
+    ),
+    (
+        &["history", "--help"],
+        &[
+            "cli-help-history",
+            "cli-help-history-json",
+            "cli-help-history-all",
+            "cli-help-history-org",
+            "cli-help-history-base-url",
+            "cli-help-history-all-orgs",
+        ],
+    ),
+    (
+        &["key", "--help"],
+        &[
+            "cli-help-key",
+            "cli-help-key-set",
+            "cli-help-key-status",
+            "cli-help-key-delete",
+        ],
+    ),
+    (
+        &["key", "set", "--help"],
+        &["cli-help-key-set", "cli-help-key-base-url"],
+    ),
+    (
+        &["key", "status", "--help"],
+        &["cli-help-key-status", "cli-help-key-base-url"],
+    ),
+    (
+        &["key", "delete", "--help"],
+        &["cli-help-key-delete", "cli-help-key-base-url"],
+    ),
+];
+
+#[tokio::test]
+async fn every_help_page_speaks_every_language() {
+    let home = CliHome::new();
+    let mut problems = Vec::new();
+    for language in Language::ALL {
+        let lang = format!("{}.UTF-8", language.code());
+        for (args, ids) in HELP_PAGES {
+            let out = help(&home, args, &lang).await;
+            for id in ids {
+                let expected = text_in(language, id, &[]);
+                let english = text_in(Language::English, id, &[]);
+                if !out.contains(&expected) {
+                    problems.push(format!("{lang} {args:?}: no {id} ({expected:?})"));
+                }
+                if language != Language::English && out.contains(&english) {
+                    problems.push(format!("{lang} {args:?}: {id} in English"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -21,8 +21,10 @@ fn main() -> ExitCode {
     let overrides = unsafe { Overrides::take_from_env() };
     attach_to_parent_console();
     init_logging();
-    // The system's language for what clap reports (a wrong --wait); each face then reads
-    // the Settings' choice at its start (`Startup::load`) before it says anything else.
+    // The system's language for what clap prints: `--help` (its texts are the catalogue's
+    // `cli-help-` messages, worded as `Cli::parse` builds the command) and a wrong --wait.
+    // The Settings' choice is read only after parsing, at each face's start
+    // (`Startup::load`), before it says anything else: `--help` follows the system.
     messages::set_language(Language::from_system());
     let cli = Cli::parse();
     match cli.command {

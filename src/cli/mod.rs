@@ -2,6 +2,7 @@
 //! `{"tempFiles":[…]}` envelope on stdout (ready to pass to an agent execution) and
 //! everything meant for a person on stderr, in the operator's language (the catalogue's
 //! `cli-` messages; [`Startup::load`] chooses the language before anything is printed).
+//! `--help` is worded from the `cli-help-` messages in the system's language (see [`Cli`]).
 
 mod history;
 mod key;
@@ -27,16 +28,15 @@ pub const EXIT_FAILED: u8 = 1;
 /// The input was wrong (a file, an option, no key); nothing was uploaded.
 pub const EXIT_BAD_INPUT: u8 = 2;
 
-// The help texts (`about`, `help`) are the catalogue's `cli-help-` messages, worded when
-// clap builds the command (`Cli::parse` in main), so `--help` speaks the language chosen
-// then: the system's locale (main sets it before parsing). The Settings' language is read
-// only later, by `Startup::load`, so `--help` follows the system, not the Settings.
-// clap's own words ("Usage:", "Options:", "Print help") stay English: clap cannot translate
-// them. The doc comments below are for developers only (an explicit `help`/`about` replaces
-// them); keep each to one paragraph, or clap would show it, untranslated, as the long help
-// (a test walks the command and checks every text comes from the catalogue).
-
-/// The command line's arguments. Parse with `Cli::parse()` once the language is set.
+/// The command line's arguments. Their help (`about`, `help`) is the catalogue's
+/// `cli-help-` messages, worded when clap builds the command (`Cli::parse` in main), so
+/// `--help` speaks the language set then: the system's locale, which main sets before
+/// parsing. The Settings' language is read only later, by [`Startup::load`], so `--help`
+/// follows the system, not the Settings. clap's own words ("Usage:", "Options:", "Print
+/// help") stay English: clap cannot translate them. The doc comments on the fields and
+/// variants are for developers only (an explicit `help`/`about` replaces them); keep each to
+/// one paragraph, or clap would show it untranslated as the long help (a unit test walks the
+/// command and checks every text is a `cli-help-` message).
 #[derive(Debug, Parser)]
 #[command(
     name = "asteroid-stager",

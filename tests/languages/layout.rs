@@ -38,7 +38,11 @@ fn window_with_staged_files(
     let mut harness = Harness::builder()
         .with_size(size)
         .build_eframe(move |cc| StagerApp::new(&cc.egui_ctx, env));
-    assert_eq!(messages::language(), language, "the Settings' language is used");
+    assert_eq!(
+        messages::language(),
+        language,
+        "the Settings' language is used"
+    );
     // Ready when a Settings button exists (the top bar is drawn).
     step_until(&mut harness, "the top bar", |h| {
         h.query_all_by_role(Role::Button).count() >= 3

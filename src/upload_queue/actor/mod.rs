@@ -191,11 +191,9 @@ fn now() -> std::time::Instant {
 impl QueueActor {
     fn emit(&self, event: QueueEvent) {
         // The pending table follows each file's life (the writer ignores files it does not
-        // keep). A staged file's row goes with its record, in the writer.
+        // keep). A staged file's row goes with its record, in the writer; the files a
+        // request carries are marked together when it starts (`dispatch`).
         match &event {
-            QueueEvent::Sending { id } => {
-                let _ = self.history.send(ToWriter::Sending(vec![*id]));
-            }
             QueueEvent::Failed { id, .. } | QueueEvent::Cancelled { id } => {
                 let _ = self.history.send(ToWriter::Ended(vec![*id]));
             }

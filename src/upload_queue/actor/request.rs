@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Internal, QueueActor, now};
 use crate::api::{ApiError, ProgressFn};
 use crate::local_file::LocalFile;
+use crate::upload_queue::history_writer::ToWriter;
 use crate::upload_queue::planner::RequestId;
 use crate::upload_queue::{EventSink, QueueEvent, Target, UploadId};
 
@@ -32,6 +33,8 @@ impl QueueActor {
                 }
                 self.emit(QueueEvent::Sending { id: *id });
             }
+            // One write for the request's files, not one per file.
+            let _ = self.history.send(ToWriter::Sending(plan.files.clone()));
             tokio::spawn(run_request(
                 plan.id,
                 plan.files,

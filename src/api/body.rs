@@ -12,7 +12,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use futures_util::Stream;
-use reqwest::multipart;
 use tokio::sync::mpsc;
 
 use super::error::ApiError;
@@ -112,53 +111,48 @@ impl RequestWatch {
     }
 }
 
+/// A request's body: `multipart/form-data`, one part named `files` per file, in order,
+/// each with its file name and a content type guessed from it, and a `Content-Length`
+/// (the SDKs send one; no chunked encoding).
+///
+/// Written here rather than with `reqwest::multipart`, whose body is a chain of nested
+/// streams, one level per part: each poll walks down the levels, which at thousands of
+/// files per request cost more than sending them. The bytes are the same: `--boundary`,
+/// `Content-Disposition: form-data; name="files"; filename="…"` (the name as
+/// [`encode_filename`] gives it, then `\` and `"` escaped as reqwest escapes them),
+/// `Content-Type: …`, a blank line, the file, CRLF; the closing `--boundary--`.
+pub(super) struct Form {
+    /// The `Content-Type` header, with the boundary.
+    pub content_type: String,
+    /// The body's exact length.
+    pub length: u64,
+    /// The body.
+    pub stream: FormStream,
+}
+
 /// Builds the form for one try. A streamed body cannot be replayed: every try (and every
 /// redirect) builds it anew, opening each file again and checking it is still the file
 /// that was added (same size, same modification time).
 pub(super) async fn build_form(
     files: &[LocalFile],
     progress: ProgressFn,
-) -> Result<(multipart::Form, Arc<RequestWatch>), ApiError> {
+) -> Result<(Form, Arc<RequestWatch>), ApiError> {
     let watch = Arc::new(RequestWatch::new(files.len()));
     let last_report = Arc::new(Mutex::new(Instant::now()));
-    let mut form = multipart::Form::new().percent_encode_noop();
-    for (index, file) in files.iter().enumerate() {
-        // Looked at before it is opened: opening a FIFO (or a device) put where the file
-        // was would block until something writes to it. The caller bounds the whole of
-        // this by the stall timeout too, for what a look cannot rule out (a hung network
-        // share, a swap between this look and the open).
-        let kind = tokio::fs::metadata(&file.path).await.map(|m| m.file_type());
-        if let Ok(kind) = kind
-            && !kind.is_file()
-        {
-            return Err(ApiError::FileChanged {
-                name: file.name.clone(),
-                what: crate::t!("api-changed-not-regular"),
-            });
-        }
-        let handle = tokio::fs::File::open(&file.path).await.map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                ApiError::FileChanged {
-                    name: file.name.clone(),
-                    what: crate::t!("api-changed-gone"),
-                }
-            } else {
-                ApiError::FileUnreadable {
-                    name: file.name.clone(),
-                    source: e.into(),
-                }
-            }
-        })?;
-        let meta = handle
-            .metadata()
-            .await
-            .map_err(|e| ApiError::FileUnreadable {
-                name: file.name.clone(),
-                source: e.into(),
-            })?;
-        check_unchanged(file, meta.len(), meta.modified().ok())?;
+    // Opened together on one blocking thread: a hop to the blocking pool per file (three,
+    // with tokio::fs) costs more than opening a small file.
+    let to_open = files.to_vec();
+    let handles = tokio::task::spawn_blocking(move || open_all(&to_open))
+        .await
+        .map_err(|_| ApiError::Internal)??;
+    let boundary = format!("{:032x}", uuid::Uuid::new_v4().as_u128());
+    let mut parts = std::collections::VecDeque::with_capacity(files.len());
+    let mut length = 0u64;
+    for (index, (file, handle)) in files.iter().zip(handles).enumerate() {
+        let head = part_head(&boundary, &file.name);
+        length += head.len() as u64 + file.size + 2;
         let body = FileBody {
-            inner: FileChunks::new(handle.into_std().await, file.size, file.modified),
+            inner: FileChunks::new(handle, file.size, file.modified),
             pending: Bytes::new(),
             file: file.clone(),
             index,
@@ -168,13 +162,105 @@ pub(super) async fn build_form(
             progress: progress.clone(),
             last_report: last_report.clone(),
         };
-        let part = multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), file.size)
-            .file_name(encode_filename(&file.name))
-            .mime_str(&guess_content_type(&file.name))
-            .map_err(|e| ApiError::Setup(e.to_string()))?;
-        form = form.part("files", part);
+        parts.push_back((Bytes::from(head), body));
     }
+    let closing = Bytes::from(format!("--{boundary}--\r\n"));
+    length += closing.len() as u64;
+    let form = Form {
+        content_type: format!("multipart/form-data; boundary={boundary}"),
+        length,
+        stream: FormStream {
+            parts,
+            in_body: false,
+            closing: Some(closing),
+        },
+    };
     Ok((form, watch))
+}
+
+/// What goes before a file's bytes: its boundary and headers, then the blank line.
+fn part_head(boundary: &str, name: &str) -> Vec<u8> {
+    let filename = encode_filename(name)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\r', "\\\r")
+        .replace('\n', "\\\n");
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
+        guess_content_type(name)
+    )
+    .into_bytes()
+}
+
+/// Opens each file, checking first that it is still a regular file (opening a FIFO or a
+/// device put where the file was would block until something writes to it) and then that
+/// it is the file that was added. The caller bounds the whole of this by the stall
+/// timeout too, for what a look cannot rule out (a hung network share, a swap between
+/// this look and the open).
+fn open_all(files: &[LocalFile]) -> Result<Vec<std::fs::File>, ApiError> {
+    files
+        .iter()
+        .map(|file| {
+            if let Ok(meta) = std::fs::metadata(&file.path)
+                && !meta.file_type().is_file()
+            {
+                return Err(ApiError::FileChanged {
+                    name: file.name.clone(),
+                    what: crate::t!("api-changed-not-regular"),
+                });
+            }
+            let handle = std::fs::File::open(&file.path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    ApiError::FileChanged {
+                        name: file.name.clone(),
+                        what: crate::t!("api-changed-gone"),
+                    }
+                } else {
+                    ApiError::FileUnreadable {
+                        name: file.name.clone(),
+                        source: e.into(),
+                    }
+                }
+            })?;
+            let meta = handle.metadata().map_err(|e| ApiError::FileUnreadable {
+                name: file.name.clone(),
+                source: e.into(),
+            })?;
+            check_unchanged(file, meta.len(), meta.modified().ok())?;
+            Ok(handle)
+        })
+        .collect()
+}
+
+/// The parts one after the other, each dropped (its file closed) once sent.
+pub(super) struct FormStream {
+    parts: std::collections::VecDeque<(Bytes, FileBody)>,
+    /// The first part's head is sent: its file's bytes are next.
+    in_body: bool,
+    closing: Option<Bytes>,
+}
+
+impl Stream for FormStream {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let Some((head, body)) = this.parts.front_mut() else {
+            return Poll::Ready(this.closing.take().map(Ok));
+        };
+        if !this.in_body {
+            this.in_body = true;
+            return Poll::Ready(Some(Ok(std::mem::take(head))));
+        }
+        match Pin::new(body).poll_next(cx) {
+            Poll::Ready(None) => {
+                this.parts.pop_front();
+                this.in_body = false;
+                Poll::Ready(Some(Ok(Bytes::from_static(b"\r\n"))))
+            }
+            other => other,
+        }
+    }
 }
 
 /// A file whose size or modification time differs from when it was added is not the
@@ -443,7 +529,7 @@ impl Drop for Recycled {
 }
 
 /// The `filename` parameter as browsers (WHATWG) and the official Python SDK encode it:
-/// `"` → `%22`, control characters (CR and LF among them) → `%XX`. reqwest then escapes
+/// `"` → `%22`, control characters (CR and LF among them) → `%XX`. [`part_head`] then escapes
 /// backslashes as `\\` (and would put a raw CR or LF in the header, which is why they never
 /// reach it). Nothing in a name can end the quoted string or the header line, so no name
 /// can forge a part.

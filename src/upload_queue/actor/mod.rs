@@ -53,6 +53,8 @@ struct Job {
     place_in_group: Option<u32>,
     stage: Stage,
     cancel: CancellationToken,
+    /// Stops the request that carries it, while one does.
+    request_stop: Option<CancellationToken>,
     /// The expired ID this file replaces.
     replaces: Option<String>,
     /// What to tell about it once staged (changed since its earlier staging…).
@@ -417,7 +419,12 @@ impl QueueActor {
             Stage::Planned => match self.planner.cancel(id) {
                 CancelResult::Cancelled => self.emit(QueueEvent::Cancelled { id }),
                 // The request task sees the token and reports back as Interrupted.
-                CancelResult::InFlight => job.cancel.cancel(),
+                CancelResult::InFlight => {
+                    job.cancel.cancel();
+                    if let Some(stop) = &job.request_stop {
+                        stop.cancel();
+                    }
+                }
                 CancelResult::NotActive => {}
             },
         }

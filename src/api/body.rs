@@ -138,41 +138,31 @@ pub(super) async fn build_form(
     progress: ProgressFn,
 ) -> Result<(Form, Arc<RequestWatch>), ApiError> {
     let watch = Arc::new(RequestWatch::new(files.len()));
-    let last_report = Arc::new(Mutex::new(Instant::now()));
-    // Opened together on one blocking thread: a hop to the blocking pool per file (three,
-    // with tokio::fs) costs more than opening a small file.
-    let to_open = files.to_vec();
-    let handles = tokio::task::spawn_blocking(move || open_all(&to_open))
+    // Looked at together on one blocking thread: a hop to the blocking pool per file costs
+    // more than looking at a small file. Each file is opened only when its turn comes, so a
+    // request of thousands holds one open at a time.
+    let to_check = files.to_vec();
+    let files = tokio::task::spawn_blocking(move || check_all(&to_check).map(|()| to_check))
         .await
         .map_err(|_| ApiError::Internal)??;
     let boundary = format!("{:032x}", uuid::Uuid::new_v4().as_u128());
-    let mut parts = std::collections::VecDeque::with_capacity(files.len());
-    let mut length = 0u64;
-    for (index, (file, handle)) in files.iter().zip(handles).enumerate() {
-        let head = part_head(&boundary, &file.name);
-        length += head.len() as u64 + file.size + 2;
-        let body = FileBody {
-            inner: FileChunks::new(handle, file.size, file.modified),
-            pending: Bytes::new(),
-            file: file.clone(),
-            index,
-            sent: 0,
-            finished: false,
-            watch: watch.clone(),
-            progress: progress.clone(),
-            last_report: last_report.clone(),
-        };
-        parts.push_back((Bytes::from(head), body));
-    }
     let closing = Bytes::from(format!("--{boundary}--\r\n"));
-    length += closing.len() as u64;
+    let length = files
+        .iter()
+        .map(|file| part_head(&boundary, &file.name).len() as u64 + file.size + 2)
+        .sum::<u64>()
+        + closing.len() as u64;
     let form = Form {
         content_type: format!("multipart/form-data; boundary={boundary}"),
         length,
         stream: FormStream {
-            parts,
-            in_body: false,
+            files: files.into_iter().enumerate().collect(),
+            current: None,
+            boundary,
             closing: Some(closing),
+            watch: watch.clone(),
+            progress,
+            last_report: Arc::new(Mutex::new(Instant::now())),
         },
     };
     Ok((form, watch))
@@ -192,52 +182,49 @@ fn part_head(boundary: &str, name: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Opens each file, checking first that it is still a regular file (opening a FIFO or a
-/// device put where the file was would block until something writes to it) and then that
-/// it is the file that was added. The caller bounds the whole of this by the stall
-/// timeout too, for what a look cannot rule out (a hung network share, a swap between
-/// this look and the open).
-fn open_all(files: &[LocalFile]) -> Result<Vec<std::fs::File>, ApiError> {
-    files
-        .iter()
-        .map(|file| {
-            if let Ok(meta) = std::fs::metadata(&file.path)
-                && !meta.file_type().is_file()
-            {
-                return Err(ApiError::FileChanged {
+/// Checks that each file is still a regular file (opening a FIFO or a device put where
+/// the file was would block until something writes to it) and still the file that was
+/// added. The caller bounds the whole of this by the stall timeout too, for what a look
+/// cannot rule out (a hung network share); a swap between this look and the open is caught
+/// while the file is read (its length and modification time).
+fn check_all(files: &[LocalFile]) -> Result<(), ApiError> {
+    for file in files {
+        let meta = std::fs::metadata(&file.path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                ApiError::FileChanged {
                     name: file.name.clone(),
-                    what: crate::t!("api-changed-not-regular"),
-                });
-            }
-            let handle = std::fs::File::open(&file.path).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    ApiError::FileChanged {
-                        name: file.name.clone(),
-                        what: crate::t!("api-changed-gone"),
-                    }
-                } else {
-                    ApiError::FileUnreadable {
-                        name: file.name.clone(),
-                        source: e.into(),
-                    }
+                    what: crate::t!("api-changed-gone"),
                 }
-            })?;
-            let meta = handle.metadata().map_err(|e| ApiError::FileUnreadable {
+            } else {
+                ApiError::FileUnreadable {
+                    name: file.name.clone(),
+                    source: e.into(),
+                }
+            }
+        })?;
+        if !meta.file_type().is_file() {
+            return Err(ApiError::FileChanged {
                 name: file.name.clone(),
-                source: e.into(),
-            })?;
-            check_unchanged(file, meta.len(), meta.modified().ok())?;
-            Ok(handle)
-        })
-        .collect()
+                what: crate::t!("api-changed-not-regular"),
+            });
+        }
+        check_unchanged(file, meta.len(), meta.modified().ok())?;
+    }
+    Ok(())
 }
 
-/// The parts one after the other, each dropped (its file closed) once sent.
+/// The parts one after the other, each made when its turn comes and dropped (its file
+/// closed) once sent.
 pub(super) struct FormStream {
-    parts: std::collections::VecDeque<(Bytes, FileBody)>,
-    /// The first part's head is sent: its file's bytes are next.
-    in_body: bool,
+    /// The files not yet started, with their place in the request.
+    files: std::collections::VecDeque<(usize, LocalFile)>,
+    /// The file being sent (its head is out).
+    current: Option<FileBody>,
+    boundary: String,
     closing: Option<Bytes>,
+    watch: Arc<RequestWatch>,
+    progress: ProgressFn,
+    last_report: Arc<Mutex<Instant>>,
 }
 
 impl Stream for FormStream {
@@ -245,21 +232,31 @@ impl Stream for FormStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        let Some((head, body)) = this.parts.front_mut() else {
+        if let Some(body) = this.current.as_mut() {
+            return match Pin::new(body).poll_next(cx) {
+                Poll::Ready(None) => {
+                    this.current = None;
+                    Poll::Ready(Some(Ok(Bytes::from_static(b"\r\n"))))
+                }
+                other => other,
+            };
+        }
+        let Some((index, file)) = this.files.pop_front() else {
             return Poll::Ready(this.closing.take().map(Ok));
         };
-        if !this.in_body {
-            this.in_body = true;
-            return Poll::Ready(Some(Ok(std::mem::take(head))));
-        }
-        match Pin::new(body).poll_next(cx) {
-            Poll::Ready(None) => {
-                this.parts.pop_front();
-                this.in_body = false;
-                Poll::Ready(Some(Ok(Bytes::from_static(b"\r\n"))))
-            }
-            other => other,
-        }
+        let head = part_head(&this.boundary, &file.name);
+        this.current = Some(FileBody {
+            inner: FileChunks::new(ToRead::Path(file.path.clone()), file.size, file.modified),
+            pending: Bytes::new(),
+            file,
+            index,
+            sent: 0,
+            finished: false,
+            watch: this.watch.clone(),
+            progress: this.progress.clone(),
+            last_report: this.last_report.clone(),
+        });
+        Poll::Ready(Some(Ok(Bytes::from(head))))
     }
 }
 
@@ -365,6 +362,9 @@ impl Stream for FileBody {
             {
                 self.fail(crate::t!("api-changed-while-sent"))
             }
+            Poll::Ready(Some(Err(e))) if e.get_ref().is_some_and(|inner| inner.is::<Gone>()) => {
+                self.fail(crate::t!("api-changed-gone"))
+            }
             Poll::Ready(Some(Err(e))) => {
                 self.finished = true;
                 let fault = ApiError::FileUnreadable {
@@ -400,18 +400,37 @@ impl Stream for FileBody {
 /// dropped.
 struct FileChunks {
     /// Until the first poll: the file, its declared length and modification time.
-    unstarted: Option<(std::fs::File, u64, Option<SystemTime>)>,
+    unstarted: Option<(ToRead, u64, Option<SystemTime>)>,
     chunks: Option<mpsc::Receiver<std::io::Result<Bytes>>>,
 }
 
 impl FileChunks {
-    fn new(file: std::fs::File, expected: u64, modified: Option<SystemTime>) -> Self {
+    fn new(file: ToRead, expected: u64, modified: Option<SystemTime>) -> Self {
         Self {
             unstarted: Some((file, expected, modified)),
             chunks: None,
         }
     }
 }
+
+/// The file to read: opened already, or to open on the reading thread when its turn comes.
+enum ToRead {
+    #[cfg(test)]
+    Opened(std::fs::File),
+    Path(std::path::PathBuf),
+}
+
+/// Sent when the file to open is gone (it was there when the request was built).
+#[derive(Debug)]
+struct Gone;
+
+impl std::fmt::Display for Gone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::t!("api-changed-gone"))
+    }
+}
+
+impl std::error::Error for Gone {}
 
 /// Sent in place of the last chunk when the file was rewritten while it was read: a
 /// rewrite of the same size changes the modification time, and the bytes read may be a
@@ -449,11 +468,27 @@ impl Stream for FileChunks {
 /// modification time tells whether it was rewritten meanwhile (a file replaced by a rename
 /// is not: the open handle still reads the old one whole).
 fn read_ahead(
-    mut file: std::fs::File,
+    file: ToRead,
     expected: u64,
     modified: Option<SystemTime>,
     tx: mpsc::Sender<std::io::Result<Bytes>>,
 ) {
+    let mut file = match file {
+        #[cfg(test)]
+        ToRead::Opened(file) => file,
+        ToRead::Path(path) => match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(e) => {
+                let e = if e.kind() == std::io::ErrorKind::NotFound {
+                    std::io::Error::new(e.kind(), Gone)
+                } else {
+                    e
+                };
+                let _ = tx.blocking_send(Err(e));
+                return;
+            }
+        },
+    };
     let (give_back, returned) = std::sync::mpsc::channel::<Vec<u8>>();
     let mut read = 0u64;
     loop {
@@ -589,7 +624,7 @@ mod tests {
             let path = path.clone();
             async move {
                 let file = std::fs::File::open(&path).expect("opening the file");
-                let mut chunks = FileChunks::new(file, expected, None);
+                let mut chunks = FileChunks::new(ToRead::Opened(file), expected, None);
                 let mut got = Vec::new();
                 while let Some(chunk) = chunks.next().await {
                     // Each chunk is dropped here, so its buffer goes back to the reader.
@@ -614,7 +649,7 @@ mod tests {
         let watch = Arc::new(RequestWatch::new(1));
         let mut body = FileBody {
             inner: FileChunks::new(
-                std::fs::File::open(&path).expect("open"),
+                ToRead::Opened(std::fs::File::open(&path).expect("open")),
                 file.size,
                 file.modified,
             ),

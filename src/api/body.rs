@@ -798,4 +798,98 @@ mod tests {
         assert!(largest <= SLICE_SIZE, "{largest}");
         assert!(watch.fault().is_none());
     }
+
+    #[tokio::test]
+    async fn the_form_is_the_multipart_body_reqwest_wrote_with_its_exact_length() {
+        use futures_util::StreamExt;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        // Small files around one read on its own (larger than a run reads).
+        let big: Vec<u8> = (0..SMALL_READ as usize + 10).map(|i| (i % 7) as u8).collect();
+        let contents: [(&str, Vec<u8>); 3] = [
+            ("a\\b \"q\".txt", b"first".to_vec()),
+            ("big.bin", big),
+            ("c.pdf", b"third".to_vec()),
+        ];
+        let mut files = Vec::new();
+        for (i, (name, bytes)) in contents.iter().enumerate() {
+            let path = dir.path().join(format!("f{i}"));
+            std::fs::write(&path, bytes).expect("writing a file");
+            let mut file = LocalFile::inspect(&path).expect("inspect");
+            file.name = (*name).to_owned();
+            files.push(file);
+        }
+        let (form, watch) = build_form(&files, Arc::new(|_, _| {}))
+            .await
+            .expect("the form");
+        let boundary = form
+            .content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("a boundary")
+            .to_owned();
+        let mut stream = form.stream;
+        let mut got = Vec::new();
+        while let Some(piece) = stream.next().await {
+            got.extend_from_slice(&piece.expect("a piece"));
+        }
+        let mut expected = Vec::new();
+        for ((name, bytes), type_) in contents
+            .iter()
+            .zip(["text/plain", "application/octet-stream", "application/pdf"])
+        {
+            let shown = name.replace('\\', "\\\\").replace('"', "%22");
+            expected.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; \
+                     filename=\"{shown}\"\r\nContent-Type: {type_}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            expected.extend_from_slice(bytes);
+            expected.extend_from_slice(b"\r\n");
+        }
+        expected.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        assert_eq!(got.len() as u64, form.length);
+        assert_eq!(got, expected);
+        assert!(watch.fault().is_none());
+    }
+
+    #[test]
+    fn a_run_of_small_files_tells_what_changed_in_each() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("same"), b"12345").expect("write");
+        std::fs::write(path("grew"), b"123456789").expect("write");
+        let then = std::fs::metadata(path("same")).and_then(|m| m.modified()).ok();
+        let earlier = then.map(|t| t - Duration::from_secs(10));
+        let got = read_small(vec![
+            (path("same"), 5, then),
+            (path("grew"), 5, None),
+            (path("gone"), 5, None),
+            (path("same"), 5, earlier),
+        ]);
+        let describe = |items: &Vec<std::io::Result<Bytes>>| -> Vec<String> {
+            items
+                .iter()
+                .map(|item| match item {
+                    Ok(bytes) => format!("{} bytes", bytes.len()),
+                    Err(e) if e.get_ref().is_some_and(|i| i.is::<Gone>()) => "gone".into(),
+                    Err(e) if e.get_ref().is_some_and(|i| i.is::<Rewritten>()) => {
+                        "rewritten".into()
+                    }
+                    Err(e) => e.to_string(),
+                })
+                .collect()
+        };
+        let got: Vec<Vec<String>> = got.iter().map(describe).collect();
+        assert_eq!(
+            got,
+            [
+                vec!["5 bytes"],
+                // One byte past the declared length: enough to see it grew.
+                vec!["6 bytes"],
+                vec!["gone"],
+                vec!["5 bytes", "rewritten"],
+            ]
+        );
+    }
 }

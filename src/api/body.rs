@@ -804,7 +804,9 @@ mod tests {
         use futures_util::StreamExt;
         let dir = tempfile::tempdir().expect("a temporary directory");
         // Small files around one read on its own (larger than a run reads).
-        let big: Vec<u8> = (0..SMALL_READ as usize + 10).map(|i| (i % 7) as u8).collect();
+        let big: Vec<u8> = (0..SMALL_READ as usize + 10)
+            .map(|i| (i % 7) as u8)
+            .collect();
         let contents: [(&str, Vec<u8>); 3] = [
             ("a\\b \"q\".txt", b"first".to_vec()),
             ("big.bin", big),
@@ -832,9 +834,10 @@ mod tests {
             got.extend_from_slice(&piece.expect("a piece"));
         }
         let mut expected = Vec::new();
-        for ((name, bytes), type_) in contents
-            .iter()
-            .zip(["text/plain", "application/octet-stream", "application/pdf"])
+        for ((name, bytes), type_) in
+            contents
+                .iter()
+                .zip(["text/plain", "application/octet-stream", "application/pdf"])
         {
             let shown = name.replace('\\', "\\\\").replace('"', "%22");
             expected.extend_from_slice(
@@ -859,7 +862,9 @@ mod tests {
         let path = |name: &str| dir.path().join(name);
         std::fs::write(path("same"), b"12345").expect("write");
         std::fs::write(path("grew"), b"123456789").expect("write");
-        let then = std::fs::metadata(path("same")).and_then(|m| m.modified()).ok();
+        let then = std::fs::metadata(path("same"))
+            .and_then(|m| m.modified())
+            .ok();
         let earlier = then.map(|t| t - Duration::from_secs(10));
         let got = read_small(vec![
             (path("same"), 5, then),

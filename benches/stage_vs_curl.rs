@@ -19,6 +19,8 @@
 //! The server is the test suite's (tests/support), hashing off, in this process on two
 //! tokio threads; after each run it checks it received every file and byte.
 //! Under `cargo test --all-targets` (no `--bench` argument) this prints a note and exits.
+//! `STAGE_BENCH_SERVE=50` only serves (taking 50 ms per request) and prints its base URL,
+//! for profiling our binary by hand.
 
 #[cfg(unix)]
 #[path = "../tests/support/mod.rs"]
@@ -166,7 +168,34 @@ mod bench {
         samples: Samples,
     }
 
+    /// `STAGE_BENCH_SERVE=<ms>`: only the server, taking that long per request, until
+    /// killed (it forgets what it stored every few seconds, when idle): to profile or trace our binary
+    /// by hand. Its base URL is printed on the first line.
+    fn serve(delay_ms: u64) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime for the server");
+        let server = runtime.block_on(StagingServer::start());
+        server.set_hashing(false);
+        server.set_delay(Duration::from_millis(delay_ms));
+        println!("{}", server.base_url);
+        loop {
+            std::thread::sleep(Duration::from_secs(5));
+            if server.requests().iter().all(|r| r.complete) {
+                server.clear();
+            }
+        }
+    }
+
     pub fn run() {
+        if let Some(delay) = std::env::var("STAGE_BENCH_SERVE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            serve(delay);
+        }
         let quick = std::env::var("STAGE_BENCH_QUICK").is_ok_and(|v| v == "1");
         let mut plan = Plan::new(quick);
         // `STAGE_BENCH_ONLY=small` or `=large`: one half of the cases.

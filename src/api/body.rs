@@ -3,6 +3,7 @@
 //! request, and watched for progress, so memory stays flat whatever the size and a file
 //! that changes while it is sent never arrives as if it were the file.
 
+use std::future::Future;
 use std::io::Read;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -12,7 +13,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use futures_util::Stream;
-use reqwest::multipart;
 use tokio::sync::mpsc;
 
 use super::error::ApiError;
@@ -112,31 +112,87 @@ impl RequestWatch {
     }
 }
 
+/// A request's body: `multipart/form-data`, one part named `files` per file, in order,
+/// each with its file name and a content type guessed from it, and a `Content-Length`
+/// (the SDKs send one; no chunked encoding).
+///
+/// Written here rather than with `reqwest::multipart`, whose body is a chain of nested
+/// streams, one level per part: each poll walks down the levels, which at thousands of
+/// files per request cost more than sending them. The bytes are the same: `--boundary`,
+/// `Content-Disposition: form-data; name="files"; filename="…"` (the name as
+/// [`encode_filename`] gives it, then `\` and `"` escaped as reqwest escapes them),
+/// `Content-Type: …`, a blank line, the file, CRLF; the closing `--boundary--`.
+pub(super) struct Form {
+    /// The `Content-Type` header, with the boundary.
+    pub content_type: String,
+    /// The body's exact length.
+    pub length: u64,
+    /// The body.
+    pub stream: FormStream,
+}
+
 /// Builds the form for one try. A streamed body cannot be replayed: every try (and every
 /// redirect) builds it anew, opening each file again and checking it is still the file
 /// that was added (same size, same modification time).
 pub(super) async fn build_form(
     files: &[LocalFile],
     progress: ProgressFn,
-) -> Result<(multipart::Form, Arc<RequestWatch>), ApiError> {
+) -> Result<(Form, Arc<RequestWatch>), ApiError> {
     let watch = Arc::new(RequestWatch::new(files.len()));
-    let last_report = Arc::new(Mutex::new(Instant::now()));
-    let mut form = multipart::Form::new().percent_encode_noop();
-    for (index, file) in files.iter().enumerate() {
-        // Looked at before it is opened: opening a FIFO (or a device) put where the file
-        // was would block until something writes to it. The caller bounds the whole of
-        // this by the stall timeout too, for what a look cannot rule out (a hung network
-        // share, a swap between this look and the open).
-        let kind = tokio::fs::metadata(&file.path).await.map(|m| m.file_type());
-        if let Ok(kind) = kind
-            && !kind.is_file()
-        {
-            return Err(ApiError::FileChanged {
-                name: file.name.clone(),
-                what: crate::t!("api-changed-not-regular"),
-            });
-        }
-        let handle = tokio::fs::File::open(&file.path).await.map_err(|e| {
+    // Looked at together on one blocking thread: a hop to the blocking pool per file costs
+    // more than looking at a small file. Each file is opened only when its turn comes, so a
+    // request of thousands holds one open at a time.
+    let to_check = files.to_vec();
+    let files = tokio::task::spawn_blocking(move || check_all(&to_check).map(|()| to_check))
+        .await
+        .map_err(|_| ApiError::Internal)??;
+    let boundary = format!("{:032x}", uuid::Uuid::new_v4().as_u128());
+    let closing = Bytes::from(format!("--{boundary}--\r\n"));
+    let length = files
+        .iter()
+        .map(|file| part_head(&boundary, &file.name).len() as u64 + file.size + 2)
+        .sum::<u64>()
+        + closing.len() as u64;
+    let form = Form {
+        content_type: format!("multipart/form-data; boundary={boundary}"),
+        length,
+        stream: FormStream {
+            files: files.into_iter().enumerate().collect(),
+            current: None,
+            boundary,
+            closing: Some(closing),
+            watch: watch.clone(),
+            progress,
+            last_report: Arc::new(Mutex::new(Instant::now())),
+            read: std::collections::VecDeque::new(),
+            reading: None,
+        },
+    };
+    Ok((form, watch))
+}
+
+/// What goes before a file's bytes: its boundary and headers, then the blank line.
+fn part_head(boundary: &str, name: &str) -> Vec<u8> {
+    let filename = encode_filename(name)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\r', "\\\r")
+        .replace('\n', "\\\n");
+    format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
+        guess_content_type(name)
+    )
+    .into_bytes()
+}
+
+/// Checks that each file is still a regular file (opening a FIFO or a device put where
+/// the file was would block until something writes to it) and still the file that was
+/// added. The caller bounds the whole of this by the stall timeout too, for what a look
+/// cannot rule out (a hung network share); a swap between this look and the open is caught
+/// while the file is read (its length and modification time).
+fn check_all(files: &[LocalFile]) -> Result<(), ApiError> {
+    for file in files {
+        let meta = std::fs::metadata(&file.path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 ApiError::FileChanged {
                     name: file.name.clone(),
@@ -149,32 +205,112 @@ pub(super) async fn build_form(
                 }
             }
         })?;
-        let meta = handle
-            .metadata()
-            .await
-            .map_err(|e| ApiError::FileUnreadable {
+        if !meta.file_type().is_file() {
+            return Err(ApiError::FileChanged {
                 name: file.name.clone(),
-                source: e.into(),
-            })?;
+                what: crate::t!("api-changed-not-regular"),
+            });
+        }
         check_unchanged(file, meta.len(), meta.modified().ok())?;
-        let body = FileBody {
-            inner: FileChunks::new(handle.into_std().await, file.size, file.modified),
+    }
+    Ok(())
+}
+
+/// The parts one after the other, each made when its turn comes and dropped (its file
+/// closed) once sent.
+pub(super) struct FormStream {
+    /// The files not yet started, with their place in the request.
+    files: std::collections::VecDeque<(usize, LocalFile)>,
+    /// The file being sent (its head is out).
+    current: Option<FileBody>,
+    boundary: String,
+    closing: Option<Bytes>,
+    watch: Arc<RequestWatch>,
+    progress: ProgressFn,
+    last_report: Arc<Mutex<Instant>>,
+    /// The small files at the front of `files`, read already, in order.
+    read: std::collections::VecDeque<Vec<std::io::Result<Bytes>>>,
+    /// The run of small files being read.
+    reading: Option<tokio::task::JoinHandle<Vec<Vec<std::io::Result<Bytes>>>>>,
+}
+
+impl FormStream {
+    /// Starts reading the run of small files at the front, up to [`SMALL_RUN_BYTES`].
+    fn read_run(&mut self) {
+        let mut bytes = 0;
+        let run: SmallRun = self
+            .files
+            .iter()
+            .take(SMALL_RUN_FILES)
+            .take_while(|(_, file)| {
+                let fits =
+                    file.size <= SMALL_READ && (bytes == 0 || bytes + file.size <= SMALL_RUN_BYTES);
+                bytes += file.size;
+                fits
+            })
+            .map(|(_, file)| (file.path.clone(), file.size, file.modified))
+            .collect();
+        self.reading = Some(tokio::task::spawn_blocking(move || read_small(run)));
+    }
+}
+
+impl Stream for FormStream {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if let Some(body) = this.current.as_mut() {
+            return match Pin::new(body).poll_next(cx) {
+                Poll::Ready(None) => {
+                    this.current = None;
+                    Poll::Ready(Some(Ok(Bytes::from_static(b"\r\n"))))
+                }
+                other => other,
+            };
+        }
+        let small = match this.files.front() {
+            Some((_, file)) => file.size <= SMALL_READ,
+            None => return Poll::Ready(this.closing.take().map(Ok)),
+        };
+        if small && this.read.is_empty() {
+            if this.reading.is_none() {
+                this.read_run();
+            }
+            let Some(reading) = this.reading.as_mut() else {
+                return Poll::Pending;
+            };
+            match Pin::new(reading).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(result) => {
+                    this.reading = None;
+                    // A reader that panicked (a bug) fails the request like a read error.
+                    this.read = result
+                        .map_err(|e| std::io::Error::other(e.to_string()))?
+                        .into();
+                }
+            }
+        }
+        let Some((index, file)) = this.files.pop_front() else {
+            return Poll::Ready(this.closing.take().map(Ok));
+        };
+        let source = match small.then(|| this.read.pop_front()).flatten() {
+            Some(items) => ToRead::Read(items),
+            None => ToRead::Path(file.path.clone()),
+        };
+        let head = part_head(&this.boundary, &file.name);
+        this.current = Some(FileBody {
+            inner: FileChunks::new(source, file.size, file.modified),
             pending: Bytes::new(),
-            file: file.clone(),
+            file,
             index,
             sent: 0,
             finished: false,
-            watch: watch.clone(),
-            progress: progress.clone(),
-            last_report: last_report.clone(),
-        };
-        let part = multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), file.size)
-            .file_name(encode_filename(&file.name))
-            .mime_str(&guess_content_type(&file.name))
-            .map_err(|e| ApiError::Setup(e.to_string()))?;
-        form = form.part("files", part);
+            watch: this.watch.clone(),
+            progress: this.progress.clone(),
+            last_report: this.last_report.clone(),
+        });
+        Poll::Ready(Some(Ok(Bytes::from(head))))
     }
-    Ok((form, watch))
 }
 
 /// A file whose size or modification time differs from when it was added is not the
@@ -279,6 +415,9 @@ impl Stream for FileBody {
             {
                 self.fail(crate::t!("api-changed-while-sent"))
             }
+            Poll::Ready(Some(Err(e))) if e.get_ref().is_some_and(|inner| inner.is::<Gone>()) => {
+                self.fail(crate::t!("api-changed-gone"))
+            }
             Poll::Ready(Some(Err(e))) => {
                 self.finished = true;
                 let fault = ApiError::FileUnreadable {
@@ -314,18 +453,42 @@ impl Stream for FileBody {
 /// dropped.
 struct FileChunks {
     /// Until the first poll: the file, its declared length and modification time.
-    unstarted: Option<(std::fs::File, u64, Option<SystemTime>)>,
+    unstarted: Option<(ToRead, u64, Option<SystemTime>)>,
     chunks: Option<mpsc::Receiver<std::io::Result<Bytes>>>,
+    /// A small file read already (with the others of its run, see [`read_small`]).
+    ready: Option<std::vec::IntoIter<std::io::Result<Bytes>>>,
 }
 
 impl FileChunks {
-    fn new(file: std::fs::File, expected: u64, modified: Option<SystemTime>) -> Self {
+    fn new(file: ToRead, expected: u64, modified: Option<SystemTime>) -> Self {
         Self {
             unstarted: Some((file, expected, modified)),
             chunks: None,
+            ready: None,
         }
     }
 }
+
+/// The file to read: opened already, or to open on the reading thread when its turn comes.
+enum ToRead {
+    #[cfg(test)]
+    Opened(std::fs::File),
+    Path(std::path::PathBuf),
+    /// Read already: its chunk, then an error if one was found ([`read_small`]).
+    Read(Vec<std::io::Result<Bytes>>),
+}
+
+/// Sent when the file to open is gone (it was there when the request was built).
+#[derive(Debug)]
+struct Gone;
+
+impl std::fmt::Display for Gone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::t!("api-changed-gone"))
+    }
+}
+
+impl std::error::Error for Gone {}
 
 /// Sent in place of the last chunk when the file was rewritten while it was read: a
 /// rewrite of the same size changes the modification time, and the bytes read may be a
@@ -345,10 +508,17 @@ impl Stream for FileChunks {
     type Item = Result<Bytes, std::io::Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if let Some((file, expected, modified)) = self.unstarted.take() {
-            let (tx, rx) = mpsc::channel(READ_AHEAD_CHUNKS);
-            tokio::task::spawn_blocking(move || read_ahead(file, expected, modified, tx));
-            self.chunks = Some(rx);
+        match self.unstarted.take() {
+            Some((ToRead::Read(items), _, _)) => self.ready = Some(items.into_iter()),
+            Some((file, expected, modified)) => {
+                let (tx, rx) = mpsc::channel(READ_AHEAD_CHUNKS);
+                tokio::task::spawn_blocking(move || read_ahead(file, expected, modified, tx));
+                self.chunks = Some(rx);
+            }
+            None => {}
+        }
+        if let Some(items) = self.ready.as_mut() {
+            return Poll::Ready(items.next());
         }
         match self.chunks.as_mut() {
             Some(chunks) => chunks.poll_recv(cx),
@@ -363,11 +533,30 @@ impl Stream for FileChunks {
 /// modification time tells whether it was rewritten meanwhile (a file replaced by a rename
 /// is not: the open handle still reads the old one whole).
 fn read_ahead(
-    mut file: std::fs::File,
+    file: ToRead,
     expected: u64,
     modified: Option<SystemTime>,
     tx: mpsc::Sender<std::io::Result<Bytes>>,
 ) {
+    let mut file = match file {
+        #[cfg(test)]
+        ToRead::Opened(file) => file,
+        ToRead::Path(path) => match open(&path) {
+            Ok(file) => file,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+                return;
+            }
+        },
+        ToRead::Read(items) => {
+            for item in items {
+                if tx.blocking_send(item).is_err() {
+                    return;
+                }
+            }
+            return;
+        }
+    };
     let (give_back, returned) = std::sync::mpsc::channel::<Vec<u8>>();
     let mut read = 0u64;
     loop {
@@ -421,6 +610,63 @@ fn read_ahead(
     }
 }
 
+/// Opens a file to send; one that is gone says so ([`Gone`]).
+fn open(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            std::io::Error::new(e.kind(), Gone)
+        } else {
+            e
+        }
+    })
+}
+
+/// Files up to this size are read in runs, several on one blocking thread ([`read_small`]).
+const SMALL_READ: u64 = 64 * 1024;
+
+/// At most this many bytes of small files are read ahead of the connection per request.
+const SMALL_RUN_BYTES: u64 = 256 * 1024;
+
+/// At most this many small files in one run.
+const SMALL_RUN_FILES: usize = 256;
+
+/// A run of small files to read: each one's path, declared length and modification time.
+type SmallRun = Vec<(std::path::PathBuf, u64, Option<SystemTime>)>;
+
+/// Reads a run of small files whole, on one blocking thread: for each, what [`read_ahead`]
+/// would give (its bytes, then an error if one was found), without a hop to the blocking
+/// pool and back per file (at thousands of small files those hops cost more than the
+/// reading, and each file would leave in a write of its own). A file is read one byte past
+/// its declared length, which is enough for [`FileBody`] to see that it grew.
+fn read_small(files: SmallRun) -> Vec<Vec<std::io::Result<Bytes>>> {
+    files
+        .into_iter()
+        .map(|(path, expected, modified)| {
+            let mut file = match open(&path) {
+                Ok(file) => file,
+                Err(e) => return vec![Err(e)],
+            };
+            let mut buf = Vec::with_capacity(usize::try_from(expected + 1).unwrap_or(0));
+            if let Err(e) = (&mut file).take(expected + 1).read_to_end(&mut buf) {
+                return vec![Err(e)];
+            }
+            let read = buf.len() as u64;
+            let mut items = Vec::with_capacity(2);
+            if !buf.is_empty() {
+                items.push(Ok(Bytes::from(buf)));
+            }
+            let now = file.metadata().and_then(|m| m.modified()).ok();
+            if let (Some(then), Some(now)) = (modified, now)
+                && then != now
+                && read == expected
+            {
+                items.push(Err(std::io::Error::other(Rewritten)));
+            }
+            items
+        })
+        .collect()
+}
+
 /// The first `len` bytes of `buf`, sent as a chunk; when the connection drops the last
 /// slice of it, `buf` goes back to the reader that filled it (or is freed, if that reader
 /// is done).
@@ -443,7 +689,7 @@ impl Drop for Recycled {
 }
 
 /// The `filename` parameter as browsers (WHATWG) and the official Python SDK encode it:
-/// `"` → `%22`, control characters (CR and LF among them) → `%XX`. reqwest then escapes
+/// `"` → `%22`, control characters (CR and LF among them) → `%XX`. [`part_head`] then escapes
 /// backslashes as `\\` (and would put a raw CR or LF in the header, which is why they never
 /// reach it). Nothing in a name can end the quoted string or the header line, so no name
 /// can forge a part.
@@ -503,7 +749,7 @@ mod tests {
             let path = path.clone();
             async move {
                 let file = std::fs::File::open(&path).expect("opening the file");
-                let mut chunks = FileChunks::new(file, expected, None);
+                let mut chunks = FileChunks::new(ToRead::Opened(file), expected, None);
                 let mut got = Vec::new();
                 while let Some(chunk) = chunks.next().await {
                     // Each chunk is dropped here, so its buffer goes back to the reader.
@@ -528,7 +774,7 @@ mod tests {
         let watch = Arc::new(RequestWatch::new(1));
         let mut body = FileBody {
             inner: FileChunks::new(
-                std::fs::File::open(&path).expect("open"),
+                ToRead::Opened(std::fs::File::open(&path).expect("open")),
                 file.size,
                 file.modified,
             ),
@@ -551,5 +797,104 @@ mod tests {
         assert_eq!(got, bytes);
         assert!(largest <= SLICE_SIZE, "{largest}");
         assert!(watch.fault().is_none());
+    }
+
+    #[tokio::test]
+    async fn the_form_is_the_multipart_body_reqwest_wrote_with_its_exact_length() {
+        use futures_util::StreamExt;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        // Small files around one read on its own (larger than a run reads).
+        let big: Vec<u8> = (0..SMALL_READ as usize + 10)
+            .map(|i| (i % 7) as u8)
+            .collect();
+        let contents: [(&str, Vec<u8>); 3] = [
+            ("a\\b \"q\".txt", b"first".to_vec()),
+            ("big.bin", big),
+            ("c.pdf", b"third".to_vec()),
+        ];
+        let mut files = Vec::new();
+        for (i, (name, bytes)) in contents.iter().enumerate() {
+            let path = dir.path().join(format!("f{i}"));
+            std::fs::write(&path, bytes).expect("writing a file");
+            let mut file = LocalFile::inspect(&path).expect("inspect");
+            file.name = (*name).to_owned();
+            files.push(file);
+        }
+        let (form, watch) = build_form(&files, Arc::new(|_, _| {}))
+            .await
+            .expect("the form");
+        let boundary = form
+            .content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("a boundary")
+            .to_owned();
+        let mut stream = form.stream;
+        let mut got = Vec::new();
+        while let Some(piece) = stream.next().await {
+            got.extend_from_slice(&piece.expect("a piece"));
+        }
+        let mut expected = Vec::new();
+        for ((name, bytes), type_) in
+            contents
+                .iter()
+                .zip(["text/plain", "application/octet-stream", "application/pdf"])
+        {
+            let shown = name.replace('\\', "\\\\").replace('"', "%22");
+            expected.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; \
+                     filename=\"{shown}\"\r\nContent-Type: {type_}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            expected.extend_from_slice(bytes);
+            expected.extend_from_slice(b"\r\n");
+        }
+        expected.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        assert_eq!(got.len() as u64, form.length);
+        assert_eq!(got, expected);
+        assert!(watch.fault().is_none());
+    }
+
+    #[test]
+    fn a_run_of_small_files_tells_what_changed_in_each() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("same"), b"12345").expect("write");
+        std::fs::write(path("grew"), b"123456789").expect("write");
+        let then = std::fs::metadata(path("same"))
+            .and_then(|m| m.modified())
+            .ok();
+        let earlier = then.map(|t| t - Duration::from_secs(10));
+        let got = read_small(vec![
+            (path("same"), 5, then),
+            (path("grew"), 5, None),
+            (path("gone"), 5, None),
+            (path("same"), 5, earlier),
+        ]);
+        let describe = |items: &Vec<std::io::Result<Bytes>>| -> Vec<String> {
+            items
+                .iter()
+                .map(|item| match item {
+                    Ok(bytes) => format!("{} bytes", bytes.len()),
+                    Err(e) if e.get_ref().is_some_and(|i| i.is::<Gone>()) => "gone".into(),
+                    Err(e) if e.get_ref().is_some_and(|i| i.is::<Rewritten>()) => {
+                        "rewritten".into()
+                    }
+                    Err(e) => e.to_string(),
+                })
+                .collect()
+        };
+        let got: Vec<Vec<String>> = got.iter().map(describe).collect();
+        assert_eq!(
+            got,
+            [
+                vec!["5 bytes"],
+                // One byte past the declared length: enough to see it grew.
+                vec!["6 bytes"],
+                vec!["gone"],
+                vec!["5 bytes", "rewritten"],
+            ]
+        );
     }
 }

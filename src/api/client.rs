@@ -215,7 +215,9 @@ impl ApiClient {
                         .http
                         .post(url)
                         .headers(self.headers.clone())
-                        .multipart(form)
+                        .header(reqwest::header::CONTENT_TYPE, form.content_type)
+                        .header(reqwest::header::CONTENT_LENGTH, form.length)
+                        .body(reqwest::Body::wrap_stream(form.stream))
                         .send();
                     let response = tokio::select! {
                         r = request => r.map_err(|e| watch.fault().unwrap_or_else(|| classify_transport(e)))?,

@@ -3,7 +3,7 @@
 //! flow. A write that fails keeps its records in memory and tries again later (and with
 //! the next write); the operator is told once, and told again when it works.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -59,14 +59,25 @@ pub(super) fn start(
         let mut unsaved: Vec<Staging> = Vec::new();
         let mut warned = false;
         let mut rows: HashMap<UploadId, PendingId> = HashMap::new();
+        // What arrived while the last write ran, in order.
+        let mut backlog: VecDeque<ToWriter> = VecDeque::new();
         loop {
-            let message = tokio::select! {
-                message = rx.recv() => match message {
-                    Some(message) => message,
-                    None => break,
+            let message = match backlog.pop_front() {
+                Some(message) => message,
+                None => tokio::select! {
+                    message = rx.recv() => match message {
+                        Some(message) => message,
+                        None => break,
+                    },
+                    () = tokio::time::sleep(retry_every), if !unsaved.is_empty() => ToWriter::Record(Vec::new()),
                 },
-                () = tokio::time::sleep(retry_every), if !unsaved.is_empty() => ToWriter::Record(Vec::new()),
             };
+            while let Ok(next) = rx.try_recv() {
+                backlog.push_back(next);
+            }
+            // One transaction for a run of the same change to the pending table (the files
+            // of many requests starting, say), not one each: order is kept.
+            let message = coalesce(message, &mut backlog);
             let batch = match message {
                 ToWriter::Record(batch) => batch,
                 other => {
@@ -146,6 +157,37 @@ pub(super) fn start(
         }
     });
     tx
+}
+
+/// Merges into `first` the messages at the front of `backlog` that make the same change to
+/// the pending table. Records are never merged: each comes back as its own [`Written`].
+fn coalesce(first: ToWriter, backlog: &mut VecDeque<ToWriter>) -> ToWriter {
+    let mut merged = first;
+    while let Some(next) = backlog.pop_front() {
+        merged = match (merged, next) {
+            (ToWriter::AddPending(mut a), ToWriter::AddPending(b)) => {
+                a.extend(b);
+                ToWriter::AddPending(a)
+            }
+            (ToWriter::Sending(mut a), ToWriter::Sending(b)) => {
+                a.extend(b);
+                ToWriter::Sending(a)
+            }
+            (ToWriter::Ended(mut a), ToWriter::Ended(b)) => {
+                a.extend(b);
+                ToWriter::Ended(a)
+            }
+            (ToWriter::RemoveRows(mut a), ToWriter::RemoveRows(b)) => {
+                a.extend(b);
+                ToWriter::RemoveRows(a)
+            }
+            (merged, next) => {
+                backlog.push_front(next);
+                return merged;
+            }
+        };
+    }
+    merged
 }
 
 /// Follows the pending table; a failure is logged only (the file is still sent, it just
@@ -229,4 +271,73 @@ fn write(store: &HistoryStore, items: &[Staging]) -> Result<Vec<HistoryEntry>, S
         store.record(&new).map_err(|e| e.to_string())?;
     }
     Ok(stored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(messages: &[ToWriter]) -> Vec<String> {
+        messages
+            .iter()
+            .map(|m| match m {
+                ToWriter::Record(items) => format!("record {}", items.len()),
+                ToWriter::AddPending(files) => format!("add {}", files.len()),
+                ToWriter::Sending(ids) => format!("sending {ids:?}"),
+                ToWriter::Ended(ids) => format!("ended {ids:?}"),
+                ToWriter::RemoveRows(rows) => format!("remove {}", rows.len()),
+            })
+            .collect()
+    }
+
+    fn drain(first: ToWriter, rest: Vec<ToWriter>) -> Vec<ToWriter> {
+        let mut backlog: VecDeque<ToWriter> = rest.into();
+        let mut out = vec![coalesce(first, &mut backlog)];
+        while let Some(next) = backlog.pop_front() {
+            out.push(coalesce(next, &mut backlog));
+        }
+        out
+    }
+
+    #[test]
+    fn runs_of_one_change_become_one_write_in_order() {
+        let out = drain(
+            ToWriter::Sending(vec![1]),
+            vec![
+                ToWriter::Sending(vec![2, 3]),
+                ToWriter::Sending(vec![4]),
+                ToWriter::Ended(vec![2]),
+                ToWriter::Ended(vec![3]),
+                ToWriter::Sending(vec![5]),
+                ToWriter::RemoveRows(vec![PendingId::for_tests(1)]),
+                ToWriter::RemoveRows(vec![PendingId::for_tests(2)]),
+            ],
+        );
+        assert_eq!(
+            kinds(&out),
+            [
+                "sending [1, 2, 3, 4]",
+                "ended [2, 3]",
+                "sending [5]",
+                "remove 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn records_are_never_merged_and_nothing_passes_them() {
+        let out = drain(
+            ToWriter::Record(Vec::new()),
+            vec![
+                ToWriter::Record(Vec::new()),
+                ToWriter::Ended(vec![1]),
+                ToWriter::Record(Vec::new()),
+                ToWriter::Ended(vec![2]),
+            ],
+        );
+        assert_eq!(
+            kinds(&out),
+            ["record 0", "record 0", "ended [1]", "record 0", "ended [2]"]
+        );
+    }
 }

@@ -189,6 +189,7 @@ impl QueueActor {
                     place_in_group,
                     stage: if hold { Stage::Held } else { Stage::Planned },
                     cancel: CancellationToken::new(),
+                    request_stop: None,
                     replaces,
                     note,
                     pending_row,
@@ -279,6 +280,7 @@ impl QueueActor {
                 job.file = fresh;
                 job.stage = Stage::Planned;
                 job.cancel = CancellationToken::new();
+                job.request_stop = None;
                 // Its pending row went when it ended: it is kept afresh.
                 job.pending_row = None;
                 // The planner starts its tries again and sends it alone.

@@ -53,6 +53,8 @@ struct Job {
     place_in_group: Option<u32>,
     stage: Stage,
     cancel: CancellationToken,
+    /// Stops the request that carries it, while one does.
+    request_stop: Option<CancellationToken>,
     /// The expired ID this file replaces.
     replaces: Option<String>,
     /// What to tell about it once staged (changed since its earlier staging…).
@@ -191,11 +193,9 @@ fn now() -> std::time::Instant {
 impl QueueActor {
     fn emit(&self, event: QueueEvent) {
         // The pending table follows each file's life (the writer ignores files it does not
-        // keep). A staged file's row goes with its record, in the writer.
+        // keep). A staged file's row goes with its record, in the writer; the files a
+        // request carries are marked together when it starts (`dispatch`).
         match &event {
-            QueueEvent::Sending { id } => {
-                let _ = self.history.send(ToWriter::Sending(vec![*id]));
-            }
             QueueEvent::Failed { id, .. } | QueueEvent::Cancelled { id } => {
                 let _ = self.history.send(ToWriter::Ended(vec![*id]));
             }
@@ -419,7 +419,12 @@ impl QueueActor {
             Stage::Planned => match self.planner.cancel(id) {
                 CancelResult::Cancelled => self.emit(QueueEvent::Cancelled { id }),
                 // The request task sees the token and reports back as Interrupted.
-                CancelResult::InFlight => job.cancel.cancel(),
+                CancelResult::InFlight => {
+                    job.cancel.cancel();
+                    if let Some(stop) = &job.request_stop {
+                        stop.cancel();
+                    }
+                }
                 CancelResult::NotActive => {}
             },
         }

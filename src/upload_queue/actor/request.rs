@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Internal, QueueActor, now};
 use crate::api::{ApiError, ProgressFn};
 use crate::local_file::LocalFile;
+use crate::upload_queue::history_writer::ToWriter;
 use crate::upload_queue::planner::RequestId;
 use crate::upload_queue::{EventSink, QueueEvent, Target, UploadId};
 
@@ -24,19 +25,23 @@ impl QueueActor {
         while let Some(plan) = self.planner.next_request(now(), self.in_flight) {
             self.in_flight += 1;
             let mut files = Vec::with_capacity(plan.files.len());
-            let mut tokens = Vec::with_capacity(plan.files.len());
+            // Cancelling any of its files stops the request: one token for all of them
+            // (waiting on a token per file costs a look at each at every wakeup).
+            let stop = CancellationToken::new();
             for id in &plan.files {
-                if let Some(job) = self.jobs.get(id) {
+                if let Some(job) = self.jobs.get_mut(id) {
                     files.push(job.file.clone());
-                    tokens.push(job.cancel.clone());
+                    job.request_stop = Some(stop.clone());
                 }
                 self.emit(QueueEvent::Sending { id: *id });
             }
+            // One write for the request's files, not one per file.
+            let _ = self.history.send(ToWriter::Sending(plan.files.clone()));
             tokio::spawn(run_request(
                 plan.id,
                 plan.files,
                 files,
-                tokens,
+                stop,
                 target.clone(),
                 self.sink.clone(),
                 self.internal.clone(),
@@ -49,7 +54,7 @@ pub(super) async fn run_request(
     request: RequestId,
     ids: Vec<UploadId>,
     files: Vec<LocalFile>,
-    tokens: Vec<CancellationToken>,
+    stop: CancellationToken,
     target: Target,
     sink: EventSink,
     internal: mpsc::UnboundedSender<Internal>,
@@ -75,9 +80,6 @@ pub(super) async fn run_request(
             }
         })
     };
-    let any_cancelled = futures_util::future::select_all(
-        tokens.iter().map(|t| t.clone().cancelled_owned().boxed()),
-    );
     // A bug that panics in here must still free the slot and end the files in a definite
     // state, not leave them "sending" for ever.
     let stage =
@@ -92,7 +94,7 @@ pub(super) async fn run_request(
             body_sent: body_sent.load(Ordering::Acquire),
             result,
         },
-        _ = any_cancelled => Internal::Interrupted { request },
+        () = stop.cancelled() => Internal::Interrupted { request },
     };
     let _ = internal.send(message);
 }

@@ -391,3 +391,20 @@ fn the_wait_for_the_network_ends_when_every_waiting_file_is_cancelled() {
     planner.add([file(3, "c", 10)]);
     assert!(planner.next_request(now, 0).is_some());
 }
+
+#[test]
+fn with_the_default_limits_ten_thousand_small_files_go_in_one_round_trip() {
+    // The bench's case: 10,000 files of 2 KiB, 4 connections. The first request stays
+    // small (its IDs come early); the other three carry the rest between them.
+    let mut planner = Planner::new(PlanLimits::default());
+    planner.add((1..=10_000).map(|i| file(i, &format!("note-{i:05}.txt"), 2048)));
+    let now = Instant::now();
+    let mut sizes = Vec::new();
+    while let Some(plan) = planner.next_request(now, sizes.len()) {
+        sizes.push(plan.files.len());
+    }
+    assert_eq!(sizes.len(), 4, "{sizes:?}");
+    assert_eq!(sizes[0], 32);
+    assert_eq!(sizes.iter().sum::<usize>(), 10_000, "{sizes:?}");
+    assert!(sizes[1..].iter().all(|&n| n <= 4096), "{sizes:?}");
+}

@@ -168,10 +168,9 @@ mod bench {
         samples: Samples,
     }
 
-    /// `STAGE_BENCH_SERVE=<ms>`: only the server, taking that long per request, until
-    /// killed (it forgets what it stored every few seconds, when idle): to profile or trace our binary
-    /// by hand. Its base URL is printed on the first line.
-    fn serve(delay_ms: u64) {
+    /// The tests' server on two tokio threads of its own, hashing off (the bench's own
+    /// cost stays out of the figures).
+    fn start_server() -> (tokio::runtime::Runtime, StagingServer) {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -179,6 +178,15 @@ mod bench {
             .expect("a tokio runtime for the server");
         let server = runtime.block_on(StagingServer::start());
         server.set_hashing(false);
+        (runtime, server)
+    }
+
+    /// `STAGE_BENCH_SERVE=<ms>`: only the server, taking that long per request, until
+    /// killed (it forgets what it stored every few seconds, when idle): to profile or trace our binary
+    /// by hand. Its base URL is printed on the first line.
+    fn serve(delay_ms: u64) {
+        // Kept to the end: the server runs on it.
+        let (_runtime, server) = start_server();
         server.set_delay(Duration::from_millis(delay_ms));
         println!("{}", server.base_url);
         loop {
@@ -207,13 +215,7 @@ mod bench {
         check_curl();
         let started = Instant::now();
 
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime for the server");
-        let server = runtime.block_on(StagingServer::start());
-        server.set_hashing(false);
+        let (runtime, server) = start_server();
         let dir = tempfile::Builder::new()
             .prefix("stage-vs-curl-")
             .tempdir()

@@ -16,13 +16,9 @@ use asteroid_stager::paths::AppPaths;
 use asteroid_stager::settings::Settings;
 use asteroid_stager::ui::StagerApp;
 
-/// A window in `language` (chosen in Settings, as an operator would) with three staged
-/// files, sized `size`.
-fn window_with_staged_files(
-    world: &World,
-    language: Language,
-    size: [f32; 2],
-) -> Harness<'static, StagerApp> {
+/// Writes the Settings file of `world`'s app with `language` chosen, as the Language menu
+/// does.
+fn choose_in_settings(world: &World, language: Language) {
     let paths = AppPaths::in_dir(world.dir.path().join("app"));
     let settings = Settings {
         language: Some(language.code().to_string()),
@@ -30,6 +26,16 @@ fn window_with_staged_files(
     };
     std::fs::create_dir_all(paths.settings_file().parent().expect("a folder")).expect("folder");
     settings.save(&paths.settings_file()).expect("settings");
+}
+
+/// A window in `language` (chosen in Settings, as an operator would) with three staged
+/// files, sized `size`.
+fn window_with_staged_files(
+    world: &World,
+    language: Language,
+    size: [f32; 2],
+) -> Harness<'static, StagerApp> {
+    choose_in_settings(world, language);
     let files = [
         world.file("Rechnung-2026-11-Nordregion.pdf", b"first"),
         world.file("Lieferschein.pdf", b"second"),
@@ -156,13 +162,7 @@ fn the_first_run_screen_fits_in_any_language() {
     let mut problems = Vec::new();
     for language in Language::ALL {
         let world = World::new(MemoryKeyStore::default());
-        let paths = AppPaths::in_dir(world.dir.path().join("app"));
-        let settings = Settings {
-            language: Some(language.code().to_string()),
-            ..Settings::default()
-        };
-        std::fs::create_dir_all(paths.settings_file().parent().expect("a folder")).expect("folder");
-        settings.save(&paths.settings_file()).expect("settings");
+        choose_in_settings(&world, language);
         let env = world.environment(vec![]);
         let mut harness = Harness::builder()
             .with_size([640.0, 480.0])

@@ -13,6 +13,7 @@ mod catalogue;
 mod cli;
 mod core_texts;
 mod layout;
+mod settings;
 
 /// The language is process-wide: tests that set it (or open a window, which sets it from
 /// its Settings) hold this, so that they run one at a time.

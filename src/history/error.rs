@@ -240,3 +240,38 @@ impl std::fmt::Display for HistoryNotice {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn imported(already_present: usize) -> OpenEvent {
+        OpenEvent::Imported {
+            from: PathBuf::from("/old/history.json"),
+            imported: 3,
+            already_present,
+            kept_as: Some(PathBuf::from("/old/history.json.imported-1")),
+        }
+    }
+
+    /// Found by mutation testing: the "already there" count was said whether or not any
+    /// entry was, and two sentences could run together.
+    #[test]
+    fn a_notice_says_what_was_already_there_only_when_something_was() {
+        let notice = |events| {
+            HistoryNotice {
+                path: PathBuf::from("/data/history.sqlite3"),
+                events,
+            }
+            .to_string()
+        };
+        let none = notice(vec![imported(0)]);
+        assert!(!none.contains("already there"), "{none}");
+        let two = notice(vec![imported(2)]);
+        assert!(two.contains(" (2 were already there)"), "{two}");
+        let both = notice(vec![imported(0), OpenEvent::NewerVersion { found: 99 }]);
+        let first_ends = both.find(".json.imported-1.").expect("the first sentence") + 17;
+        assert_eq!(&both[first_ends..first_ends + 1], " ", "{both}");
+        assert!(!both[first_ends + 1..].starts_with(' '), "{both}");
+    }
+}

@@ -28,6 +28,23 @@ fn names(files: &[UnfinishedFile]) -> Vec<&str> {
         .collect()
 }
 
+/// Found by mutation testing: nothing checked that an orderly end takes its lock file
+/// away (the data folder would fill with one per run).
+#[test]
+fn an_orderly_end_leaves_no_lock_file_behind() {
+    let (_dir, path, store) = fresh();
+    store.add_pending(&[pending("a.pdf")]).unwrap();
+    let running = path.parent().unwrap().join("running");
+    let locks = || {
+        std::fs::read_dir(&running)
+            .map(|dir| dir.count())
+            .unwrap_or(0)
+    };
+    assert_eq!(locks(), 1, "the owner's lock file while it runs");
+    drop(store);
+    assert_eq!(locks(), 0, "no lock file left after an orderly end");
+}
+
 #[test]
 fn pending_files_are_added_listed_and_removed() {
     let (_dir, path, store) = fresh();

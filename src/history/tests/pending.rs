@@ -45,6 +45,28 @@ fn an_orderly_end_leaves_no_lock_file_behind() {
     assert_eq!(locks(), 0, "no lock file left after an orderly end");
 }
 
+/// Found by mutation testing: "quit and cancel" (and a command that ended in order) must
+/// leave nothing for the next start to stage again, and keep nothing from then on.
+#[test]
+fn stopping_forgets_this_processs_pending_files_and_keeps_no_more() {
+    let (_dir, path, store) = fresh();
+    store
+        .add_pending(&[pending("a.pdf"), pending("b.pdf")])
+        .unwrap();
+    assert_eq!(store.stop_pending().unwrap(), 2, "both were removed");
+    assert_eq!(
+        store.add_pending(&[pending("c.pdf")]).unwrap(),
+        vec![None],
+        "nothing is kept after stopping"
+    );
+    drop(store);
+    let (next, _) = HistoryStore::open(&path);
+    assert!(
+        next.unfinished().unwrap().is_empty(),
+        "the next start has nothing to stage again"
+    );
+}
+
 #[test]
 fn pending_files_are_added_listed_and_removed() {
     let (_dir, path, store) = fresh();

@@ -67,6 +67,22 @@ fn stopping_forgets_this_processs_pending_files_and_keeps_no_more() {
     );
 }
 
+/// Stores of one process opened in the same millisecond (the window's and a test's) each
+/// get an owner of their own: the second takes the next free millisecond. Found by
+/// mutation testing (`+=` made `*=` kept trying the taken one).
+#[test]
+fn stores_of_one_process_claimed_at_once_each_get_their_own_owner() {
+    let (_dir, path, first) = fresh();
+    let mut stores = vec![first];
+    for _ in 0..4 {
+        stores.push(HistoryStore::open(&path).0);
+    }
+    let owners: Vec<PendingOwner> = stores.iter().map(|s| s.owner().unwrap()).collect();
+    let distinct: std::collections::HashSet<_> =
+        owners.iter().map(|o| (o.pid, o.started_at)).collect();
+    assert_eq!(distinct.len(), owners.len(), "{owners:?}");
+}
+
 #[test]
 fn pending_files_are_added_listed_and_removed() {
     let (_dir, path, store) = fresh();

@@ -7,15 +7,13 @@ use std::time::{Instant, SystemTime};
 use zeroize::Zeroizing;
 
 use super::*;
-use crate::api::{ClientOptions, Organization, UserContext};
+use crate::api::ClientOptions;
 use crate::key_store::{ApiKey, ApiKeyStore, KeyStoreError, MemoryKeyStore};
 use crate::local_file::LocalFileError;
 use crate::session::Overrides;
 use crate::settings::Settings;
 use crate::ui::command::ConnectionCommand;
 use crate::upload_queue::{BatchSummary, QueueEvent};
-
-const ORG: &str = "11111111-2222-3333-4444-555555555555";
 
 fn state() -> State {
     let key = ApiKey::new("sk-old").expect("a key");
@@ -37,29 +35,7 @@ fn state() -> State {
     }
 }
 
-fn generation(effects: &[Effect]) -> u64 {
-    effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadKey { generation, .. }
-            | Effect::CheckKey { generation, .. }
-            | Effect::SaveKey { generation, .. }
-            | Effect::DeleteKey { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .expect("an effect with a generation")
-}
-
-fn context() -> UserContext {
-    UserContext {
-        user_id: "u".into(),
-        email: "op@example.com".into(),
-        organizations: vec![Organization {
-            id: ORG.into(),
-            name: "Acme".into(),
-        }],
-    }
-}
+use super::connection::tests::{context, generation_of as generation};
 
 fn texts(state: &State) -> Vec<String> {
     state

@@ -555,4 +555,4 @@ impl ConnectionState {
 }
 
 #[cfg(test)]
-mod tests;
+pub(in crate::ui::state) mod tests;

@@ -15,19 +15,22 @@ fn state(store: MemoryKeyStore) -> ConnectionState {
     )
 }
 
-fn generation_of(effects: &[Effect]) -> u64 {
+/// The attempt an effect belongs to (the first effect that says).
+pub(in crate::ui::state) fn generation_of(effects: &[Effect]) -> u64 {
     effects
         .iter()
         .find_map(|e| match e {
             Effect::LoadKey { generation, .. }
             | Effect::CheckKey { generation, .. }
-            | Effect::SaveKey { generation, .. } => Some(*generation),
+            | Effect::SaveKey { generation, .. }
+            | Effect::DeleteKey { generation, .. } => Some(*generation),
             _ => None,
         })
         .expect("an effect with a generation")
 }
 
-fn context() -> UserContext {
+/// What the server says of the tests' key: one organization, Acme.
+pub(in crate::ui::state) fn context() -> UserContext {
     UserContext {
         user_id: "u".into(),
         email: "op@example.com".into(),

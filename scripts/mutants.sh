@@ -10,9 +10,9 @@
 # time, each with the library's tests plus the one integration test that covers the file.
 #
 #   scripts/mutants.sh                      every file below
-#   scripts/mutants.sh src/api/body.rs      only these files
+#   scripts/mutants.sh src/api/body/mod.rs      only these files
 #   scripts/mutants.sh --list               count the mutants, run nothing
-#   scripts/mutants.sh src/api/body.rs -- --shard 1/20   options after -- go to cargo mutants
+#   scripts/mutants.sh src/api/body/mod.rs -- --shard 1/20   options after -- go to cargo mutants
 #
 # Results: target/mutants/<file>/mutants.out/ (caught.txt, missed.txt, timeout.txt,
 # unviable.txt, outcomes.json, logs) and a summary in target/mutants/summary.md.
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ ${#files[@]} -eq 0 ]; then
-  files=(src/api/answer.rs src/api/body.rs src/upload_queue/planner.rs)
+  files=(src/api/answer.rs src/api/body/mod.rs src/api/body/disk.rs src/upload_queue/planner.rs)
   for f in src/history/*.rs; do files+=("$f"); done
 fi
 
@@ -41,7 +41,7 @@ fi
 covering_test() {
   case "$1" in
     src/api/answer.rs) echo matching ;;     # renamed, reordered and busboy answers
-    src/api/body.rs) echo retries ;;        # hostile names, files changed while sent
+    src/api/body/*) echo retries ;;        # hostile names, files changed while sent
     src/upload_queue/planner.rs) echo staging ;; # shared requests split, retries, refusals
     src/history/*) echo retries ;;          # killed mid-write, a damaged history
     *) echo "" ;;

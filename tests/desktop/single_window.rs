@@ -6,37 +6,19 @@
 
 use crate::support;
 use crate::window_support;
-use support::window_process::{Killed, start_xvfb};
+use support::window_process::{self, Killed, start_xvfb};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use asteroid_stager::history::HistoryStore;
-use support::{KEY, NO_DBUS, ORG, StagingServer};
-
-use support::cli::BIN;
+use support::StagingServer;
 
 /// The environment both launches share: the same user folders (so the same data folder),
 /// the test server, and no `XDG_RUNTIME_DIR` (as under root in CI).
 fn launch(home: &Path, display: &str, server: &StagingServer, args: &[&Path]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("XDG_RUNTIME_DIR")
-        .env_remove("WAYLAND_DISPLAY")
-        .env_remove("RUST_LOG")
-        .env("DISPLAY", display)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_DBUS)
-        .env("ASTEROID_API_KEY", KEY)
-        .env("ASTEROID_BASE_URL", &server.base_url)
-        .env("ASTEROID_ORG_ID", ORG)
-        .env("LIBGL_ALWAYS_SOFTWARE", "1")
-        .stdin(Stdio::null());
-    cmd
+    window_process::window(home, display, &server.base_url, args)
 }
 
 /// The exit status of `child`, or `None` when it was still running after `limit` (then it

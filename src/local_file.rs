@@ -65,8 +65,17 @@ impl LocalFile {
     /// Checks a path without reading its content (and without opening pipes, which could
     /// block for ever).
     pub fn inspect(path: &Path) -> Result<Self, LocalFileError> {
+        Self::inspect_with(path, std::fs::metadata(path))
+    }
+
+    /// [`inspect`](Self::inspect) with the path's metadata already read (it was, to tell
+    /// a file from a folder): each file costs one look fewer.
+    pub fn inspect_with(
+        path: &Path,
+        metadata: io::Result<std::fs::Metadata>,
+    ) -> Result<Self, LocalFileError> {
         let shown = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| describe_io(&shown, &e))?;
+        let meta = metadata.map_err(|e| describe_io(&shown, &e))?;
         let kind = meta.file_type();
         if kind.is_dir() {
             return Err(LocalFileError::IsFolder(shown));

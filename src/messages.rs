@@ -174,6 +174,103 @@ pub fn text_in(language: Language, id: &str, args: &[(&'static str, FluentValue<
     }
 }
 
+/// A message worded once per item of thousands (a line per staged file): looked up and
+/// resolved once, with markers in place of its arguments, then filled in by plain string
+/// work. Only for messages that place their arguments and do not choose by them (a plural
+/// or a select on an argument needs [`t!`](crate::t) each time); should a translation not
+/// place each argument exactly once, every fill goes through [`t!`](crate::t) instead.
+pub struct Template {
+    language: Language,
+    id: &'static str,
+    names: &'static [&'static str],
+    pieces: Option<Vec<Piece>>,
+}
+
+enum Piece {
+    Text(String),
+    Argument(usize),
+}
+
+/// Around an argument's number in a template's wording: noncharacters, which no message
+/// holds.
+const MARK_OPEN: char = '\u{FDD0}';
+const MARK_CLOSE: char = '\u{FDD1}';
+
+impl Template {
+    /// The message `id` in the current language, taking the arguments `names`.
+    pub fn new(id: &'static str, names: &'static [&'static str]) -> Self {
+        Self::new_in(language(), id, names)
+    }
+
+    /// The message `id` in `language`, taking the arguments `names`.
+    pub fn new_in(language: Language, id: &'static str, names: &'static [&'static str]) -> Self {
+        let markers: Vec<String> = (0..names.len())
+            .map(|i| format!("{MARK_OPEN}{i}{MARK_CLOSE}"))
+            .collect();
+        let args: Vec<(&'static str, FluentValue<'_>)> = names
+            .iter()
+            .zip(&markers)
+            .map(|(name, marker)| (*name, FluentValue::from(marker.as_str())))
+            .collect();
+        let worded = text_in(language, id, &args);
+        Self {
+            language,
+            id,
+            names,
+            pieces: Self::split(&worded, names.len()),
+        }
+    }
+
+    fn split(worded: &str, count: usize) -> Option<Vec<Piece>> {
+        let mut pieces = Vec::new();
+        let mut seen = vec![false; count];
+        let mut rest = worded;
+        while let Some(open) = rest.find(MARK_OPEN) {
+            let after = &rest[open + MARK_OPEN.len_utf8()..];
+            let close = after.find(MARK_CLOSE)?;
+            let index: usize = after[..close].parse().ok()?;
+            if std::mem::replace(seen.get_mut(index)?, true) {
+                return None;
+            }
+            if open > 0 {
+                pieces.push(Piece::Text(rest[..open].to_owned()));
+            }
+            pieces.push(Piece::Argument(index));
+            rest = &after[close + MARK_CLOSE.len_utf8()..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest.to_owned()));
+        }
+        seen.iter().all(|s| *s).then_some(pieces)
+    }
+
+    /// Appends the message with `values` (in the order of the names given to [`new`]) to
+    /// `out`.
+    ///
+    /// [`new`]: Template::new
+    pub fn fill_into(&self, out: &mut String, values: &[&str]) {
+        match &self.pieces {
+            Some(pieces) => {
+                for piece in pieces {
+                    match piece {
+                        Piece::Text(text) => out.push_str(text),
+                        Piece::Argument(i) => out.push_str(values.get(*i).copied().unwrap_or("")),
+                    }
+                }
+            }
+            None => {
+                let args: Vec<(&'static str, FluentValue<'_>)> = self
+                    .names
+                    .iter()
+                    .zip(values)
+                    .map(|(name, value)| (*name, FluentValue::from(*value)))
+                    .collect();
+                out.push_str(&text_in(self.language, self.id, &args));
+            }
+        }
+    }
+}
+
 /// Whether the catalogue has `id` in `language` itself (no fallback): for the catalogue test.
 pub fn has_text(language: Language, id: &str) -> bool {
     match CATALOGUE.lookup_single_language::<&str>(&language.identifier(), id, None) {
@@ -250,6 +347,55 @@ mod tests {
         assert!(has_text(Language::German, "count-files"));
         assert!(has_text(Language::Japanese, "settings-language"));
         assert!(!has_text(Language::German, "no-such-message"));
+    }
+
+    #[test]
+    fn a_template_fills_in_as_the_catalogue_words_it_in_every_language() {
+        for language in Language::ALL {
+            let template = Template::new_in(language, "cli-staged-one", &["name", "id"]);
+            assert!(template.pieces.is_some(), "{language:?}");
+            let mut line = String::new();
+            template.fill_into(
+                &mut line,
+                &["scan { 1 }.pdf", "00000000-0000-4000-8000-000000000001"],
+            );
+            let args = [
+                ("name", FluentValue::from("scan { 1 }.pdf")),
+                (
+                    "id",
+                    FluentValue::from("00000000-0000-4000-8000-000000000001"),
+                ),
+            ];
+            assert_eq!(
+                line,
+                text_in(language, "cli-staged-one", &args),
+                "{language:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_template_whose_wording_misplaces_an_argument_is_worded_each_time() {
+        let marker = |i: usize| format!("{MARK_OPEN}{i}{MARK_CLOSE}");
+        assert!(Template::split(&format!("a {} b {}", marker(0), marker(1)), 2).is_some());
+        // Twice, missing, or a number it does not take: not split.
+        assert!(Template::split(&format!("{} {}", marker(0), marker(0)), 2).is_none());
+        assert!(Template::split(&format!("only {}", marker(1)), 2).is_none());
+        assert!(Template::split(&format!("{} {}", marker(0), marker(7)), 2).is_none());
+        let broken = Template {
+            language: Language::German,
+            id: "cli-staged-one",
+            names: &["name", "id"],
+            pieces: None,
+        };
+        let mut line = String::new();
+        broken.fill_into(&mut line, &["a.pdf", "x"]);
+        let args = [
+            ("name", FluentValue::from("a.pdf")),
+            ("id", FluentValue::from("x")),
+        ];
+        assert_eq!(line, text_in(Language::German, "cli-staged-one", &args));
+        assert!(line.contains("a.pdf") && line.contains('x'), "{line}");
     }
 
     #[test]

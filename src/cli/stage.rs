@@ -249,6 +249,9 @@ async fn follow(
     let mut interrupted = false;
     // Staged lines not yet written (see `write_lines`).
     let mut staged_lines = String::new();
+    // Worded once: a line per staged file through the catalogue each time cost more
+    // than the rest of its work at thousands of files.
+    let staged_line = crate::messages::Template::new("cli-staged-one", &["name", "id"]);
     while open > 0 {
         let event = tokio::select! {
             e = events.recv() => e,
@@ -322,11 +325,7 @@ async fn follow(
                 id, entry, note, ..
             } => {
                 progress.clear();
-                staged_lines.push_str(&t!(
-                    "cli-staged-one",
-                    name = shown(id),
-                    id = entry.id.as_str()
-                ));
+                staged_line.fill_into(&mut staged_lines, &[&shown(id), entry.id.as_str()]);
                 staged_lines.push('\n');
                 if let Some(note) = note {
                     staged_lines.push_str(&format!("  {note}\n"));

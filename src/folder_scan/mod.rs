@@ -241,10 +241,11 @@ pub fn expand(paths: &[PathBuf]) -> Expansion {
     let mut out = Expansion::default();
     let mut seen = HashSet::new();
     for path in paths {
-        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        let metadata = std::fs::metadata(path);
+        if metadata.as_ref().is_ok_and(|m| m.is_dir()) {
             expand_folder(path, &mut out, &mut seen);
         } else {
-            match LocalFile::inspect(path) {
+            match LocalFile::inspect_with(path, metadata) {
                 Ok(file) => out.files.push(file),
                 Err(error) => out.refused.push(Refusal {
                     path: path.clone(),

@@ -72,9 +72,23 @@ pub(super) fn insert_entries<'a>(
          ON CONFLICT (id) DO NOTHING"
     ))?;
     let mut added = 0;
+    // The files of one group come together: its label and source are worded once, not
+    // once per file (thousands, for a folder).
+    let mut worded: Option<(&GroupSource, String, Option<String>)> = None;
     for e in entries {
         let g = e.group.as_ref();
         let s = e.source.as_ref();
+        let (label, source) = match g {
+            Some(g) => {
+                let kept = match worded.take() {
+                    Some(kept) if kept.0 == &g.source => kept,
+                    _ => (&g.source, stored_label(&g.source), stored_source(&g.source)),
+                };
+                let (_, label, source) = worded.insert(kept);
+                (Some(label.as_str()), source.as_deref())
+            }
+            None => (None, None),
+        };
         added += stmt.execute(params![
             e.id,
             e.name,
@@ -82,7 +96,7 @@ pub(super) fn insert_entries<'a>(
             e.organization_id,
             to_millis(e.staged_at),
             g.map(|g| &g.id),
-            g.map(|g| stored_label(&g.source)),
+            label,
             g.map(|g| to_millis(g.created_at)),
             s.and_then(|s| s.path.to_str()),
             s.map(|s| &s.relative_path),
@@ -90,7 +104,7 @@ pub(super) fn insert_entries<'a>(
             s.and_then(|s| s.modified).map(to_millis),
             e.place_in_group,
             e.server,
-            g.and_then(|g| stored_source(&g.source)),
+            source,
         ])?;
     }
     Ok(added)

@@ -317,23 +317,29 @@ impl HistoryStore {
     /// Appends `entries` in one transaction: all of them are on disk, or none (and then they
     /// are kept in memory, listed, and written with the next record that succeeds). An ID
     /// already in the history is left as it is.
-    pub fn record(&self, entries: &[HistoryEntry]) -> Result<(), HistoryError> {
+    pub fn record<'a>(
+        &self,
+        entries: impl IntoIterator<Item = &'a HistoryEntry>,
+    ) -> Result<(), HistoryError> {
         let mut state = self.lock();
         let State { db, unsaved } = &mut *state;
-        if entries.is_empty() && unsaved.is_empty() {
-            return Ok(());
-        }
         // A caller that tries again with what failed before (the queue's writer does)
         // must not make it wait twice: each ID is kept once.
-        let waiting: std::collections::HashSet<&str> =
-            unsaved.iter().map(|e| e.id.as_str()).collect();
-        let fresh: Vec<HistoryEntry> = entries
-            .iter()
-            .filter(|e| !waiting.contains(e.id.as_str()))
-            .cloned()
-            .collect();
+        let fresh: Vec<&HistoryEntry> = if unsaved.is_empty() {
+            entries.into_iter().collect()
+        } else {
+            let waiting: std::collections::HashSet<&str> =
+                unsaved.iter().map(|e| e.id.as_str()).collect();
+            entries
+                .into_iter()
+                .filter(|e| !waiting.contains(e.id.as_str()))
+                .collect()
+        };
+        if fresh.is_empty() && unsaved.is_empty() {
+            return Ok(());
+        }
         let result = write(db, &self.inner.path, |tx| {
-            insert_entries(tx, unsaved.iter().chain(&fresh))
+            insert_entries(tx, unsaved.iter().chain(fresh.iter().copied()))
         });
         match result {
             Ok(_) => {
@@ -341,7 +347,8 @@ impl HistoryStore {
                 Ok(())
             }
             Err(e) => {
-                unsaved.extend(fresh);
+                // Copied only now: kept in memory for the next write.
+                unsaved.extend(fresh.into_iter().cloned());
                 Err(e)
             }
         }

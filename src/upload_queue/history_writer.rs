@@ -95,51 +95,61 @@ pub(super) fn start(
                 });
                 continue;
             };
+            // What waited and this batch, moved (not copied) into the write and back: at
+            // thousands of files a request, copies of every record cost more than the write.
+            let waited = unsaved.len();
             let mut to_write = std::mem::take(&mut unsaved);
-            let waited = to_write.len();
-            to_write.extend(batch.iter().cloned());
-            let attempt = to_write.clone();
-            let finishing: Vec<UploadId> = to_write
+            to_write.extend(batch);
+            let finished: Vec<PendingId> = to_write
                 .iter()
-                .filter(|item| rows.contains_key(&item.id))
-                .map(|item| item.id)
+                .filter_map(|item| rows.get(&item.id).copied())
                 .collect();
-            let finished: Vec<PendingId> = finishing
-                .iter()
-                .filter_map(|id| rows.get(id).copied())
-                .collect();
-            let result = tokio::task::spawn_blocking(move || {
-                let stored = write(&store, &attempt)?;
-                // Right after its record: a crash in between resumes a file already in
-                // the history, which the server then holds twice (the rarer harm).
-                if let Err(e) = store.remove_pending(&finished) {
-                    tracing::warn!("pending files not removed: {e}");
-                }
-                Ok(stored)
+            let written = tokio::task::spawn_blocking(move || {
+                // A bug that panics in the write must not lose the records: they are
+                // kept for the next try like any other failed write.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let stored = write(&store, &to_write)?;
+                    // Right after its record: a crash in between resumes a file already in
+                    // the history, which the server then holds twice (the rarer harm).
+                    if let Err(e) = store.remove_pending(&finished) {
+                        tracing::warn!("pending files not removed: {e}");
+                    }
+                    Ok(stored)
+                }))
+                .unwrap_or_else(|_| {
+                    Err(crate::t!("queue-internal-error-saving", reason = "panic"))
+                });
+                (to_write, result)
             })
-            .await
-            .unwrap_or_else(|e| {
-                Err(crate::t!(
-                    "queue-internal-error-saving",
-                    reason = e.to_string()
-                ))
-            });
-            let mut batch = batch;
+            .await;
+            let (mut to_write, result) = match written {
+                Ok(written) => written,
+                // Only when the runtime shuts down: nobody is left to tell.
+                Err(e) => {
+                    tracing::warn!("the history write did not run: {e}");
+                    break;
+                }
+            };
+            let mut batch = to_write.split_off(waited);
             let (problem, recovered) = match result {
                 Ok(stored) => {
-                    for id in &finishing {
-                        rows.remove(id);
+                    for item in to_write.iter().chain(&batch) {
+                        rows.remove(&item.id);
                     }
                     // Heard of as the history stored them (a file staged again keeps the
                     // group and place of the one it replaces: the history's rule).
                     for (item, entry) in batch.iter_mut().zip(stored.into_iter().skip(waited)) {
-                        item.entry = entry;
+                        if let Some(entry) = entry {
+                            item.entry = entry;
+                        }
                     }
                     let recovered = if warned { waited } else { 0 };
                     warned = false;
                     (None, recovered)
                 }
                 Err(reason) => {
+                    // Kept for the next try, and told now.
+                    to_write.extend(batch.iter().cloned());
                     unsaved = to_write;
                     let first = !warned;
                     warned = true;
@@ -249,9 +259,9 @@ async fn run(work: impl FnOnce() -> Result<(), crate::history::HistoryError> + S
 }
 
 /// One write: new records in one transaction; a record that replaces an expired one takes
-/// its place (or is added, when the old one was cleared meanwhile). Returns each item's
-/// entry as stored, in order.
-fn write(store: &HistoryStore, items: &[Staging]) -> Result<Vec<HistoryEntry>, String> {
+/// its place (or is added, when the old one was cleared meanwhile). Returns, for each item
+/// in order, its entry as stored when that differs from the item's (a replacement).
+fn write(store: &HistoryStore, items: &[Staging]) -> Result<Vec<Option<HistoryEntry>>, String> {
     let mut new = Vec::new();
     let mut stored = Vec::with_capacity(items.len());
     for item in items {
@@ -259,16 +269,13 @@ fn write(store: &HistoryStore, items: &[Staging]) -> Result<Vec<HistoryEntry>, S
             Some(old) => store.replace(old, &item.entry).map_err(|e| e.to_string())?,
             None => None,
         };
-        match replaced {
-            Some(entry) => stored.push(entry),
-            None => {
-                new.push(item.entry.clone());
-                stored.push(item.entry.clone());
-            }
+        if replaced.is_none() {
+            new.push(&item.entry);
         }
+        stored.push(replaced);
     }
     if !new.is_empty() {
-        store.record(&new).map_err(|e| e.to_string())?;
+        store.record(new).map_err(|e| e.to_string())?;
     }
     Ok(stored)
 }

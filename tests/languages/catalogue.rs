@@ -114,7 +114,7 @@ fn every_message_is_in_every_language_with_the_same_arguments() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every `t!("id"…)` in the code, with where it is.
+/// Every `t!("id"…)` and `Template::new("id"…)` in the code, with where it is.
 fn ids_in_code(dir: &Path, found: &mut BTreeMap<String, String>) {
     for entry in std::fs::read_dir(dir).expect("src") {
         let path = entry.expect("an entry").path();
@@ -122,13 +122,18 @@ fn ids_in_code(dir: &Path, found: &mut BTreeMap<String, String>) {
             ids_in_code(&path, found);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let source = std::fs::read_to_string(&path).expect("a source file");
-            for (at, _) in source.match_indices("t!(") {
+            let asks = source
+                .match_indices("t!(")
                 // `t!(`, not `assert!(` or `print!(`.
-                let before = source[..at].chars().next_back();
-                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                    continue;
-                }
-                let rest = source[at + 3..].trim_start();
+                .filter(|(at, _)| {
+                    !source[..*at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+                .chain(source.match_indices("Template::new("));
+            for (at, needle) in asks {
+                let rest = source[at + needle.len()..].trim_start();
                 let Some(rest) = rest.strip_prefix('"') else {
                     continue;
                 };

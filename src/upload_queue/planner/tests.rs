@@ -269,6 +269,11 @@ fn while_the_network_is_down_one_request_looks_and_the_rest_wait() {
     assert_eq!(planner.next_wakeup(), Some(later));
     let probe = planner.next_request(later, 0).unwrap();
     assert_eq!(planner.next_request(later, 1), None, "one look at a time");
+    assert_eq!(
+        planner.next_wakeup(),
+        None,
+        "no time set for a look while one is out"
+    );
     answer_all(&mut planner, &probe, later);
     assert!(planner.next_request(later, 0).is_some());
 }
@@ -407,4 +412,148 @@ fn with_the_default_limits_ten_thousand_small_files_go_in_one_round_trip() {
     assert_eq!(sizes[0], 32);
     assert_eq!(sizes.iter().sum::<usize>(), 10_000, "{sizes:?}");
     assert!(sizes[1..].iter().all(|&n| n <= 4096), "{sizes:?}");
+}
+
+#[test]
+fn what_fits_one_usual_request_is_not_spread_thinly_over_the_connections() {
+    // Spreading is for more than the connections carry at the usual limits. A few files
+    // after the first request go together, held to the usual byte bound, not split one or
+    // two per connection with the spread's larger byte bound.
+    let mut planner = Planner::new(PlanLimits {
+        batch_max_files: 10,
+        batch_max_bytes: 2500,
+        spread_max_files: 100,
+        spread_max_bytes: 1_000_000,
+        ..limits()
+    });
+    planner.add((1..=2).map(|i| file(i, &format!("first-{i}.pdf"), 10)));
+    planner.add((3..=14).map(|i| file(i, &format!("scan-{i}.pdf"), 300)));
+    let now = Instant::now();
+    let first = planner.next_request(now, 0).unwrap();
+    assert_eq!(first.files.len(), 10, "the first request: the usual limit");
+    // 4 files wait, 3 connections are free: one request of all 4 (1,200 bytes).
+    let second = planner.next_request(now, 1).unwrap();
+    assert_eq!(second.files, [11, 12, 13, 14]);
+}
+
+#[test]
+fn a_run_of_one_name_does_not_keep_other_files_out_of_a_shared_request() {
+    // Files of one name (from different folders) may not share a request; the planner
+    // looks past up to four requests' worth of them (40 here) for others that may.
+    let mut planner = Planner::new(PlanLimits {
+        batch_max_files: 10,
+        batch_max_bytes: 1_000_000,
+        ..limits()
+    });
+    planner.add((1..=40).map(|i| file(i, "scan.pdf", 10)));
+    planner.add([file(42, "other.pdf", 10)]);
+    let now = Instant::now();
+    let first = planner.next_request(now, 0).unwrap();
+    assert_eq!(first.files, [1, 42]);
+    // The skipped files kept their place: the next request starts with the second.
+    assert_eq!(planner.next_request(now, 1).unwrap().files, [2]);
+}
+
+#[test]
+fn a_shared_request_holds_up_to_its_byte_bound_and_not_a_byte_more() {
+    let now = Instant::now();
+    // 1,000 + 1,000 + 500 is exactly the bound (2,500): the three go together.
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 1000), file(2, "b", 1000), file(3, "c", 500)]);
+    assert_eq!(planner.next_request(now, 0).unwrap().files, [1, 2, 3]);
+    // A third file of 1,000 would pass it: it waits for the next request.
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 1000), file(2, "b", 1000), file(3, "c", 1000)]);
+    assert_eq!(planner.next_request(now, 0).unwrap().files, [1, 2]);
+    assert_eq!(planner.next_request(now, 1).unwrap().files, [3]);
+}
+
+#[test]
+fn a_file_fault_naming_no_file_of_the_request_fails_its_files_instead_of_sending_them_round_again()
+{
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    let outcomes = planner.failed(plan.id, FailureClass::FileFault(99), now);
+    assert_eq!(
+        outcomes,
+        [Outcome::Failed { id: 1 }, Outcome::Failed { id: 2 }]
+    );
+    assert_eq!(planner.next_request(now, 0), None);
+}
+
+#[test]
+fn after_a_shared_request_failed_for_a_while_each_file_goes_alone_and_says_it_may_be_there_twice() {
+    let mut planner = Planner::new(limits());
+    planner.add([file(1, "a", 10), file(2, "b", 10)]);
+    let now = Instant::now();
+    let plan = planner.next_request(now, 0).unwrap();
+    assert_eq!(plan.files, [1, 2]);
+    // The body went out and the server then failed: it may have kept the files.
+    let outcomes = planner.failed(
+        plan.id,
+        FailureClass::Transient {
+            retry_after: None,
+            may_have_stored: true,
+        },
+        now,
+    );
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    let later = planner.next_wakeup().unwrap();
+    let alone = planner.next_request(later, 0).unwrap();
+    assert_eq!(
+        alone.files,
+        [1],
+        "a file of a failed shared request goes alone"
+    );
+    assert_eq!(
+        answer_all(&mut planner, &alone, later),
+        [Outcome::Staged {
+            id: 1,
+            answer: 0,
+            maybe_stored: true
+        }]
+    );
+    assert_eq!(planner.next_request(later, 0).unwrap().files, [2]);
+}
+
+#[test]
+fn files_wait_for_the_network_the_whole_bound_and_fail_only_then() {
+    let mut planner = Planner::new(PlanLimits {
+        network_wait: Some(Duration::from_secs(5)),
+        ..limits()
+    });
+    planner.add([file(1, "a", 10)]);
+    let start = Instant::now();
+    let mut now = start;
+    let mut looks = Vec::new();
+    loop {
+        let plan = planner.next_request(now, 0).unwrap();
+        let outcomes = planner.failed(plan.id, FailureClass::Unreachable, now);
+        looks.push((now - start).as_secs());
+        if outcomes.contains(&Outcome::Failed { id: 1 }) {
+            break;
+        }
+        now = planner.next_wakeup().unwrap();
+    }
+    // Looks at 0, 2 and 6 s would pass the bound: the last look is at 5 s, and only
+    // that one fails the file.
+    assert_eq!(looks, [0, 2, 5]);
+}
+
+#[test]
+fn the_wait_for_the_network_goes_on_while_a_request_is_still_out() {
+    let mut planner = Planner::new(limits());
+    planner.add((1..=4).map(|i| file(i, &format!("f{i}"), 900)));
+    let now = Instant::now();
+    let first = planner.next_request(now, 0).unwrap();
+    let _second = planner.next_request(now, 1).unwrap();
+    planner.failed(first.id, FailureClass::Unreachable, now);
+    for id in first.files {
+        assert_eq!(planner.cancel(id), CancelResult::Cancelled);
+    }
+    // Nothing waits in the queue, but the second request has not come back: its files
+    // may still need the network.
+    assert_eq!(planner.settle(), None);
 }

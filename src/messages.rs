@@ -14,21 +14,72 @@
 //! A missing text is a bug the catalogue test catches (`tests/languages/`); at run time it
 //! falls back to English, then to the message's id, and is logged.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-pub use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{LanguageIdentifier, Loader, langid};
+pub use fluent_bundle::FluentValue;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use unic_langid::LanguageIdentifier;
 
-fluent_templates::static_loader! {
-    static CATALOGUE = {
-        locales: "./assets/locales",
-        fallback_language: "en",
+/// One language's Fluent files, compiled in (every language has the same files; the
+/// catalogue test fails when one is missing a message).
+macro_rules! catalogue_files {
+    ($language:literal) => {
+        [
+            include_str!(concat!("../assets/locales/", $language, "/common.ftl")),
+            include_str!(concat!("../assets/locales/", $language, "/core.ftl")),
+            include_str!(concat!("../assets/locales/", $language, "/cli.ftl")),
+            include_str!(concat!("../assets/locales/", $language, "/cli-help.ftl")),
+            include_str!(concat!(
+                "../assets/locales/",
+                $language,
+                "/window-frame.ftl"
+            )),
+            include_str!(concat!("../assets/locales/", $language, "/window-list.ftl")),
+            include_str!(concat!(
+                "../assets/locales/",
+                $language,
+                "/window-state.ftl"
+            )),
+        ]
+    };
+}
+
+/// Each language's messages, parsed the first time one of them is asked for: a command
+/// in English never parses the other four (that was most of its start-up time).
+static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 5] = [const { OnceLock::new() }; 5];
+
+fn bundle(language: Language) -> &'static FluentBundle<FluentResource> {
+    BUNDLES[usize::from(language.index())].get_or_init(|| {
+        let files = match language {
+            Language::English => catalogue_files!("en"),
+            Language::German => catalogue_files!("de"),
+            Language::French => catalogue_files!("fr"),
+            Language::Spanish => catalogue_files!("es"),
+            Language::Japanese => catalogue_files!("ja"),
+        };
+        let mut bundle = FluentBundle::new_concurrent(vec![language.identifier()]);
         // Fluent wraps each argument in Unicode isolation marks for mixed-direction text;
         // egui draws them as boxes, and names are already shown as they are.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
+        bundle.set_use_isolating(false);
+        for source in files {
+            // A file that does not parse (caught by the catalogue test) keeps what did.
+            let resource =
+                FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, errors)| {
+                    tracing::error!(?errors, "a {} catalogue file has errors", language.code());
+                    resource
+                });
+            if let Err(errors) = bundle.add_resource(resource) {
+                tracing::error!(
+                    ?errors,
+                    "a {} catalogue file repeats a message",
+                    language.code()
+                );
+            }
+        }
+        bundle
+    })
 }
 
 /// A language the catalogue has every message in.
@@ -112,13 +163,7 @@ impl Language {
     }
 
     fn identifier(self) -> LanguageIdentifier {
-        match self {
-            Language::English => langid!("en"),
-            Language::German => langid!("de"),
-            Language::French => langid!("fr"),
-            Language::Spanish => langid!("es"),
-            Language::Japanese => langid!("ja"),
-        }
+        self.code().parse().unwrap_or_default()
     }
 
     fn index(self) -> u8 {
@@ -160,18 +205,34 @@ pub fn text_with(id: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
 
 /// The text `id` in `language` (falling back to English), with its arguments.
 pub fn text_in(language: Language, id: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
-    let args: Option<HashMap<Cow<'static, str>, FluentValue<'_>>> = (!args.is_empty()).then(|| {
-        args.iter()
-            .map(|(name, value)| (Cow::Borrowed(*name), value.clone()))
-            .collect()
-    });
-    match CATALOGUE.try_lookup_complete(&language.identifier(), id, args.as_ref()) {
-        Some(text) => text,
-        None => {
-            tracing::error!("the message catalogue has no text {id:?}");
-            id.to_string()
+    let args: Option<FluentArgs<'_>> = (!args.is_empty()).then(|| {
+        let mut fluent = FluentArgs::with_capacity(args.len());
+        for (name, value) in args {
+            fluent.set(*name, value.clone());
         }
+        fluent
+    });
+    for language in [language, Language::English] {
+        let bundle = bundle(language);
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            continue;
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args.as_ref(), &mut errors);
+        if !errors.is_empty() {
+            tracing::error!(?errors, "the text {id:?} in {} has errors", language.code());
+        }
+        return text.into_owned();
     }
+    tracing::error!("the message catalogue has no text {id:?}");
+    id.to_string()
+}
+
+/// Whether the catalogue has `id` in `language` itself (no fallback): for the catalogue test.
+pub fn has_text(language: Language, id: &str) -> bool {
+    bundle(language)
+        .get_message(id)
+        .is_some_and(|m| m.value().is_some())
 }
 
 /// A message worded once per item of thousands (a line per staged file): looked up and
@@ -268,16 +329,6 @@ impl Template {
                 out.push_str(&text_in(self.language, self.id, &args));
             }
         }
-    }
-}
-
-/// Whether the catalogue has `id` in `language` itself (no fallback): for the catalogue test.
-pub fn has_text(language: Language, id: &str) -> bool {
-    match CATALOGUE.lookup_single_language::<&str>(&language.identifier(), id, None) {
-        Ok(_) => true,
-        // Found, and worded without its arguments: only its `{ $name }`s are unresolved
-        // (a message or language that is not there is a different error).
-        Err(e) => e.to_string().starts_with("Fluent errors"),
     }
 }
 

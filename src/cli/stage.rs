@@ -282,7 +282,9 @@ async fn follow(
         };
         match &event {
             // Counted only when the line is drawn: counting walks every row.
-            QueueEvent::Progress { .. } => progress.update(|| table.totals().sent),
+            QueueEvent::Progress { .. } | QueueEvent::WaitingForServer { .. } => {
+                progress.update(|| table.totals().sent);
+            }
             QueueEvent::Retrying {
                 id,
                 attempt,

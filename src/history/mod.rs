@@ -321,6 +321,19 @@ impl HistoryStore {
         &self,
         entries: impl IntoIterator<Item = &'a HistoryEntry>,
     ) -> Result<(), HistoryError> {
+        self.record_and_forget_pending(entries, &[])
+    }
+
+    /// [`record`](Self::record), and in the same transaction forgets the pending files
+    /// these entries stand for: a crash leaves either both (the file resumes) or neither
+    /// (its ID is in the history), never a file staged twice for a row left behind. Kept
+    /// in memory after a failed write, the entries are written later; the rows then stay
+    /// (and are forgotten when this process ends in order).
+    pub fn record_and_forget_pending<'a>(
+        &self,
+        entries: impl IntoIterator<Item = &'a HistoryEntry>,
+        pending: &[PendingId],
+    ) -> Result<(), HistoryError> {
         let mut state = self.lock();
         let State { db, unsaved } = &mut *state;
         // A caller that tries again with what failed before (the queue's writer does)
@@ -335,11 +348,12 @@ impl HistoryStore {
                 .filter(|e| !waiting.contains(e.id.as_str()))
                 .collect()
         };
-        if fresh.is_empty() && unsaved.is_empty() {
+        if fresh.is_empty() && unsaved.is_empty() && pending.is_empty() {
             return Ok(());
         }
         let result = write(db, &self.inner.path, |tx| {
-            insert_entries(tx, unsaved.iter().chain(fresh.iter().copied()))
+            insert_entries(tx, unsaved.iter().chain(fresh.iter().copied()))?;
+            pending::forget_pending_in(tx, pending)
         });
         match result {
             Ok(_) => {

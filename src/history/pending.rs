@@ -179,7 +179,7 @@ impl HistoryStore {
     /// Forgets these files: staged (their ID is in the history), cancelled, or failed for
     /// good. Returns how many were still there.
     pub fn remove_pending(&self, ids: &[PendingId]) -> Result<usize, HistoryError> {
-        self.change_pending(ids, "DELETE FROM pending_files WHERE seq = ?1")
+        self.change_pending(ids, FORGET_PENDING)
     }
 
     /// Forgets every pending file this process owns and keeps none from now on: the
@@ -360,6 +360,19 @@ impl HistoryStore {
                 .try_fold(0, |n, id| Ok(n + stmt.execute([id.0])?))
         })
     }
+}
+
+const FORGET_PENDING: &str = "DELETE FROM pending_files WHERE seq = ?1";
+
+/// Forgets pending files inside a transaction already open (a record's: the file's ID is
+/// on disk exactly when its pending row is gone).
+pub(super) fn forget_pending_in(
+    tx: &Transaction<'_>,
+    ids: &[PendingId],
+) -> rusqlite::Result<usize> {
+    let mut stmt = tx.prepare_cached(FORGET_PENDING)?;
+    ids.iter()
+        .try_fold(0, |n, id| Ok(n + stmt.execute([id.0])?))
 }
 
 /// Every pending file with its owner, oldest first.

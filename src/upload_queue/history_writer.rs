@@ -108,13 +108,7 @@ pub(super) fn start(
                 // A bug that panics in the write must not lose the records: they are
                 // kept for the next try like any other failed write.
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let stored = write(&store, &to_write)?;
-                    // Right after its record: a crash in between resumes a file already in
-                    // the history, which the server then holds twice (the rarer harm).
-                    if let Err(e) = store.remove_pending(&finished) {
-                        tracing::warn!("pending files not removed: {e}");
-                    }
-                    Ok(stored)
+                    write(&store, &to_write, &finished)
                 }))
                 .unwrap_or_else(|_| {
                     Err(crate::t!("queue-internal-error-saving", reason = "panic"))
@@ -258,10 +252,15 @@ async fn run(work: impl FnOnce() -> Result<(), crate::history::HistoryError> + S
     }
 }
 
-/// One write: new records in one transaction; a record that replaces an expired one takes
-/// its place (or is added, when the old one was cleared meanwhile). Returns, for each item
-/// in order, its entry as stored when that differs from the item's (a replacement).
-fn write(store: &HistoryStore, items: &[Staging]) -> Result<Vec<Option<HistoryEntry>>, String> {
+/// One write: new records in one transaction with the removal of their files' pending
+/// rows (`finished`); a record that replaces an expired one takes its place (or is added,
+/// when the old one was cleared meanwhile). Returns, for each item in order, its entry as
+/// stored when that differs from the item's (a replacement).
+fn write(
+    store: &HistoryStore,
+    items: &[Staging],
+    finished: &[PendingId],
+) -> Result<Vec<Option<HistoryEntry>>, String> {
     let mut new = Vec::new();
     let mut stored = Vec::with_capacity(items.len());
     for item in items {
@@ -274,9 +273,9 @@ fn write(store: &HistoryStore, items: &[Staging]) -> Result<Vec<Option<HistoryEn
         }
         stored.push(replaced);
     }
-    if !new.is_empty() {
-        store.record(new).map_err(|e| e.to_string())?;
-    }
+    store
+        .record_and_forget_pending(new, finished)
+        .map_err(|e| e.to_string())?;
     Ok(stored)
 }
 

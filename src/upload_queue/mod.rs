@@ -196,7 +196,8 @@ pub enum QueueEvent {
         /// Its size.
         total: u64,
     },
-    /// All bytes are sent; the server has not answered yet.
+    /// All bytes are sent (no `Progress` tells the last of them); the server has not
+    /// answered yet.
     WaitingForServer {
         /// Its ID.
         id: UploadId,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use asteroid_stager::messages::{Language, has_text};
-use fluent_templates::fluent_bundle::FluentResource;
+use fluent_bundle::FluentResource;
 
 /// A message's id and the arguments (`$name`) its text uses.
 type Messages = BTreeMap<String, BTreeSet<String>>;

@@ -262,7 +262,7 @@ async fn a_panic_inside_an_upload_fails_that_file_and_nothing_else() {
         },
         None,
         Arc::new(move |event| {
-            if let QueueEvent::Progress { id, .. } = &event
+            if let QueueEvent::Progress { id, .. } | QueueEvent::WaitingForServer { id } = &event
                 && *watch.lock().unwrap() == Some(*id)
             {
                 panic!("a bug inside the upload");

@@ -194,3 +194,42 @@ fn pending_writes_fail_on_a_newer_database_and_change_nothing() {
     ));
     assert!(store.unfinished().unwrap().is_empty());
 }
+
+/// A staged file's record and the removal of its pending row are one transaction: after
+/// a crash there is never a row left that would stage again a file already in the history.
+#[test]
+fn a_record_forgets_its_files_pending_rows_in_the_same_transaction() {
+    let count = |path: &Path, table: &str| -> i64 {
+        Connection::open(path)
+            .unwrap()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let (_dir, path, store) = fresh();
+    let rows: Vec<PendingId> = store
+        .add_pending(&[pending("a.pdf"), pending("b.pdf")])
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(rows.len(), 2);
+    store
+        .record_and_forget_pending(&[entry("a", at(1_800_000_000))], &rows[..1])
+        .unwrap();
+    assert_eq!(count(&path, "staged_files"), 1);
+    assert_eq!(count(&path, "pending_files"), 1, "only a's row went");
+
+    // A write that fails changes neither: b's row stays for the next start.
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    assert!(
+        store
+            .record_and_forget_pending(&[entry("b", at(1_800_000_000))], &rows[1..])
+            .is_err()
+    );
+    assert_eq!(count(&path, "staged_files"), 1);
+    assert_eq!(count(&path, "pending_files"), 1);
+}

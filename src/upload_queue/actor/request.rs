@@ -71,8 +71,11 @@ pub(super) async fn run_request(
             let (Some(&id), Some(&total)) = (ids.get(index), sizes.get(index)) else {
                 return;
             };
-            sink(QueueEvent::Progress { id, sent, total });
-            if sent == total {
+            // The last bytes are told by `WaitingForServer` alone: a small file is sent in
+            // one go, and an event less per file counts at thousands of files.
+            if sent < total {
+                sink(QueueEvent::Progress { id, sent, total });
+            } else {
                 sink(QueueEvent::WaitingForServer { id });
                 if files_left.fetch_sub(1, Ordering::AcqRel) == 1 {
                     body_sent.store(true, Ordering::Release);

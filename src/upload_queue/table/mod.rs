@@ -374,6 +374,8 @@ impl UploadTable {
                 }
             }
             QueueEvent::WaitingForServer { .. } => {
+                row.sent = row.size;
+                row.sample(row.size, now);
                 row.status = UploadStatus::WaitingForServer { since: now };
             }
             QueueEvent::Retrying {

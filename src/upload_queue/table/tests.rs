@@ -193,3 +193,20 @@ fn a_row_keeps_its_failed_tries_through_the_next_try() {
     table.mark_retrying(1);
     assert_eq!(table.rows()[0].tries, 0);
 }
+
+#[test]
+fn a_file_sent_in_one_go_counts_whole_when_it_waits_for_the_server() {
+    // A small file's last (and only) bytes are told by `WaitingForServer`, not `Progress`.
+    let mut table = UploadTable::default();
+    let now = Instant::now();
+    table.apply(&added(1, "a.pdf"), now);
+    table.apply(&QueueEvent::Sending { id: 1 }, now);
+    assert_eq!(table.totals().sent, 0);
+    table.apply(&QueueEvent::WaitingForServer { id: 1 }, now);
+    assert_eq!(table.totals().sent, table.rows()[0].size);
+    assert!(table.rows()[0].size > 0);
+    assert!(matches!(
+        table.rows()[0].status,
+        UploadStatus::WaitingForServer { .. }
+    ));
+}

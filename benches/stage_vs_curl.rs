@@ -12,13 +12,15 @@
 //!
 //! Every tool gets one untimed warm-up run, then the runs alternate between the tools,
 //! the order reversed every other round (A B C, C B A, …). The table gives min / median /
-//! max wall time, the ratio of medians, and the peak resident memory (`ru_maxrss` from
-//! `wait4`, the largest over runs and, for one process per file, over processes). A
+//! max wall time, the ratio of medians, and the peak resident memory (the child's `VmHWM`,
+//! read every 2 ms; the largest over runs and, for one process per file, over processes). A
 //! difference is claimed only where the ranges do not overlap.
 //!
 //! The server is the test suite's (tests/support), hashing off, in this process on two
 //! tokio threads; after each run it checks it received every file and byte.
 //! Under `cargo test --all-targets` (no `--bench` argument) this prints a note and exits.
+//! `STAGE_BENCH_FAIR_ONLY=1` times only ours and curl in one request (no context tools),
+//! `STAGE_BENCH_RUNS=9` sets the timed runs per tool (5 unless told).
 //! `STAGE_BENCH_SERVE=50` only serves (taking 50 ms per request) and prints its base URL,
 //! for profiling our binary by hand.
 
@@ -212,6 +214,16 @@ mod bench {
             Ok("large") => plan.small_files.clear(),
             _ => {}
         }
+        // `STAGE_BENCH_FAIR_ONLY=1`: only ours and the fair peer (curl, every file in one
+        // request), leaving out the minutes of context (one transfer or process per file).
+        let fair_only = std::env::var("STAGE_BENCH_FAIR_ONLY").is_ok_and(|v| v == "1");
+        // `STAGE_BENCH_RUNS=<n>`: timed runs per tool (5 unless told).
+        if let Some(runs) = std::env::var("STAGE_BENCH_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            plan.runs = runs;
+        }
         check_curl();
         let started = Instant::now();
 
@@ -277,13 +289,12 @@ mod bench {
                 } else {
                     plan.per_file_runs
                 };
-                let mut tools = vec![
-                    (Tool::Ours, plan.runs),
-                    (Tool::CurlOneRequest, plan.runs),
-                    (Tool::CurlParallel, parallel_runs),
-                ];
+                let mut tools = vec![(Tool::Ours, plan.runs), (Tool::CurlOneRequest, plan.runs)];
+                if !fair_only {
+                    tools.push((Tool::CurlParallel, parallel_runs));
+                }
                 // One curl per file takes minutes at 10,000 files: context for the first only.
-                if nth == 0 {
+                if nth == 0 && !fair_only {
                     tools.push((Tool::CurlPerFile, plan.per_file_runs));
                 }
                 for (tool, samples) in
@@ -490,12 +501,34 @@ mod bench {
         spawn_and_wait(&mut cmd, &stderr_path)
     }
 
-    /// Spawns, waits with `wait4` for the child's own rusage, and fails loudly (showing its
-    /// stderr) when it did not exit 0.
+    /// Spawns, waits with `wait4`, and fails loudly (showing its stderr) when it did not
+    /// exit 0. The peak resident set is the child's own `VmHWM`, read every 2 ms while it
+    /// runs: `ru_maxrss` would also count this process's memory (Linux keeps the high-water
+    /// mark of the memory a child had before its exec, i.e. the bench's own, which holds
+    /// the server's copy of the files).
     fn spawn_and_wait(cmd: &mut Command, stderr_path: &Path) -> Sample {
         let started = Instant::now();
         let child = cmd.spawn().expect("spawning a child process");
         let pid = child.id() as libc::pid_t;
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let watcher = {
+            let peak = peak.clone();
+            std::thread::spawn(move || {
+                let status = format!("/proc/{pid}/status");
+                // Gone (or a zombie without memory) once it has exited.
+                while let Ok(text) = std::fs::read_to_string(&status) {
+                    let Some(kb) = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("VmHWM:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                    else {
+                        break;
+                    };
+                    peak.fetch_max(kb, std::sync::atomic::Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            })
+        };
         let mut status: libc::c_int = 0;
         // SAFETY: a zeroed rusage is a valid value; wait4 fills it.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -514,6 +547,7 @@ mod bench {
             );
         }
         let wall = started.elapsed();
+        let _ = watcher.join();
         drop(child);
         let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
         if !exited_ok {
@@ -523,7 +557,7 @@ mod bench {
         Sample {
             wall,
             // Linux reports kilobytes (KiB).
-            max_rss_kb: usage.ru_maxrss as u64,
+            max_rss_kb: peak.load(std::sync::atomic::Ordering::Relaxed),
         }
     }
 

@@ -212,3 +212,43 @@ fn the_history_is_listed_for_one_organization_on_one_server() {
         ..entry("x", now)
     }));
 }
+
+/// Found by mutation testing: records kept in memory after a failed write are listed with
+/// the others, and must be filtered by scope and expiry just the same.
+#[test]
+fn records_not_yet_written_are_listed_for_their_scope_only() {
+    let (_dir, path, store) = fresh();
+    let home = Scope {
+        organization_id: ORG.into(),
+        server: SERVER.into(),
+    };
+    // Every write fails from now on (a newer version took the file): records stay in memory.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let other_org = HistoryEntry {
+        organization_id: OTHER_ORG.into(),
+        ..entry("other-org", at(1_800_000_000))
+    };
+    let result = store.record(&[
+        entry("mine", at(1_800_000_000)),
+        other_org,
+        entry("old", at(1_700_000_000)),
+    ]);
+    assert!(result.is_err());
+    let now = at(1_800_000_060);
+    assert_eq!(ids(&store.in_scope(&home, Some(now)).unwrap()), ["mine"]);
+    assert_eq!(ids(&store.in_scope(&home, None).unwrap()), ["mine", "old"]);
+}
+
+/// Found by mutation testing: an entry written before the history kept its server (in an
+/// older `history.json`) is read as staged on the default server.
+#[test]
+fn an_entry_without_a_server_is_on_the_default_one() {
+    let json = r#"{"id":"a","name":"a.pdf","size":3,"organizationId":"o",
+        "stagedAt":"2027-01-15T08:00:00Z"}"#;
+    let entry: HistoryEntry = serde_json::from_str(json).unwrap();
+    assert_eq!(entry.server, crate::DEFAULT_BASE_URL);
+}

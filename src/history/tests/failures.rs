@@ -271,3 +271,20 @@ fn without_any_database_the_store_keeps_this_session_and_says_writes_fail() {
     assert_eq!(store.clear_all().unwrap(), 1);
     assert!(store.is_empty().unwrap());
 }
+
+/// Found by mutation testing: a history whose folder could not be made at start (a file
+/// stood where the folder goes) makes the folder at the first write once it can.
+#[test]
+fn a_history_folder_that_could_not_be_made_at_start_is_made_at_the_first_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("data");
+    std::fs::write(&blocker, b"a file where the folder goes").unwrap();
+    let path = blocker.join("history.sqlite3");
+    let (store, notice) = HistoryStore::open(&path);
+    assert!(notice.is_some_and(|n| n.is_problem()));
+    assert!(store.record(&[entry("a", at(1_800_000_000))]).is_err());
+    std::fs::remove_file(&blocker).unwrap();
+    store.record(&[entry("b", at(1_800_000_001))]).unwrap();
+    assert!(path.is_file());
+    assert_eq!(ids(&store.entries().unwrap()), ["a", "b"]);
+}

@@ -384,3 +384,16 @@ mod failures;
 mod format3;
 mod pending;
 mod reopen;
+
+/// Found by mutation testing: the history is in WAL mode (kept in the file), so the window
+/// reads while a `stage` in a terminal writes, and a commit syncs one log, not two files.
+#[test]
+fn a_new_history_is_kept_in_wal_mode() {
+    let (_dir, path, store) = fresh();
+    store.record(&[entry("a", at(1_800_000_000))]).unwrap();
+    let mode: String = Connection::open(&path)
+        .unwrap()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode.to_ascii_lowercase(), "wal");
+}

@@ -288,3 +288,24 @@ fn a_history_folder_that_could_not_be_made_at_start_is_made_at_the_first_write()
     assert!(path.is_file());
     assert_eq!(ids(&store.entries().unwrap()), ["a", "b"]);
 }
+
+/// Found by mutation testing: a damaged database's log goes aside with it, beside the
+/// backup; left in place, it would be applied to the fresh database that takes its name.
+#[test]
+fn a_damaged_databases_log_is_kept_aside_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let log = b"the log of a database that is no more".repeat(10);
+    std::fs::write(&path, b"not an SQLite database".repeat(50)).unwrap();
+    std::fs::write(path.with_file_name("history.sqlite3-wal"), &log).unwrap();
+    let kept = super::super::database::keep_database_aside(&path).unwrap();
+    let mut kept_log = kept.as_os_str().to_os_string();
+    kept_log.push("-wal");
+    assert_eq!(
+        std::fs::read(&kept_log).unwrap(),
+        log,
+        "the log lies beside its database"
+    );
+    assert!(!path.exists());
+    assert!(!path.with_file_name("history.sqlite3-wal").exists());
+}

@@ -309,3 +309,86 @@ fn a_damaged_databases_log_is_kept_aside_with_it() {
     assert!(!path.exists());
     assert!(!path.with_file_name("history.sqlite3-wal").exists());
 }
+
+/// Found by mutation testing: each SQLite and I/O failure is sorted into what the operator
+/// is told (busy, damaged, disk full, read-only, no permission, cannot open, a failed
+/// read or write); nothing checked the sorting itself.
+#[test]
+fn failures_are_told_by_what_the_operator_can_do_about_them() {
+    use super::super::database::{classify, io_error};
+    use rusqlite::ffi;
+    use std::io::ErrorKind;
+    let path = Path::new("/home/op/.local/share/asteroid-stager/history.sqlite3");
+    let sqlite = |code| {
+        classify(
+            path,
+            rusqlite::Error::SqliteFailure(ffi::Error::new(code), None),
+        )
+    };
+    let problem = |e: HistoryError| match e {
+        HistoryError::Disk { problem, .. } => format!("disk: {problem:?}"),
+        other => format!("{other:?}")
+            .split([' ', '{', '('])
+            .next()
+            .unwrap()
+            .to_owned(),
+    };
+    let sorted: Vec<String> = [
+        ffi::SQLITE_BUSY,
+        ffi::SQLITE_LOCKED,
+        ffi::SQLITE_CORRUPT,
+        ffi::SQLITE_NOTADB,
+        ffi::SQLITE_FULL,
+        ffi::SQLITE_READONLY,
+        ffi::SQLITE_PERM,
+        ffi::SQLITE_CANTOPEN,
+        ffi::SQLITE_IOERR,
+        ffi::SQLITE_PROTOCOL,
+        ffi::SQLITE_MISMATCH,
+    ]
+    .into_iter()
+    .map(|code| problem(sqlite(code)))
+    .collect();
+    assert_eq!(
+        sorted,
+        [
+            "Busy",
+            "Busy",
+            "Damaged",
+            "Damaged",
+            "disk: Full",
+            "disk: ReadOnly",
+            "disk: PermissionDenied",
+            "disk: CannotOpen",
+            "disk: Io",
+            "disk: Io",
+            "Database",
+        ]
+    );
+    let io: Vec<String> = [
+        ErrorKind::StorageFull,
+        ErrorKind::QuotaExceeded,
+        ErrorKind::ReadOnlyFilesystem,
+        ErrorKind::PermissionDenied,
+        ErrorKind::NotFound,
+        ErrorKind::NotADirectory,
+        ErrorKind::AlreadyExists,
+        ErrorKind::Interrupted,
+    ]
+    .into_iter()
+    .map(|kind| problem(io_error(path, kind.into())))
+    .collect();
+    assert_eq!(
+        io,
+        [
+            "disk: Full",
+            "disk: Full",
+            "disk: ReadOnly",
+            "disk: PermissionDenied",
+            "disk: CannotOpen",
+            "disk: CannotOpen",
+            "disk: CannotOpen",
+            "disk: Io",
+        ]
+    );
+}

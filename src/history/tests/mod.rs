@@ -397,3 +397,13 @@ fn a_new_history_is_kept_in_wal_mode() {
         .unwrap();
     assert_eq!(mode.to_ascii_lowercase(), "wal");
 }
+
+/// Found by mutation testing: a time before 1970 (a file's modification time can be one)
+/// is stored rounded down like any other, and a whole millisecond stays as it is.
+#[test]
+fn times_before_1970_are_rounded_down_to_the_millisecond() {
+    use super::database::to_millis;
+    assert_eq!(to_millis(UNIX_EPOCH - Duration::from_micros(1_500)), -2);
+    assert_eq!(to_millis(UNIX_EPOCH - Duration::from_millis(1)), -1);
+    assert_eq!(to_millis(UNIX_EPOCH + Duration::from_micros(1_500)), 1);
+}

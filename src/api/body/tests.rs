@@ -179,3 +179,34 @@ fn a_run_of_small_files_tells_what_changed_in_each() {
         ]
     );
 }
+
+/// Found by mutation testing: the look before a request opens anything. A file that went,
+/// that is no longer a regular file (a pipe there would block the open), or whose size
+/// changed is named with what happened, before a byte of the request is sent.
+#[test]
+fn the_look_before_sending_names_a_file_that_went_or_changed() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("scan.pdf");
+    std::fs::write(&path, b"12345").expect("writing the file");
+    let file = LocalFile::inspect(&path).expect("a file");
+    assert!(check_all(std::slice::from_ref(&file)).is_ok());
+
+    std::fs::write(&path, b"123456789").expect("rewriting the file");
+    let changed = check_all(std::slice::from_ref(&file)).expect_err("its size changed");
+    assert!(
+        changed.to_string().contains("its size is now 9 bytes"),
+        "{changed}"
+    );
+
+    std::fs::remove_file(&path).expect("removing the file");
+    let gone = check_all(std::slice::from_ref(&file)).expect_err("it went");
+    assert!(matches!(gone, ApiError::FileChanged { .. }), "{gone:?}");
+    assert!(gone.to_string().contains("deleted or moved"), "{gone}");
+
+    std::fs::create_dir(&path).expect("a folder in its place");
+    let folder = check_all(std::slice::from_ref(&file)).expect_err("not a file now");
+    assert!(
+        folder.to_string().contains("not a regular file"),
+        "{folder}"
+    );
+}

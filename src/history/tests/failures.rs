@@ -392,3 +392,38 @@ fn failures_are_told_by_what_the_operator_can_do_about_them() {
         ]
     );
 }
+
+/// Found by mutation testing: the switch to WAL mode needs the new database to itself and
+/// answers "busy" at once when another process has it open (the window and a `stage`
+/// creating the history at the same moment); it is tried again until the other lets go.
+#[test]
+fn the_switch_to_wal_waits_while_another_process_holds_the_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let holder = Connection::open(&path).unwrap();
+    // A read transaction: a shared lock that the switch cannot take over.
+    holder
+        .execute_batch("CREATE TABLE t (x); BEGIN; SELECT * FROM t;")
+        .unwrap();
+    let other = Connection::open(&path).unwrap();
+    // Without SQLite's own waiting, so that the loop's retries are what is tested.
+    other.busy_timeout(Duration::ZERO).unwrap();
+    let mode = |conn: &Connection| -> String {
+        conn.pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        other
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .map_err(|e| e.sqlite_error_code()),
+        Err(Some(rusqlite::ErrorCode::DatabaseBusy)),
+        "the switch is refused while the other holds it"
+    );
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        holder.execute_batch("COMMIT").unwrap();
+    });
+    super::super::database::enable_wal(&other).unwrap();
+    release.join().unwrap();
+    assert_eq!(mode(&other).to_ascii_lowercase(), "wal");
+}

@@ -407,3 +407,68 @@ fn times_before_1970_are_rounded_down_to_the_millisecond() {
     assert_eq!(to_millis(UNIX_EPOCH - Duration::from_millis(1)), -1);
     assert_eq!(to_millis(UNIX_EPOCH + Duration::from_micros(1_500)), 1);
 }
+
+/// Found by mutation testing: the import counts what was already in the history (the
+/// test above has 3 entries and 1 there, where a wrong sum gives the same number).
+#[test]
+fn the_import_counts_what_was_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let (store, _) = HistoryStore::open(&path);
+    store
+        .record(&[
+            entry("a", at(1_800_000_000)),
+            entry("b", at(1_800_000_000)),
+            entry("c", at(1_800_000_000)),
+        ])
+        .unwrap();
+    drop(store);
+    write_legacy(dir.path(), &["a", "b", "c", "d", "e"]);
+    let (_store, notice) = HistoryStore::open(&path);
+    let notice = notice.expect("the import is told");
+    assert!(
+        matches!(
+            notice.events[..],
+            [OpenEvent::Imported {
+                imported: 2,
+                already_present: 3,
+                ..
+            }]
+        ),
+        "{notice:?}"
+    );
+}
+
+/// Found by mutation testing: a `history.json` that is there but cannot be read (here a
+/// folder of that name) is told, not passed over as if there were none.
+#[test]
+fn a_history_json_that_cannot_be_read_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    std::fs::create_dir(dir.path().join("history.json")).unwrap();
+    let (_store, notice) = HistoryStore::open(&path);
+    let notice = notice.expect("the unreadable file is told");
+    assert!(
+        matches!(
+            notice.events[..],
+            [OpenEvent::LegacyNotImported { kept_as: None, .. }]
+        ),
+        "{notice:?}"
+    );
+}
+
+/// Found by mutation testing: an entry's source keeps its modification time through JSON
+/// (`history --json` writes it; the optional time was read back as none).
+#[test]
+fn an_entrys_source_keeps_its_modification_time_through_json() {
+    let mut e = entry("a", at(1_800_000_000));
+    e.source = Some(SourceFile {
+        path: PathBuf::from("/home/op/Scans/a.pdf"),
+        relative_path: "Scans/a.pdf".into(),
+        size: 3,
+        modified: Some(at(1_700_000_000) + Duration::from_millis(250)),
+    });
+    let json = serde_json::to_string(&e).unwrap();
+    let back: HistoryEntry = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, e);
+}

@@ -210,3 +210,58 @@ fn the_look_before_sending_names_a_file_that_went_or_changed() {
         "{folder}"
     );
 }
+
+/// Found by mutation testing (`read += filled` made `read *= filled` survived): a file too
+/// large to be read in a run of small files, rewritten in place at the same size while it
+/// is read. Its length never changes, so only its modification time tells; the bytes read
+/// are a mix of the old and the new, and the read must end with [`Rewritten`] so the file
+/// fails instead of being staged as something it never was.
+#[tokio::test]
+async fn a_large_file_rewritten_at_the_same_size_while_read_ends_in_rewritten() {
+    use futures_util::StreamExt;
+    use std::io::{Seek, Write};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("scan.tif");
+    let size = 16 * CHUNK_SIZE;
+    assert!(size as u64 > SMALL_READ);
+    std::fs::write(&path, vec![b'a'; size]).expect("writing the file");
+    let file = LocalFile::inspect(&path).expect("inspect");
+    let mut chunks = FileChunks::new(ToRead::Path(path.clone()), file.size, file.modified);
+
+    // The reader is at most a few chunks ahead (its channel is bounded and nothing is
+    // taken from it meanwhile), so what it reads after this point is the new content.
+    let first = chunks.next().await.expect("a first chunk").expect("bytes");
+    let mut rewrite = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("opening the file to rewrite it");
+    rewrite.seek(std::io::SeekFrom::Start(0)).expect("seek");
+    rewrite
+        .write_all(&vec![b'b'; size])
+        .expect("rewriting the file");
+    let later = file.modified.expect("a modification time") + Duration::from_secs(10);
+    rewrite.set_modified(later).expect("setting its time");
+    drop(rewrite);
+
+    let mut got = first.to_vec();
+    let mut end = None;
+    while let Some(item) = chunks.next().await {
+        match item {
+            Ok(bytes) => got.extend_from_slice(&bytes),
+            Err(e) => {
+                end = Some(e);
+                break;
+            }
+        }
+    }
+    assert_eq!(got.len(), size, "the same length, read to its end");
+    assert!(
+        got.contains(&b'a') && got.contains(&b'b'),
+        "the read saw the old and the new content"
+    );
+    let end = end.expect("the read ends with an error, not with the mixed bytes alone");
+    assert!(
+        end.get_ref().is_some_and(|inner| inner.is::<Rewritten>()),
+        "{end:?}"
+    );
+}

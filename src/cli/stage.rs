@@ -2,6 +2,7 @@
 //! (the same flow as the window), stages through the upload queue, and prints the
 //! `{"tempFiles":[…]}` envelope in input order.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -327,7 +328,11 @@ async fn follow(
                 id, entry, note, ..
             } => {
                 progress.clear();
-                staged_line.fill_into(&mut staged_lines, &[&shown(id), entry.id.as_str()]);
+                // Borrowed, not copied, for the thousands of lines of a big folder.
+                let name = table
+                    .get(*id)
+                    .map_or_else(|| Cow::Owned(t!("cli-a-file")), |r| display_name(&r.shown));
+                staged_line.fill_into(&mut staged_lines, &[&name, entry.id.as_str()]);
                 staged_lines.push('\n');
                 if let Some(note) = note {
                     staged_lines.push_str(&format!("  {note}\n"));

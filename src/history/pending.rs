@@ -126,8 +126,26 @@ impl HistoryStore {
         &self,
         files: &[PendingFile],
     ) -> Result<Vec<Option<PendingId>>, HistoryError> {
+        self.insert_pending(files.iter().map(|f| (f, false)), files.len())
+    }
+
+    /// [`add_pending`](Self::add_pending), each file with whether a request carrying it
+    /// starts now: such a file is written already marked as sending
+    /// ([`mark_pending_sending`](Self::mark_pending_sending)), in the same write.
+    pub fn add_pending_marked(
+        &self,
+        files: &[(PendingFile, bool)],
+    ) -> Result<Vec<Option<PendingId>>, HistoryError> {
+        self.insert_pending(files.iter().map(|(f, sending)| (f, *sending)), files.len())
+    }
+
+    fn insert_pending<'a>(
+        &self,
+        files: impl Iterator<Item = (&'a PendingFile, bool)>,
+        count: usize,
+    ) -> Result<Vec<Option<PendingId>>, HistoryError> {
         if self.pending_stopped() {
-            return Ok(vec![None; files.len()]);
+            return Ok(vec![None; count]);
         }
         let owner = self.claim()?;
         let now = to_millis(SystemTime::now());
@@ -135,22 +153,29 @@ impl HistoryStore {
         write(&mut state.db, &self.inner.path, |tx| {
             let mut stmt = tx.prepare_cached(&format!(
                 "INSERT INTO pending_files ({PENDING_COLUMNS}, added_at) \
-                 VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)"
+                 VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             ))?;
+            // The files of one group share its source: worded once, not once per row.
+            let mut source: Option<(&str, String)> = None;
             files
-                .iter()
-                .map(|f| {
+                .map(|(f, sending)| {
                     let Some(path) = f.path.to_str() else {
                         return Ok(None);
                     };
                     let g = f.group.as_ref();
+                    if let Some(g) = g
+                        && source.as_ref().is_none_or(|(id, _)| *id != g.id)
+                    {
+                        source = Some((&g.id, g.source.to_string()));
+                    }
+                    let worded = g.and(source.as_ref().map(|(_, text)| text.as_str()));
                     stmt.execute(params![
                         path,
                         f.relative_path,
                         to_i64(f.size),
                         f.modified.map(to_millis),
                         g.map(|g| &g.id),
-                        g.map(|g| g.source.to_string()),
+                        worded,
                         g.map(|g| to_millis(g.created_at)),
                         f.place_in_group,
                         f.organization_id,
@@ -158,6 +183,7 @@ impl HistoryStore {
                         f.replaces,
                         owner.pid,
                         to_millis(owner.started_at),
+                        sending,
                         now,
                     ])?;
                     Ok(Some(PendingId(tx.last_insert_rowid())))

@@ -17,14 +17,25 @@ use crate::history::{HistoryEntry, HistoryStore, PendingFile, PendingId};
 pub(super) enum ToWriter {
     /// Staged files to record.
     Record(Vec<Staging>),
-    /// Files to keep as pending, each with the row it already has (a resumed file).
-    AddPending(Vec<(UploadId, PendingFile, Option<PendingId>)>),
+    /// Files to keep as pending.
+    AddPending(Vec<ToKeep>),
     /// A request carrying these files started.
     Sending(Vec<UploadId>),
     /// These files ended without an ID (failed, cancelled).
     Ended(Vec<UploadId>),
     /// Rows no file of this queue stands for (a resumed file whose bytes are gone).
     RemoveRows(Vec<PendingId>),
+}
+
+/// A file to keep in the pending table.
+pub(super) struct ToKeep {
+    pub id: UploadId,
+    pub file: PendingFile,
+    /// The row it has already (a resumed file): nothing is written for it.
+    pub row: Option<PendingId>,
+    /// A request carrying it starts now: its row is written marked as sending, in the same
+    /// write (a mark after the insert would write each row twice).
+    pub sending: bool,
 }
 
 /// A staged file on its way to the history, and from there to the operator.
@@ -201,19 +212,23 @@ async fn pending(store: &HistoryStore, message: ToWriter, rows: &mut HashMap<Upl
     match message {
         ToWriter::Record(_) => {}
         ToWriter::AddPending(files) => {
-            let (known, new): (Vec<_>, Vec<_>) =
-                files.into_iter().partition(|(_, _, row)| row.is_some());
-            for (id, _, row) in known {
-                if let Some(row) = row {
-                    rows.insert(id, row);
+            let mut ids = Vec::with_capacity(files.len());
+            let mut new = Vec::with_capacity(files.len());
+            for keep in files {
+                match keep.row {
+                    Some(row) => {
+                        rows.insert(keep.id, row);
+                    }
+                    None => {
+                        ids.push(keep.id);
+                        new.push((keep.file, keep.sending));
+                    }
                 }
             }
             if new.is_empty() {
                 return;
             }
-            let ids: Vec<UploadId> = new.iter().map(|(id, _, _)| *id).collect();
-            let files: Vec<PendingFile> = new.into_iter().map(|(_, file, _)| file).collect();
-            match tokio::task::spawn_blocking(move || store.add_pending(&files)).await {
+            match tokio::task::spawn_blocking(move || store.add_pending_marked(&new)).await {
                 Ok(Ok(added)) => {
                     for (id, row) in ids.into_iter().zip(added) {
                         if let Some(row) = row {

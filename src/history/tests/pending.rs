@@ -117,6 +117,42 @@ fn pending_files_are_added_listed_and_removed() {
     assert!(next.is_empty().unwrap());
 }
 
+/// Files a request carries from the start are written marked as sending, in the one
+/// write that keeps them: after a crash they are told as maybe on the server, the others
+/// not. Each row keeps its own group's source (the source is worded once per run of one
+/// group, so groups that alternate must each keep theirs).
+#[test]
+fn files_kept_as_their_request_starts_are_marked_as_sending_in_the_same_write() {
+    let (_dir, path, store) = fresh();
+    let mut other_group = pending("b.pdf");
+    other_group.group = Some(StagedGroup {
+        id: "g2".into(),
+        source: dropped(3, None),
+        created_at: at(1_800_000_100),
+    });
+    let files = [
+        (pending("a.pdf"), true),
+        (other_group, false),
+        (pending("c.pdf"), true),
+        (pending("d.pdf"), false),
+    ];
+    let rows = store.add_pending_marked(&files).unwrap();
+    assert!(rows.iter().all(Option::is_some), "{rows:?}");
+    drop(store);
+
+    let (next, _) = HistoryStore::open(&path);
+    let left = next.unfinished().unwrap();
+    assert_eq!(
+        names(&left),
+        ["Scans/a.pdf", "Scans/b.pdf", "Scans/c.pdf", "Scans/d.pdf"]
+    );
+    for (found, (file, _)) in left.iter().zip(&files) {
+        assert_eq!(&found.file, file, "kept as it was written");
+    }
+    let marked: Vec<bool> = left.iter().map(|f| f.maybe_stored).collect();
+    assert_eq!(marked, [true, false, true, false]);
+}
+
 /// A window never resumes files that another running process is sending; once that
 /// process ends, one start (and only one) takes them over.
 #[test]

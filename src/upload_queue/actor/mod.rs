@@ -4,7 +4,7 @@
 //! report back, so the loop never waits on the disk or the network and always answers a
 //! cancel at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::history_writer::{self, ToWriter, Written};
+use super::history_writer::{self, ToKeep, ToWriter, Written};
 mod intake;
 mod outcomes;
 mod request;
@@ -211,10 +211,16 @@ impl QueueActor {
     }
 
     /// Keeps the files not yet kept in the pending table, now that the target says which
-    /// organization and server they are for.
-    fn record_pending(&mut self, target: &Target) {
+    /// organization and server they are for; those in `starting` (a request carrying them
+    /// starts now) are kept marked as sending. Returns the files so marked.
+    fn record_pending(
+        &mut self,
+        target: &Target,
+        starting: &HashSet<UploadId>,
+    ) -> HashSet<UploadId> {
+        let mut marked = HashSet::new();
         if self.unrecorded.is_empty() {
-            return;
+            return marked;
         }
         let organization_id = target.organization.to_string();
         let server = target.client.base().to_string();
@@ -233,10 +239,21 @@ impl QueueActor {
                     server: server.clone(),
                     replaces: job.replaces.clone(),
                 };
-                Some((id, file, job.pending_row))
+                // A resumed file has its row already: it is marked by `Sending`.
+                let sending = job.pending_row.is_none() && starting.contains(&id);
+                if sending {
+                    marked.insert(id);
+                }
+                Some(ToKeep {
+                    id,
+                    file,
+                    row: job.pending_row,
+                    sending,
+                })
             })
             .collect();
         let _ = self.history.send(ToWriter::AddPending(files));
+        marked
     }
 
     /// Starts resuming the unfinished files meant for the target now set.

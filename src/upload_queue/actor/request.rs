@@ -1,6 +1,7 @@
 //! What goes out: the requests the planner plans, each reporting progress as it goes and
 //! back to the queue when it ends.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -21,9 +22,26 @@ impl QueueActor {
         let Some(target) = self.target.clone() else {
             return;
         };
-        self.record_pending(&target);
+        let mut plans = Vec::new();
         while let Some(plan) = self.planner.next_request(now(), self.in_flight) {
             self.in_flight += 1;
+            plans.push(plan);
+        }
+        // The files these requests carry are kept in the pending table already marked as
+        // sending (a crash from here on may leave them stored); files kept before are
+        // marked in one write for all the requests.
+        let starting: HashSet<UploadId> =
+            plans.iter().flat_map(|p| p.files.iter().copied()).collect();
+        let marked = self.record_pending(&target, &starting);
+        let kept_before: Vec<UploadId> = plans
+            .iter()
+            .flat_map(|p| p.files.iter().copied())
+            .filter(|id| !marked.contains(id))
+            .collect();
+        if !kept_before.is_empty() {
+            let _ = self.history.send(ToWriter::Sending(kept_before));
+        }
+        for plan in plans {
             let mut files = Vec::with_capacity(plan.files.len());
             // Cancelling any of its files stops the request: one token for all of them
             // (waiting on a token per file costs a look at each at every wakeup).
@@ -35,8 +53,6 @@ impl QueueActor {
                 }
                 self.emit(QueueEvent::Sending { id: *id });
             }
-            // One write for the request's files, not one per file.
-            let _ = self.history.send(ToWriter::Sending(plan.files.clone()));
             tokio::spawn(run_request(
                 plan.id,
                 plan.files,

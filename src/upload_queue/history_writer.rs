@@ -25,6 +25,8 @@ pub(super) enum ToWriter {
     Ended(Vec<UploadId>),
     /// Rows no file of this queue stands for (a resumed file whose bytes are gone).
     RemoveRows(Vec<PendingId>),
+    /// The queue went idle: copy the log back into the database now.
+    Checkpoint,
 }
 
 /// A file to keep in the pending table.
@@ -196,6 +198,7 @@ fn coalesce(first: ToWriter, backlog: &mut VecDeque<ToWriter>) -> ToWriter {
                 a.extend(b);
                 ToWriter::RemoveRows(a)
             }
+            (ToWriter::Checkpoint, ToWriter::Checkpoint) => ToWriter::Checkpoint,
             (merged, next) => {
                 backlog.push_front(next);
                 return merged;
@@ -256,6 +259,13 @@ async fn pending(store: &HistoryStore, message: ToWriter, rows: &mut HashMap<Upl
             run(move || store.remove_pending(&ended).map(|_| ())).await;
         }
         ToWriter::RemoveRows(ended) => run(move || store.remove_pending(&ended).map(|_| ())).await,
+        // Only the log's size is at stake: the writes are in the log already.
+        ToWriter::Checkpoint => match tokio::task::spawn_blocking(move || store.checkpoint()).await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!("the history's log was not copied back: {e}"),
+            Err(e) => tracing::warn!("the history's log was not copied back: {e}"),
+        },
     }
 }
 
@@ -307,6 +317,7 @@ mod tests {
                 ToWriter::Sending(ids) => format!("sending {ids:?}"),
                 ToWriter::Ended(ids) => format!("ended {ids:?}"),
                 ToWriter::RemoveRows(rows) => format!("remove {}", rows.len()),
+                ToWriter::Checkpoint => "checkpoint".into(),
             })
             .collect()
     }

@@ -9,6 +9,7 @@ mod support;
 mod window_support;
 
 mod expiry;
+mod log_copied_back;
 mod scope;
 mod staged_again;
 mod stdout_failures;

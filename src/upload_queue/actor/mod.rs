@@ -510,5 +510,11 @@ impl QueueActor {
                 replaces: item.replaces,
             });
         }
+        // The last write of a run is back and nothing is out: the log is copied back
+        // while the operator reads the IDs (a command that ends would otherwise wait for
+        // the copy when it closes the history).
+        if self.busy == 0 && self.in_flight == 0 {
+            let _ = self.history.send(ToWriter::Checkpoint);
+        }
     }
 }

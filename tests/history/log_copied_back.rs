@@ -18,7 +18,9 @@ fn ids_in_the_file_alone(database: &std::path::Path) -> Option<Vec<String>> {
     let copy = copy_dir.path().join("history.sqlite3");
     std::fs::copy(database, &copy).ok()?;
     let conn = rusqlite::Connection::open(&copy).ok()?;
-    let mut stmt = conn.prepare("SELECT id FROM staged_files ORDER BY id").ok()?;
+    let mut stmt = conn
+        .prepare("SELECT id FROM staged_files ORDER BY id")
+        .ok()?;
     let ids = stmt
         .query_map([], |r| r.get::<_, String>(0))
         .ok()?
@@ -66,7 +68,10 @@ async fn once_the_queue_is_idle_the_database_file_itself_holds_the_ids() {
     shown.sort();
     let mut issued = server.issued_ids();
     issued.sort();
-    assert_eq!(shown, issued, "the IDs shown are the ones the server issued");
+    assert_eq!(
+        shown, issued,
+        "the IDs shown are the ones the server issued"
+    );
 
     // The history stays open (the queue and this test hold it): only the copy made when
     // the queue went idle can have put the IDs in the file. Looked at until it has, for

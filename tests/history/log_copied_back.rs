@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use asteroid_stager::api::ClientOptions;
 use asteroid_stager::history::HistoryStore;
-use asteroid_stager::upload_queue::{AddMode, QueueEvent, QueueOptions, UploadQueue};
-use support::{StagingServer, aim, write_seeded_file};
+use asteroid_stager::local_file::LocalFile;
+use asteroid_stager::upload_queue::{QueueEvent, QueueOptions};
+use support::{StagingServer, start_queue, write_seeded_file};
 
 /// The staged IDs found in the database file alone, read from a copy of it made without
 /// its log (`None` while the copy cannot be read, e.g. taken in the middle of a write).
@@ -33,26 +34,23 @@ fn ids_in_the_file_alone(database: &std::path::Path) -> Option<Vec<String>> {
 async fn once_the_queue_is_idle_the_database_file_itself_holds_the_ids() {
     let server = StagingServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let files: Vec<_> = (0..3)
+    let files: Vec<LocalFile> = (0..3)
         .map(|i| {
             let path = dir.path().join(format!("scan-{i}.pdf"));
             write_seeded_file(&path, 700 + i, i as u64);
-            path
+            LocalFile::inspect(&path).expect("a file to stage")
         })
         .collect();
     let database = dir.path().join("history.sqlite3");
     let (history, _) = HistoryStore::open(&database);
-    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let queue = UploadQueue::start(
-        &tokio::runtime::Handle::current(),
+    let (queue, mut events, _) = start_queue(
+        &server,
+        files,
+        ClientOptions::default(),
         QueueOptions::default(),
         Some(history.clone()),
-        std::sync::Arc::new(move |event| {
-            let _ = tx.send(event);
-        }),
-    );
-    aim(&queue, &server, ClientOptions::default());
-    queue.add_paths(files, None, AddMode::All);
+    )
+    .await;
     let mut shown = Vec::new();
     while shown.len() < 3 {
         let event = tokio::time::timeout(Duration::from_secs(30), events.recv())

@@ -472,3 +472,31 @@ fn an_entrys_source_keeps_its_modification_time_through_json() {
     let back: HistoryEntry = serde_json::from_str(&json).unwrap();
     assert_eq!(back, e);
 }
+
+/// Found by mutation testing (`checkpoint` → `Ok(())` survived the library's tests): what
+/// was recorded is in the database file itself once the log is copied back, while the
+/// store is still open (the queue asks for this when it goes idle).
+#[test]
+fn a_checkpoint_puts_what_was_recorded_in_the_database_file_itself() {
+    let (dir, path, store) = fresh();
+    store.record(&[entry("a", at(1_800_000_000))]).unwrap();
+    let ids_in_the_file_alone = || -> Vec<String> {
+        let copy = dir.path().join("copy.sqlite3");
+        std::fs::copy(&path, &copy).unwrap();
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        // Before the copy back, the file alone may not have the table yet.
+        let ids = conn
+            .prepare("SELECT id FROM staged_files")
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .unwrap_or_default();
+        drop(conn);
+        std::fs::remove_file(&copy).unwrap();
+        ids
+    };
+    assert!(ids_in_the_file_alone().is_empty(), "still only in the log");
+    store.checkpoint().unwrap();
+    assert_eq!(ids_in_the_file_alone(), ["a"]);
+}

@@ -30,8 +30,11 @@ impl QueueActor {
         // The files these requests carry are kept in the pending table already marked as
         // sending (a crash from here on may leave them stored); files kept before are
         // marked in one write for all the requests.
-        let starting: HashSet<UploadId> =
-            plans.iter().flat_map(|p| p.files.iter().copied()).collect();
+        let starting: HashSet<UploadId> = if self.unrecorded.is_empty() {
+            HashSet::new()
+        } else {
+            plans.iter().flat_map(|p| p.files.iter().copied()).collect()
+        };
         let marked = self.record_pending(&target, &starting);
         let kept_before: Vec<UploadId> = plans
             .iter()
